@@ -1,0 +1,98 @@
+"""Pelican settings for local builds and previews; publish.conf.py layers production on top.
+
+Every command passes `-s pelican.conf.py`: the dot in the name keeps Pelican from
+picking it up as the default `pelicanconf.py`, and keeps it out of Python's imports.
+"""
+
+import os
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+
+AUTHOR = "Chris Mills"
+SITENAME = "Learning from Child Protection"
+SITESUBTITLE = "Reflections on safety, blame and learning in child protection social work"
+SITEDESCRIPTION = (
+    "A reflective-practice blog about child protection social work: blame culture, "
+    "regulation, serious case reviews, and how organisations learn."
+)
+SITEURL = ""
+TIMEZONE = "Europe/London"
+DEFAULT_LANG = "en-GB"
+DEFAULT_DATE_FORMAT = "%-d %B %Y"
+
+PATH = "content"
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images", "extra"]
+EXTRA_PATH_METADATA = {"extra/robots.txt": {"path": "robots.txt"}}
+
+THEME = str(_HERE / "theme")
+PLUGIN_PATHS = [str(_HERE / "plugins")]
+PLUGINS = ["yaml_metadata", "reading_time"]
+
+# Clean, date-based URLs that never change between builds: /2018/07/no-blame-culture/
+ARTICLE_URL = "{date:%Y}/{date:%m}/{slug}/"
+ARTICLE_SAVE_AS = "{date:%Y}/{date:%m}/{slug}/index.html"
+DRAFT_URL = "drafts/{slug}/"
+DRAFT_SAVE_AS = "drafts/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+CATEGORY_URL = "category/{slug}/"
+CATEGORY_SAVE_AS = "category/{slug}/index.html"
+CATEGORIES_URL = "categories/"
+CATEGORIES_SAVE_AS = "categories/index.html"
+TAG_URL = "tag/{slug}/"
+TAG_SAVE_AS = "tag/{slug}/index.html"
+TAGS_URL = "tags/"
+TAGS_SAVE_AS = "tags/index.html"
+AUTHOR_URL = "author/{slug}/"
+AUTHOR_SAVE_AS = "author/{slug}/index.html"
+AUTHORS_URL = "authors/"
+AUTHORS_SAVE_AS = "authors/index.html"
+ARCHIVES_URL = "archives/"
+ARCHIVES_SAVE_AS = "archives/index.html"
+YEAR_ARCHIVE_URL = "{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = "{date:%Y}/index.html"
+DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "authors"]
+
+DEFAULT_PAGINATION = 10
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+# Feeds: the whole site, per category and per tag. Pelican writes absolute links
+# from FEED_DOMAIN; in local builds that is the empty SITEURL, so links stay relative.
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = "feeds/all.rss.xml"
+CATEGORY_FEED_ATOM = "feeds/category/{slug}.atom.xml"
+TAG_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+FEED_MAX_ITEMS = 20
+RSS_FEED_SUMMARY_ONLY = False
+
+SUMMARY_MAX_LENGTH = 55
+SUMMARY_END_SUFFIX = "…"
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.smarty": {},
+        "markdown.extensions.toc": {},
+    },
+    "output_format": "html5",
+}
+
+# Local previews use links relative to the page, so the output opens from any folder.
+RELATIVE_URLS = True
+DELETE_OUTPUT_DIRECTORY = False
+# Reproducible output: no build timestamps, and the same content gives the same bytes.
+OUTPUT_SOURCES = False
+
+# The importer's bookkeeping lives beside the articles; it is not content.
+IGNORE_FILES = [".#*", ".import-state.json"]
+

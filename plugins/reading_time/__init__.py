@@ -1,0 +1,28 @@
+"""Give each article an estimated reading time in whole minutes."""
+
+import math
+import re
+
+from pelican import signals
+
+WORDS_PER_MINUTE = 200
+_TAG = re.compile(r"<[^>]+>")
+_WORD = re.compile(r"\w+(?:[’'-]\w+)*")
+
+
+def reading_minutes(html, words_per_minute=WORDS_PER_MINUTE):
+    """Minutes a reader needs for this HTML: words over reading speed, at least one."""
+    words = len(_WORD.findall(_TAG.sub(" ", html or "")))
+    return max(1, math.ceil(words / words_per_minute))
+
+
+def add_reading_time(generator):
+    """Set article.reading_time on every article, drafts included."""
+    speed = generator.settings.get("READING_TIME_WORDS_PER_MINUTE", WORDS_PER_MINUTE)
+    for article in [*generator.articles, *generator.drafts]:
+        article.reading_time = reading_minutes(article._content, speed)
+
+
+def register():
+    # After all articles are read, before anything is written.
+    signals.article_generator_finalized.connect(add_reading_time)

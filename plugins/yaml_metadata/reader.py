@@ -1,0 +1,210 @@
+"""Split YAML front matter from a Markdown post, check it, and hand Pelican its metadata."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import yaml
+from pelican.readers import MarkdownReader
+from pelican.utils import get_date
+
+FENCE = "---"
+KNOWN_STATUSES = ("published", "draft", "hidden")
+DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S")
+DATE_FIELDS = ("date", "modified")
+LIST_FIELDS = ("tags", "authors", "themes_exclude")
+
+
+class FrontMatterError(ValueError):
+    """A post's front matter cannot be used; the message names the file, line and fix."""
+
+    def __init__(self, path, line, problem, fix):
+        self.path, self.line, self.problem, self.fix = str(path), line, problem, fix
+        where = f"{self.path}, line {line}" if line else self.path
+        super().__init__(f"{where}: {problem}. {fix}")
+
+
+class _StringDatesLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so that we can check them and say what is wrong."""
+
+
+_StringDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def split_front_matter(text, path="<text>"):
+    """Return (front matter or None, body, line number where the body starts)."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != FENCE:
+        return None, text, 1
+    for index, line in enumerate(lines[1:], start=1):
+        if line.strip() in (FENCE, "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
+    raise FrontMatterError(
+        path,
+        1,
+        "the front matter that opens with '---' on line 1 is never closed",
+        "Add a line with just '---' after the last field (title, date, tags...).",
+    )
+
+
+def _front_matter_line(error):
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    # The front matter starts on line 2 of the file, after the opening '---'.
+    return mark.line + 2 if mark is not None else None
+
+
+def _parse_date(name, value, path, line):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value
+    text = str(value).strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}( .*)?", text):
+        problem = f"'{name}: {text}' is not a real date or time"
+        fix = "Check the day exists in that month (e.g. there is no 30 February) and write YYYY-MM-DD HH:MM."
+    else:
+        problem = f"'{name}: {text}' is not a date this blog understands"
+        fix = "Write it as YYYY-MM-DD or YYYY-MM-DD HH:MM, for example 2018-07-26 09:30."
+    raise FrontMatterError(path, line, problem, fix)
+
+
+def _field_lines(front):
+    """Map each top-level field to the file line it is on."""
+    lines = {}
+    for offset, line in enumerate(front.split("\n")):
+        match = re.match(r"([A-Za-z_][\w-]*)\s*:", line)
+        if match:
+            lines.setdefault(match.group(1).lower(), offset + 2)
+    return lines
+
+
+def parse_front_matter(front, path="<text>"):
+    """Parse and check YAML front matter; return a dict of plain values with lower-case keys."""
+    tab = next((n for n, line in enumerate(front.split("\n")) if "\t" in line), None)
+    if tab is not None:
+        raise FrontMatterError(
+            path,
+            tab + 2,
+            "the front matter contains a tab character",
+            "YAML needs spaces, not tabs: replace the tab with spaces.",
+        )
+    try:
+        data = yaml.load(front, Loader=_StringDatesLoader)
+    except yaml.YAMLError as error:
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise FrontMatterError(
+            path,
+            _front_matter_line(error),
+            f"the front matter is not valid YAML ({problem})",
+            "Write one 'field: value' per line; put a value that contains ': ' or starts "
+            "with a quote or bracket in double quotes.",
+        ) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise FrontMatterError(
+            path,
+            2,
+            "the front matter is not a list of 'field: value' lines",
+            "Write one 'field: value' per line between the two '---' lines.",
+        )
+    lines = _field_lines(front)
+    result = {}
+    for key, value in data.items():
+        name = str(key).lower()
+        line = lines.get(name)
+        if name in DATE_FIELDS and value is not None:
+            value = _parse_date(name, value, path, line)
+        elif name in LIST_FIELDS:
+            value = _as_list(name, value, path, line)
+        elif name == "status":
+            value = str(value or "").strip().lower()
+            if value not in KNOWN_STATUSES:
+                raise FrontMatterError(
+                    path,
+                    line,
+                    f"'status: {data[key]}' is not a status this blog knows",
+                    f"Use one of: {', '.join(KNOWN_STATUSES)}.",
+                )
+        elif isinstance(value, (list, tuple)):
+            value = [str(item) for item in value]
+        elif value is not None and not isinstance(value, bool):
+            value = str(value)
+        result[name] = value
+    return result
+
+
+def _as_list(name, value, path, line):
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    if isinstance(value, (list, tuple)) and all(isinstance(v, (str, int, float)) for v in value):
+        return [str(item).strip() for item in value if str(item).strip()]
+    raise FrontMatterError(
+        path,
+        line,
+        f"'{name}' must be a list of names",
+        f"Write it as {name}: [First, Second] or as a comma-separated line.",
+    )
+
+
+class YAMLMarkdownReader(MarkdownReader):
+    """Pelican reader for Markdown with YAML front matter; plain Pelican metadata still works."""
+
+    file_extensions = ["md", "markdown", "mkd", "mdown"]
+
+    def read(self, source_path):
+        """Return (HTML, metadata) for one post, raising FrontMatterError on bad metadata."""
+        with open(source_path, encoding="utf-8-sig") as handle:
+            text = handle.read()
+        front, body, _ = split_front_matter(text, source_path)
+        if front is None:
+            return super().read(source_path)
+        fields = parse_front_matter(front, source_path)
+        if not str(fields.get("title") or "").strip():
+            raise FrontMatterError(
+                source_path,
+                2,
+                "the post has no title",
+                "Add a line 'title: Your title' to the front matter.",
+            )
+        self._source_path = source_path
+        markdown = self._markdown()
+        content = markdown.convert(body)
+        metadata = {}
+        for name, value in fields.items():
+            if value is None or value == "" or value == []:
+                continue
+            if name in DATE_FIELDS:
+                metadata[name] = get_date(value.isoformat())
+            elif name in self.settings["FORMATTED_FIELDS"]:
+                metadata[name] = self._markdown().convert(str(value))
+            elif name in ("tags", "authors"):
+                metadata[name] = self.process_metadata(name, value)
+            else:
+                metadata[name] = self.process_metadata(name, value) if isinstance(value, str) else value
+        return content, metadata
+
+    def _markdown(self):
+        # One Markdown instance per reader, reset between uses: building a fresh one for
+        # every file (as Pelican's own reader does) costs more than converting most posts.
+        markdown = getattr(self, "_yaml_md", None)
+        if markdown is None:
+            from markdown import Markdown
+
+            settings = dict(self.settings["MARKDOWN"])
+            settings["extensions"] = [
+                ext for ext in settings.get("extensions", []) if ext != "markdown.extensions.meta"
+            ]
+            markdown = self._yaml_md = Markdown(**settings)
+        markdown.reset()
+        return markdown

@@ -1,0 +1,19 @@
+"""Production settings: everything in pelican.conf.py, with absolute URLs, feeds and no drafts."""
+
+import os
+import runpy
+from pathlib import Path
+
+# pelican.conf.py cannot be imported (its name has a dot), so run it and take its settings.
+globals().update(
+    {
+        name: value
+        for name, value in runpy.run_path(str(Path(__file__).with_name("pelican.conf.py"))).items()
+        if name.isupper()
+    }
+)
+
+SITEURL = os.environ.get("SITEURL", "https://blog.example.org").rstrip("/")
+RELATIVE_URLS = False
+FEED_DOMAIN = SITEURL
+DELETE_OUTPUT_DIRECTORY = True
