@@ -1,0 +1,137 @@
+"""The one emitter: Post -> Markdown text with YAML front matter, plus the tag hook.
+
+Source text is text, not Markdown: `escape` backslash-escapes (or turns into entities)
+exactly what Python-Markdown with the site's extensions (extra, smarty) would otherwise
+interpret, and leaves everything else alone so the Markdown stays readable.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+
+import yaml
+
+from .records import BulletList, Paragraph, Post, Quote
+
+Tagger = Callable[[str, str, list[str]], Iterable[str]]
+
+_INLINE = [
+    (re.compile(r"\\"), r"\\\\"),
+    (re.compile(r"([`*\[\]{])"), r"\\\1"),
+    # `_` only emphasises at a word's edge; snake_case needs no escape.
+    (re.compile(r"(?<![^\W_])_|_(?![^\W_])"), r"\\_"),
+    (re.compile(r"&(?=#?\w+;)"), "&amp;"),
+    (re.compile(r"<(?=[A-Za-z/!?$])"), "&lt;"),
+    # smarty would make an en dash of `--`.
+    (re.compile(r"--"), r"-\\-"),
+]
+_LINE_START = [
+    (re.compile(r"^([#>])"), r"\\\1"),
+    (re.compile(r"^([-+*])(\s)"), r"\\\1\2"),
+    (re.compile(r"^(\d+)([.)])(\s|$)"), r"\1\\\2\3"),
+    (re.compile(r"^([-_=])(?=(\s*[-_=]){2,}\s*$)"), r"\\\1"),
+    (re.compile(r"^~~~"), "&#126;~~"),
+    (re.compile(r"^:(\s)"), r"\\:\1"),
+]
+
+
+def escape(text: str) -> str:
+    """Return Markdown that renders as exactly `text` (one paragraph, no markup)."""
+    for pattern, replacement in _INLINE:
+        text = pattern.sub(replacement, text)
+    for pattern, replacement in _LINE_START:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def render_body(post: Post) -> str:
+    """Return the post's body as Markdown, blocks separated by blank lines."""
+    parts = []
+    for block in post.body:
+        if isinstance(block, BulletList):
+            parts.append("\n".join(f"- {escape(item)}" for item in block.items))
+        elif isinstance(block, Quote):
+            parts.append(f"> {escape(block.text)}")
+        else:
+            parts.append(escape(block.text))
+    return "\n\n".join(parts)
+
+
+def body_text(post: Post) -> str:
+    """Return the post's body as plain text, one block per paragraph (for taggers)."""
+    parts = []
+    for block in post.body:
+        if isinstance(block, BulletList):
+            parts.extend(block.items)
+        elif isinstance(block, (Paragraph, Quote)):
+            parts.append(block.text)
+    return "\n\n".join(parts)
+
+
+def apply_tagger(post: Post, tagger: Tagger | None) -> Post:
+    """Return the post with the tags `tagger(title, body_text, tags)` gives (deduplicated)."""
+    if tagger is None:
+        return post
+    tags = tagger(post.title, body_text(post), list(post.tags))
+    seen, result = set(), []
+    for tag in tags:
+        tag = " ".join(str(tag).split())
+        if tag and tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            result.append(tag)
+    return dataclasses.replace(post, tags=tuple(result))
+
+
+def slugify(title: str, limit: int = 80) -> str:
+    """Return an ASCII, lower-case, hyphenated slug for a title ('untitled' if none)."""
+    text = re.sub(r"['’‘`]", "", title)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    if len(slug) > limit:
+        slug = slug[:limit].rsplit("-", 1)[0]
+    return slug or "untitled"
+
+
+def front_matter(post: Post, slug: str) -> dict:
+    """Return the post's front matter fields in the order an author reads them."""
+    fields = {"title": post.title, "date": post.date.strftime("%Y-%m-%d %H:%M")}
+    if post.author:
+        fields["author"] = post.author
+    fields["category"] = post.category
+    if post.tags:
+        fields["tags"] = list(post.tags)
+    fields["slug"] = slug
+    for name in ("source", "source_url"):
+        if getattr(post, name):
+            fields[name] = getattr(post, name)
+    if post.date_estimated:
+        fields["date_estimated"] = True
+    if post.note:
+        fields["note"] = post.note
+    return fields
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block-style front matter with short lists on one line: `tags: [a, b]`."""
+
+
+_Dumper.add_representer(
+    list,
+    lambda dumper, data: dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True),
+)
+
+
+def emit(post: Post, slug: str) -> str:
+    """Return the whole Markdown file for a post."""
+    front = yaml.dump(
+        front_matter(post, slug),
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=1_000_000,
+        default_flow_style=False,
+    )
+    return f"---\n{front}---\n\n{render_body(post)}\n"

@@ -1,0 +1,67 @@
+"""Records that parsers yield and the emitter writes: one frozen Post per article."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of plain source text (not Markdown)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class BulletList:
+    """A list whose items were `●` / `•` lines in the source."""
+
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A paragraph that is wholly a quotation, optionally followed by a citation."""
+
+    text: str
+
+
+Block = Paragraph | BulletList | Quote
+
+
+@dataclass(frozen=True)
+class Removed:
+    """Source text the importer did not put in the body, and the named rule that took it."""
+
+    rule: str
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Post:
+    """One article: everything the emitter needs, nothing it has to guess."""
+
+    title: str
+    date: datetime
+    body: tuple[Block, ...]
+    category: str
+    source_file: str
+    author: str | None = None
+    tags: tuple[str, ...] = ()
+    source: str | None = None
+    source_url: str | None = None
+    date_estimated: bool = False
+    note: str | None = None
+    line: int = 1
+    removed: tuple[Removed, ...] = field(default=(), compare=False)
+
+
+class SourceError(ValueError):
+    """A source file cannot be imported; the message names the file, line, problem and fix."""
+
+    def __init__(self, path, line, problem, fix):
+        self.path, self.line, self.problem, self.fix = str(path), line, problem, fix
+        where = f"{self.path}, line {line}" if line else self.path
+        super().__init__(f"{where}: {problem}. Fix: {fix}")
