@@ -3,9 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
+from pathlib import Path
 
 from .pipeline import ImportFailed, import_sources
+
+PROJECT = Path(__file__).resolve().parents[1]
+DEFAULT_VOCABULARY = PROJECT / "content" / "themes.yaml"
+
+
+def theme_tagger(vocabulary_path):
+    """A tagger that adds the themes the `themes` plugin detects to each post's tags."""
+    # plugins/ is a plugin path for Pelican, not a package; the importer borrows its core.
+    sys.path.insert(0, str(PROJECT / "plugins"))
+    from themes import load_vocabulary, tags_for_import
+
+    vocabulary = load_vocabulary(vocabulary_path)
+    return functools.partial(tags_for_import, vocabulary=vocabulary)
 
 
 def main(argv=None, tagger=None) -> int:
@@ -21,7 +36,23 @@ def main(argv=None, tagger=None) -> int:
     parser.add_argument(
         "--force", action="store_true", help="overwrite articles an author has edited since import"
     )
+    parser.add_argument(
+        "--vocabulary",
+        default=str(DEFAULT_VOCABULARY),
+        help="themes YAML whose detected themes are added to each post's tags "
+        "(default: content/themes.yaml)",
+    )
+    parser.add_argument(
+        "--no-themes", action="store_true", help="write only the source's own labels as tags"
+    )
     args = parser.parse_args(argv)
+    if tagger is None and not args.no_themes:
+        try:
+            tagger = theme_tagger(args.vocabulary)
+        except (OSError, ValueError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            print("Nothing was written.", file=sys.stderr)
+            return 1
     try:
         report = import_sources(args.sources, args.out, force=args.force, tagger=tagger)
     except ImportFailed as failure:

@@ -1,0 +1,191 @@
+"""Themes: a vocabulary of the blog's subjects, detected in posts, tagged and cross-linked."""
+
+import logging
+
+from pelican import signals
+from pelican.contents import Article
+
+from .crosslinks import add_crosslinks, resolve_placeholders, topic_href
+from .detect import Match, ThemeEvidence, detect_themes, selected_themes
+from .settings import SETTINGS, ThemesSettingsError, check_settings, detection_options
+from .tagging import PostThemes, html_text, markdown_text, tags_for_import, themes_for_post
+from .vocabulary import Theme, Vocabulary, VocabularyError, load_vocabulary, parse_vocabulary
+
+__all__ = [
+    "SETTINGS",
+    "Match",
+    "PostThemes",
+    "Theme",
+    "ThemeEvidence",
+    "ThemedArticle",
+    "ThemesSettingsError",
+    "Vocabulary",
+    "VocabularyError",
+    "add_crosslinks",
+    "detect_themes",
+    "html_text",
+    "load_vocabulary",
+    "markdown_text",
+    "parse_vocabulary",
+    "register",
+    "selected_themes",
+    "tags_for_import",
+    "themes_for_post",
+    "topic_href",
+]
+
+logger = logging.getLogger(__name__)
+
+
+class ThemedArticle(Article):
+    """An Article whose theme links resolve, like Pelican's {filename} links, per page written."""
+
+    def _update_content(self, content, siteurl):
+        # Pelican calls this with the SITEURL of the page being written (relative in
+        # RELATIVE_URLS mode), so the same post links correctly from its own page, index
+        # pages and feeds. Resolve ours first: Pelican would warn about "{topic}".
+        content = resolve_placeholders(content, siteurl, self.settings["RELATIVE_URLS"])
+        return super()._update_content(content, siteurl)
+
+
+def _source(article):
+    return getattr(article, "relative_source_path", None) or article.source_path
+
+
+def _all_articles(generator):
+    return [
+        *generator.articles,
+        *generator.translations,
+        *generator.hidden_articles,
+        *generator.hidden_translations,
+        *generator.drafts,
+        *generator.drafts_translations,
+    ]
+
+
+def check_at_start(pelican):
+    """Check THEMES_* settings and the vocabulary before any content is read."""
+    try:
+        check_settings(pelican.settings)
+        load_vocabulary(pelican.settings["THEMES_VOCABULARY"])
+    except (ThemesSettingsError, VocabularyError) as error:
+        logger.critical("themes: %s", error)
+        raise
+
+
+def _exclusions(article):
+    value = article.metadata.get("themes_exclude") or ()
+    if isinstance(value, str):
+        value = [part for part in value.split(",") if part.strip()]
+    return [str(slug).strip() for slug in value]
+
+
+def _report(article, decision, level):
+    path = _source(article)
+    for slug in decision.unknown_excluded:
+        logger.warning(
+            "themes: %s: themes_exclude names '%s', which is not a theme; use a slug "
+            "from the vocabulary (e.g. blame-culture)",
+            path,
+            slug,
+        )
+    if decision.source != "detected":
+        return
+    if not decision.themes:
+        logger.log(level, "themes: %s has no theme tags and no theme was detected", path)
+        return
+    why = "; ".join(
+        f"{theme.name} ({decision.evidence_for(theme.slug).summary()})" for theme in decision.themes
+    )
+    logger.log(
+        level,
+        "themes: %s has no theme tags; detected %s. Add them to tags: to keep them, "
+        "or list a slug in themes_exclude: to drop one.",
+        path,
+        why,
+    )
+
+
+def _report_slug_collisions(articles):
+    by_slug = {}
+    for article in articles:
+        for tag in getattr(article, "tags", None) or ():
+            by_slug.setdefault(tag.slug, {}).setdefault(tag.name, _source(article))
+    for slug, names in sorted(by_slug.items()):
+        if len(names) > 1:
+            (first, first_path), (second, second_path) = list(names.items())[:2]
+            logger.warning(
+                "themes: tags '%s' (%s) and '%s' (%s) share the slug '%s' and so one tag "
+                "page; spell the tag the same way in both posts",
+                first,
+                first_path,
+                second,
+                second_path,
+                slug,
+            )
+
+
+def assign_themes(generator):
+    """Give every article its themes, and let tags that name a theme join it."""
+    # article_generator_pretaxonomy: all content is read, and Pelican has not yet built
+    # its tag lists, so tags that name a theme can leave article.tags before tag pages
+    # are made; article.themes is ready for everything connected to ..._finalized.
+    settings = generator.settings
+    vocabulary = load_vocabulary(settings["THEMES_VOCABULARY"])
+    generator.context["theme_vocabulary"] = vocabulary
+    options = detection_options(settings)
+    level = logging.getLevelName(str(settings["THEMES_REPORT_LEVEL"]).upper())
+    for article in _all_articles(generator):
+        # The author's tags as read: a cached article (CACHE_CONTENT) comes back with the
+        # theme tags already moved out of article.tags by an earlier build.
+        if not hasattr(article, "_themes_original_tags"):
+            article._themes_original_tags = list(getattr(article, "tags", None) or ())
+        tags = list(article._themes_original_tags)
+        decision = themes_for_post(
+            article.title,
+            html_text(article._content),
+            tags,
+            vocabulary,
+            exclude=_exclusions(article),
+            **(options if settings["THEMES_DETECT"] else {**options, "max_themes": 0}),
+        )
+        article.themes = list(decision.themes)
+        article.theme_evidence = {t.slug: decision.evidence_for(t.slug) for t in decision.themes}
+        article.theme_source = decision.source
+        if tags:
+            article.theme_tags = [t for t in tags if vocabulary.lookup(t.name)]
+            article.tags = [t for t in tags if not vocabulary.lookup(t.name)]
+        _report(article, decision, level)
+    _report_slug_collisions(generator.articles)
+
+
+def link_themes(generator):
+    """Link the first mention of each of an article's themes to its topic page."""
+    # article_generator_finalized: themes are set and no page has been written yet, so
+    # every page, index and feed that shows the content gets the links.
+    settings = generator.settings
+    if not settings["THEMES_CROSSLINKS"]:
+        return
+    vocabulary = generator.context.get("theme_vocabulary") or load_vocabulary(
+        settings["THEMES_VOCABULARY"]
+    )
+    for article in _all_articles(generator):
+        themes = getattr(article, "themes", None)
+        if not themes or type(article) not in (Article, ThemedArticle):
+            article.theme_links = ()
+            continue
+        # Work from the text as read, so a cached or re-finalized article is not linked twice.
+        original = getattr(article, "_themes_original_content", None)
+        if original is None:
+            original = article._themes_original_content = article._content
+        article._content, article.theme_links = add_crosslinks(
+            original, themes, vocabulary, css_class=settings["THEMES_CROSSLINK_CLASS"]
+        )
+        article.__class__ = ThemedArticle
+
+
+def register():
+    # initialized: settings are final and nothing is read yet, the place to fail early.
+    signals.initialized.connect(check_at_start)
+    signals.article_generator_pretaxonomy.connect(assign_themes)
+    signals.article_generator_finalized.connect(link_themes)

@@ -1,0 +1,202 @@
+"""Audit theme tagging: every post's themes with their evidence, or precision/recall on labels.
+
+python scripts/themes_report.py [INPUTDIR]        # what `make themes` runs
+python scripts/themes_report.py --evaluate        # score the detector on the labelled sets
+python scripts/themes_report.py --all [INPUTDIR]  # also show themes that were not chosen
+"""
+
+import argparse
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "plugins"))
+
+from themes import load_vocabulary  # noqa: E402
+from themes.detect import detect_themes  # noqa: E402
+from themes.settings import DEFAULT_VOCABULARY  # noqa: E402
+from themes.tagging import markdown_text, split_tags, themes_for_post  # noqa: E402
+from yaml_metadata import FrontMatterError, parse_front_matter, split_front_matter  # noqa: E402
+
+LABELS = ROOT / "tests" / "fixtures" / "themes-labelled"
+_DATE_LINE = re.compile(r"^(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, \d{1,2} \w+ \d{4}$")
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """A text with the themes a person decided it is about."""
+
+    name: str
+    title: str
+    text: str
+    themes: frozenset
+    acceptable: frozenset
+
+
+def split_source_posts(path, titles):
+    """Cut a raw source file into {title: body} at lines equal to the given TITLES, in order."""
+    lines = Path(path).read_text(encoding="utf-8").split("\n")
+    marks, cursor = [], 0
+    for title in titles:
+        index = next(i for i in range(cursor, len(lines)) if lines[i].strip() == title)
+        # A repeated title line (page heading + article heading) belongs to the same post.
+        body_start = index + 1
+        while body_start < len(lines) and lines[body_start].strip() in ("", title):
+            body_start += 1
+        marks.append((title, index, body_start))
+        cursor = body_start
+    posts = {}
+    for n, (title, _, body_start) in enumerate(marks):
+        end = marks[n + 1][1] if n + 1 < len(marks) else len(lines)
+        body = [line for line in lines[body_start:end] if not _DATE_LINE.match(line.strip())]
+        posts[title] = "\n".join(body).strip()
+    return posts
+
+
+def load_labelled(root=LABELS, sources=ROOT / "sources"):
+    """The two labelled sets: hand-written cases and the real posts from sources/."""
+    cases = yaml.safe_load((root / "cases.yaml").read_text(encoding="utf-8"))["cases"]
+    written = [
+        Labelled(c["id"], c["title"], c["text"], frozenset(c["themes"]), frozenset(c["acceptable"]))
+        for c in cases
+    ]
+    real_posts = yaml.safe_load((root / "real-posts.yaml").read_text(encoding="utf-8"))["posts"]
+    by_source = {}
+    for post in real_posts:
+        by_source.setdefault(post["source"], []).append(post["title"])
+    bodies = {
+        source: split_source_posts(sources / source, titles) for source, titles in by_source.items()
+    }
+    real = [
+        Labelled(
+            p["title"],
+            p["title"],
+            bodies[p["source"]][p["title"]],
+            frozenset(p["themes"]),
+            frozenset(p["acceptable"]),
+        )
+        for p in real_posts
+    ]
+    return {"hand-written cases": written, "the 13 real posts": real}
+
+
+def score(items, vocabulary, **options):
+    """Run the detector on labelled ITEMS; return per-item rows and totals."""
+    rows, tp, fp, fn = [], 0, 0, 0
+    for item in items:
+        evidence = detect_themes(item.text, vocabulary, title=item.title, **options)
+        chosen = [e for e in evidence if e.selected]
+        got = {e.theme.slug for e in chosen}
+        hits, missed = got & item.themes, item.themes - got
+        extras = got - item.themes - item.acceptable
+        tp, fn, fp = tp + len(hits), fn + len(missed), fp + len(extras)
+        rows.append((item, chosen, missed, extras))
+    # Precision counts acceptable themes as neither right nor wrong.
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    return rows, {"tp": tp, "fp": fp, "fn": fn, "precision": precision, "recall": recall}
+
+
+def evaluate(vocabulary, out=None, verbose=True, **options):
+    """Print precision and recall on each labelled set; return the totals."""
+    out = out or sys.stdout
+    results = {}
+    for name, items in load_labelled().items():
+        rows, totals = score(items, vocabulary, **options)
+        results[name] = totals
+        print(f"\n== {name}: {len(items)} texts", file=out)
+        for item, chosen, missed, extras in rows:
+            if not verbose and not (missed or extras):
+                continue
+            got = ", ".join(f"{e.theme.slug} ({e.score})" for e in chosen) or "-"
+            flags = "".join(
+                [
+                    f"  MISSED {sorted(missed)}" if missed else "",
+                    f"  EXTRA {sorted(extras)}" if extras else "",
+                ]
+            )
+            print(f"  {item.name[:48]:48}  {got}{flags}", file=out)
+        print(
+            f"  precision {totals['precision']:.2f}  recall {totals['recall']:.2f}  "
+            f"(found {totals['tp']}, missed {totals['fn']}, extra {totals['fp']})",
+            file=out,
+        )
+    return results
+
+
+def iter_posts(inputdir):
+    """Markdown posts under INPUTDIR (articles only), in path order."""
+    root = Path(inputdir)
+    base = root / "articles" if (root / "articles").is_dir() else root
+    yield from sorted(p for p in base.rglob("*.md") if p.is_file())
+
+
+def report(inputdir, vocabulary, show_all=False, out=None):
+    """Print each post's themes with evidence; return the number of posts that failed to read."""
+    out = out or sys.stdout
+    failures, posts = 0, 0
+    for path in iter_posts(inputdir):
+        posts += 1
+        shown = path.relative_to(inputdir) if path.is_relative_to(inputdir) else path
+        try:
+            front, body, _ = split_front_matter(path.read_text(encoding="utf-8"), path)
+            meta = parse_front_matter(front, path) if front else {}
+        except FrontMatterError as error:
+            print(f"\n{shown}\n  cannot read: {error}", file=out)
+            failures += 1
+            continue
+        title = str(meta.get("title", path.stem))
+        decision = themes_for_post(
+            title,
+            markdown_text(body),
+            meta.get("tags") or [],
+            vocabulary,
+            exclude=meta.get("themes_exclude") or [],
+        )
+        print(f"\n{shown}  [{title}]  themes from {decision.source}", file=out)
+        tagged = {t.slug for t in split_tags(meta.get("tags") or [], vocabulary)[0]}
+        for theme in decision.themes:
+            item = decision.evidence_for(theme.slug)
+            origin = "tag" if theme.slug in tagged else "detected"
+            evidence = f"{item.score:5.1f}  {item.summary()}" if item else "  -    not in the text"
+            print(f"   + {theme.slug:24} {origin:8} {evidence}", file=out)
+        if not decision.themes:
+            print("     (no theme)", file=out)
+        for slug in decision.excluded:
+            print(f"   - {slug:24} excluded by themes_exclude", file=out)
+        if show_all:
+            chosen = {t.slug for t in decision.themes} | set(decision.excluded)
+            for item in decision.evidence:
+                if item.theme.slug not in chosen:
+                    print(
+                        f"     {item.theme.slug:24} {'':8} {item.score:5.1f}  {item.summary()}"
+                        f"  [{item.reason}]",
+                        file=out,
+                    )
+        if decision.plain_tags:
+            print(f"     plain tags: {', '.join(decision.plain_tags)}", file=out)
+    if not posts:
+        print(f"No posts found under {inputdir}.", file=out)
+    return failures
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("inputdir", nargs="?", default=str(ROOT / "content"))
+    parser.add_argument("--vocabulary", default=DEFAULT_VOCABULARY)
+    parser.add_argument("--evaluate", action="store_true", help="precision/recall on labels")
+    parser.add_argument("--all", action="store_true", help="also list themes not chosen")
+    args = parser.parse_args(argv)
+    vocabulary = load_vocabulary(args.vocabulary)
+    if args.evaluate:
+        evaluate(vocabulary)
+        return 0
+    return 1 if report(Path(args.inputdir), vocabulary, show_all=args.all) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
