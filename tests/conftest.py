@@ -16,8 +16,9 @@ def build_site(content, output, conf="pelican.conf.py", extra_settings=None, che
     """Build CONTENT into OUTPUT as `make html` does; return the finished process."""
     command = [str(PELICAN), str(content), "-o", str(output), "-s", str(ROOT / conf)]
     command += ["--fatal", "errors"]
-    for name, value in (extra_settings or {}).items():
-        command += ["-e", f"{name}={value}"]
+    # One -e for all settings: Pelican keeps only the last -e it is given.
+    if extra_settings:
+        command += ["-e", *(f"{name}={value}" for name, value in extra_settings.items())]
     process = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
     if check and process.returncode != 0:
         raise AssertionError(

@@ -1,0 +1,58 @@
+"""Fixtures for whole-site theme tests: the fixture tree's posts, and variant builds of it."""
+
+import os
+import sys
+
+import pytest
+from sitepages import PROBE_PLUGINS, PUBLISH_URL, ROOT, SITE, read_post
+
+if str(ROOT) not in sys.path:  # plain `pytest` (not `python -m pytest`) leaves the root out
+    sys.path.insert(0, str(ROOT))
+
+from tests.conftest import build_site  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def fixture_posts():
+    """Every published post in tests/fixtures/site, newest first."""
+    posts = [read_post(path) for path in sorted((SITE / "articles").rglob("*.md"))]
+    posts = [post for post in posts if post.get("status", "published") == "published"]
+    return sorted(posts, key=lambda post: str(post["date"]), reverse=True)
+
+
+@pytest.fixture(scope="session")
+def paginated_site(tmp_path_factory):
+    """The fixture tree with two posts per page, so that every listing paginates."""
+    output = tmp_path_factory.mktemp("paginated-site")
+    build_site(SITE, output, extra_settings={"DEFAULT_PAGINATION": 2})
+    return output
+
+
+@pytest.fixture(scope="session")
+def bare_site(tmp_path_factory):
+    """The fixture tree with only the plugins the theme cannot do without: the theme must not
+    depend on themes, related_posts, topics or search to build and read well."""
+    output = tmp_path_factory.mktemp("bare-site")
+    build_site(SITE, output, extra_settings={"PLUGINS": '["yaml_metadata", "reading_time"]'})
+    return output
+
+
+@pytest.fixture(scope="session")
+def probe_site(tmp_path_factory):
+    """The fixture tree with a test plugin that sets article.themes and article.related."""
+    output = tmp_path_factory.mktemp("probe-site")
+    settings = {
+        "PLUGIN_PATHS": f'["{ROOT / "plugins"}", "{PROBE_PLUGINS}"]',
+        "PLUGINS": '["yaml_metadata", "reading_time", "theme_probe"]',
+    }
+    build_site(SITE, output, extra_settings=settings)
+    return output
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory):
+    """The fixture tree built with the production settings and an absolute SITEURL."""
+    output = tmp_path_factory.mktemp("published-site")
+    env = {**os.environ, "SITEURL": PUBLISH_URL}
+    build_site(SITE, output, conf="publish.conf.py", env=env)
+    return output
