@@ -5,7 +5,7 @@
 
 const PAGE_SIZE = 10;
 
-const form = document.querySelector("form[data-pagefind-bundle]");
+const form = document.querySelector("form[data-search-bundle]");
 if (form) {
   start(form);
 }
@@ -15,7 +15,7 @@ async function start(form) {
   const status = document.getElementById("search-status");
   const results = document.getElementById("search-results");
   const params = new URLSearchParams(window.location.search);
-  const bundle = new URL(form.dataset.pagefindBundle, document.baseURI);
+  const bundle = new URL(form.dataset.searchBundle, document.baseURI);
   const root = new URL(form.dataset.siteRoot, document.baseURI);
 
   status.textContent = "Loading search…";

@@ -1,0 +1,118 @@
+"""List up to RELATED_POSTS_MAX related posts under each article, each with the reason why."""
+
+import logging
+import re
+
+from pelican import signals
+from pelican.generators import ArticlesGenerator
+
+from .core import (
+    OperationCounter,
+    Post,
+    Related,
+    keywords,
+    reason_text,
+    related,
+)
+from .settings import DEFAULTS, RelatedPostsSettingsError, resolve
+
+__all__ = [
+    "DEFAULTS",
+    "OperationCounter",
+    "Post",
+    "Related",
+    "RelatedPostsSettingsError",
+    "add_related_posts",
+    "check_settings",
+    "keywords",
+    "reason_text",
+    "register",
+    "related",
+    "theme_label",
+]
+
+logger = logging.getLogger(__name__)
+
+
+def theme_label(theme):
+    """A theme's name as it reads mid-sentence: 'blame culture', but 'Ofsted and inspection'.
+
+    The first letter is lowered unless the first word is an acronym (HCPC) or the theme's own
+    description capitalises it mid-sentence, which marks a proper noun (Ofsted).
+    """
+    name = getattr(theme, "name", str(theme))
+    first = name.split(" ", 1)[0]
+    if not first[:1].isupper() or (len(first) > 1 and first.isupper()):
+        return name
+    description = getattr(theme, "description", "") or ""
+    for match in re.finditer(rf"\b{re.escape(first)}\b", description):
+        before = description[: match.start()].rstrip()
+        if before and before[-1] not in ".!?:":
+            return name
+    return name[0].lower() + name[1:]
+
+
+def check_settings(pelican):
+    """Fail at start, with the setting's name and a fix, when a RELATED_POSTS_* value is wrong."""
+    resolve(pelican.settings)
+
+
+def add_related_posts(generators):
+    """Set article.related = [(article, 'Also about: ...')] on every published article."""
+    articles_generator = next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
+    if articles_generator is None:
+        return
+    options = resolve(articles_generator.settings)
+    articles = list(articles_generator.articles)
+    for article in [*articles, *articles_generator.drafts]:
+        article.related = []
+    if not any(hasattr(article, "themes") for article in articles):
+        if articles:
+            logger.warning(
+                "related_posts: no article has .themes; add 'themes' to PLUGINS so related "
+                "posts can be found"
+            )
+        return
+
+    by_url = {}
+    posts = []
+    names = {}
+    for article in articles:
+        themes = list(getattr(article, "themes", None) or ())
+        for theme in themes:
+            names.setdefault(theme.slug, theme_label(theme))
+        by_url[article.url] = article
+        posts.append(
+            Post(
+                id=article.url,
+                themes=tuple(theme.slug for theme in themes),
+                date=article.date,
+                tokens=keywords(article._content, options["RELATED_POSTS_KEYWORDS"]),
+            )
+        )
+    counter = OperationCounter()
+    ranking = related(
+        posts,
+        options["RELATED_POSTS_MAX"],
+        window=options["RELATED_POSTS_WINDOW"],
+        time_weight=options["RELATED_POSTS_TIME_WEIGHT"],
+        text_weight=options["RELATED_POSTS_TEXT_WEIGHT"],
+        counter=counter,
+    )
+    for article in articles:
+        article.related = [
+            (by_url[entry.id], reason_text(names[slug] for slug in entry.reasons))
+            for entry in ranking[article.url]
+        ]
+    logger.debug("related_posts: %d articles ranked in %d steps", len(posts), counter.count)
+
+
+def register():
+    # Checked when Pelican starts, so a typo fails the build before any content is read.
+    signals.initialized.connect(check_settings)
+    # all_generators_finalized, not article_generator_finalized: the themes plugin sets
+    # article.themes in article_generator_finalized, and blinker keeps a signal's receivers in a
+    # set, so two receivers of one signal run in no guaranteed order (not PLUGINS order).
+    # all_generators_finalized is sent once every generator's context is complete, after all
+    # article_generator_finalized receivers, and before any page is written.
+    signals.all_generators_finalized.connect(add_related_posts)

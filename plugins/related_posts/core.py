@@ -1,0 +1,212 @@
+"""Rank related posts by shared themes (weighted by rarity), closeness in time and shared words."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import NamedTuple
+
+# Defaults live in settings.py too (as RELATED_POSTS_*); these are the core's own so tests can call
+# it without Pelican.
+DEFAULT_K = 5
+# Posts looked at on each side of a post inside one theme's date-ordered posting list. A theme
+# carried by more than 2 * WINDOW + 1 posts is only searched near the post in time, which is what
+# keeps the cost linear: work per post is bounded by (themes per post) * (2 * WINDOW + 1).
+DEFAULT_WINDOW = 40
+# "A little weight": a shared theme is worth ln((N + 1) / df), at least ~0.1 for a theme in 90% of
+# posts and ~2-5 for rare ones; time adds at most TIME_WEIGHT (same day), text at most TEXT_WEIGHT
+# (identical word sets), so they mostly reorder posts that share equally telling themes.
+DEFAULT_TIME_WEIGHT = 0.25
+DEFAULT_TEXT_WEIGHT = 0.5
+# Time closeness halves after this many days: 1 / (1 + days / SCALE).
+TIME_SCALE_DAYS = 365.0
+
+
+@dataclass(frozen=True)
+class Post:
+    """One post as the ranking sees it: an id, its theme slugs, its date and its keyword set."""
+
+    id: Hashable
+    themes: tuple[str, ...]
+    date: date | datetime
+    tokens: frozenset[str] = field(default_factory=frozenset)
+
+
+class Related(NamedTuple):
+    """One related post: its id, its score and the shared themes that explain it, rarest first."""
+
+    id: Hashable
+    score: float
+    reasons: tuple[str, ...]
+
+
+class OperationCounter:
+    """Counts elementary steps of the core, so tests can check how cost grows without timing."""
+
+    def __init__(self):
+        self.count = 0
+
+    def add(self, steps=1):
+        self.count += steps
+
+
+class _NoCounter:
+    """Stands in for a counter when nobody is counting."""
+
+    def add(self, steps=1):
+        pass
+
+
+def idf(document_frequency, total):
+    """How telling a theme is: ln((N + 1) / df); rare themes weigh more, none weighs zero."""
+    return math.log((total + 1) / document_frequency)
+
+
+def time_closeness(first, second):
+    """1 for posts on the same day, 0.5 a year apart, approaching 0 as they drift apart."""
+    days = abs(_as_datetime(first) - _as_datetime(second)).total_seconds() / 86400
+    return 1.0 / (1.0 + days / TIME_SCALE_DAYS)
+
+
+def word_overlap(first, second):
+    """Jaccard overlap of two keyword sets: shared words over all words (0 when either is empty)."""
+    if not first or not second:
+        return 0.0
+    shared = len(first & second)
+    return shared / (len(first) + len(second) - shared)
+
+
+def related(
+    posts: Sequence[Post],
+    k: int = DEFAULT_K,
+    *,
+    window: int = DEFAULT_WINDOW,
+    time_weight: float = DEFAULT_TIME_WEIGHT,
+    text_weight: float = DEFAULT_TEXT_WEIGHT,
+    counter: OperationCounter | None = None,
+) -> dict[Hashable, list[Related]]:
+    """For each post id, up to k other posts sharing a theme: [(id, score, reasons)], best first.
+
+    Candidates come from an inverted index theme -> posts (never all pairs). Ties are broken the
+    same way every build: higher score, then the newer post, then the smaller id.
+    """
+    if k < 0 or window < 1:
+        raise ValueError(f"related(): k must be >= 0 and window >= 1, got k={k}, window={window}")
+    count = counter or _NoCounter()
+    posts = list(posts)
+    ids = [post.id for post in posts]
+    if len(set(ids)) != len(ids):
+        duplicates = sorted({str(i) for i in ids if ids.count(i) > 1})
+        raise ValueError(f"related(): post ids must be unique; repeated: {', '.join(duplicates)}")
+    total = len(posts)
+    theme_sets = [frozenset(post.themes) for post in posts]
+    dates = [_as_datetime(post.date) for post in posts]
+
+    # One global sort by (date, id) gives every posting list in date order for free.
+    order = sorted(range(total), key=lambda i: (dates[i], _sortable(ids[i])))
+    count.add(total * max(1, math.ceil(math.log2(total or 1))))
+    # Posts on the same date share a rank, so "newer first" ties fall through to the id.
+    date_rank = [0] * total
+    rank = -1
+    previous = None
+    for i in order:
+        if dates[i] != previous:
+            rank += 1
+            previous = dates[i]
+        date_rank[i] = rank
+
+    index: dict[str, list[int]] = {}
+    position: dict[tuple[int, str], int] = {}
+    for i in order:
+        for theme in sorted(theme_sets[i]):
+            postings = index.setdefault(theme, [])
+            position[i, theme] = len(postings)
+            postings.append(i)
+            count.add()
+    weight = {theme: idf(len(postings), total) for theme, postings in index.items()}
+
+    result: dict[Hashable, list[Related]] = {}
+    for i in range(total):
+        candidates: set[int] = set()
+        for theme in theme_sets[i]:
+            postings = index[theme]
+            if len(postings) <= 2 * window + 1:
+                nearby = postings
+            else:
+                at = position[i, theme]
+                nearby = postings[max(0, at - window) : at + window + 1]
+            count.add(len(nearby))
+            candidates.update(nearby)
+        candidates.discard(i)
+
+        scored = []
+        for j in candidates:
+            shared = sorted(theme_sets[i] & theme_sets[j], key=lambda t: (-weight[t], t))
+            count.add(1 + min(len(theme_sets[i]), len(theme_sets[j])))
+            score = sum(weight[t] for t in shared)
+            if time_weight:
+                score += time_weight * time_closeness(dates[i], dates[j])
+            if text_weight:
+                count.add(min(len(posts[i].tokens), len(posts[j].tokens)))
+                score += text_weight * word_overlap(posts[i].tokens, posts[j].tokens)
+            # Rounded so float noise from summation order can never reorder equal scores.
+            scored.append((-round(score, 9), -date_rank[j], _sortable(ids[j]), j, tuple(shared)))
+        scored.sort()
+        count.add(len(scored))
+        result[ids[i]] = [
+            Related(ids[j], -negative, reasons) for negative, _, _, j, reasons in scored[:k]
+        ]
+    return result
+
+
+def reason_text(theme_names: Iterable[str]) -> str:
+    """The line shown under a related post: 'Also about: blame culture, serious case reviews'."""
+    names = [name for name in theme_names if name]
+    return "Also about: " + ", ".join(names) if names else ""
+
+
+def _as_datetime(value):
+    """Dates compare with datetimes by treating a bare date as its midnight."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    raise TypeError(f"post date must be a date or datetime, got {value!r}")
+
+
+def _sortable(value):
+    """Ids of mixed types still sort deterministically (by type name, then value)."""
+    return (type(value).__name__, value) if not isinstance(value, str) else ("str", value)
+
+
+_TAG = re.compile(r"<[^>]+>")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+# Words too common in this blog's prose to say anything about what two posts share.
+_STOPWORD_TEXT = """
+    about above after again against also although among another because been before being
+    below between both cannot could does doing down during each either else even ever every
+    from further have having here however into itself just least less like made make many
+    might more most much must neither never none once only other others ought ours ourselves
+    over own perhaps quite rather really same shall should since some such than that their
+    theirs them themselves then there these they this those though through thus together too
+    under until upon very want well were what when where whether which while whom whose will
+    with within without would your yours yourself yourselves said says
+    """
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+
+def keywords(html, limit=40):
+    """A post's keyword set for cheap text overlap: its LIMIT most frequent content words."""
+    if limit <= 0:
+        return frozenset()
+    counts = Counter(
+        word
+        for word in (w.lower().replace("’", "'") for w in _WORD.findall(_TAG.sub(" ", html or "")))
+        if len(word) >= 4 and word not in STOPWORDS
+    )
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return frozenset(word for word, _ in ranked[:limit])

@@ -1,0 +1,242 @@
+"""TopicsGenerator: builds /topics/, /topics/<slug>/ and each topic's Atom feed every build."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+from pelican.generators import Generator
+
+from . import core
+from .settings import resolve
+
+logger = logging.getLogger(__name__)
+
+
+class TopicsError(RuntimeError):
+    """Topics cannot be built (no themes plugin, unreadable vocabulary): says how to fix it."""
+
+
+@dataclass
+class Topic:
+    """One theme's page, rebuilt from scratch every build: what the templates see as `topic`."""
+
+    theme: object
+    slug: str
+    name: str
+    description: str
+    url: str
+    save_as: str
+    feed_url: str
+    feed_save_as: str
+    articles: list = field(default_factory=list)
+    years: list = field(default_factory=list)
+    # [(Topic, number of posts carrying both)], most first.
+    alongside: list = field(default_factory=list)
+    # (Markup text, article, is_blockquote) or None.
+    quote: tuple | None = None
+
+    @property
+    def count(self):
+        return len(self.articles)
+
+    def __str__(self):
+        return self.name
+
+
+def vocabulary_for(settings, context=None):
+    """The ordered themes: the themes plugin's vocabulary of this build, else THEMES_VOCABULARY."""
+    shared = (context or {}).get("theme_vocabulary")
+    if shared is not None:
+        return list(shared)
+    try:
+        themes_plugin = importlib.import_module("themes")
+        load_vocabulary = themes_plugin.load_vocabulary
+    except (ImportError, AttributeError):
+        raise TopicsError(
+            "the topics plugin needs the themes plugin (it reads the theme vocabulary). "
+            "Fix: add 'themes' to PLUGINS in pelican.conf.py, before 'topics'."
+        ) from None
+    path = settings.get("THEMES_VOCABULARY")
+    if not path:
+        path = importlib.import_module("themes.settings").DEFAULT_VOCABULARY
+    return list(load_vocabulary(path))
+
+
+class TopicsGenerator(Generator):
+    """Writes the topic index, one page per theme and one Atom feed per theme."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Per-build state: a fresh generator is made for every build, so nothing outlives it.
+        self.topics: list[Topic] = []
+        self.pairs = core.pair_counts(())
+        self.options = resolve(self.settings)
+
+    def generate_context(self):
+        """Gather each theme's posts; set article.theme_neighbours; share `topics` with templates.
+
+        Plugin generators run after ArticlesGenerator.generate_context, which ends by sending
+        article_generator_finalized (where the themes plugin sets article.themes), so every
+        article already has its themes here; nothing is written until generate_output.
+        """
+        options = self.options
+        articles = list(self.context.get("articles", ()))
+        themes = vocabulary_for(self.settings, self.context)
+        known = {theme.slug for theme in themes}
+        for article in articles:
+            for theme in getattr(article, "themes", None) or ():
+                if theme.slug not in known:
+                    known.add(theme.slug)
+                    themes.append(theme)
+
+        entries = {
+            article.url: core.Entry(
+                article.url,
+                tuple(theme.slug for theme in getattr(article, "themes", None) or ()),
+                article.date,
+            )
+            for article in articles
+        }
+        by_url = {article.url: article for article in articles}
+        listed = core.posts_by_theme(entries.values(), [theme.slug for theme in themes])
+        self.pairs = core.pair_counts(entries.values())
+
+        self.topics = []
+        by_slug = {}
+        for theme in themes:
+            values = {"slug": theme.slug}
+            topic = Topic(
+                theme=theme,
+                slug=theme.slug,
+                name=theme.name,
+                description=theme.description,
+                url=options["TOPIC_URL"].format(**values),
+                save_as=options["TOPIC_SAVE_AS"].format(**values),
+                feed_url=options["TOPIC_FEED_ATOM"].format(**values),
+                feed_save_as=options["TOPIC_FEED_ATOM"].format(**values),
+                articles=[by_url[url] for url in listed[theme.slug]],
+            )
+            topic.years = core.group_by_year(topic.articles, lambda a: a.date)
+            topic.quote = self._quote(topic)
+            self.topics.append(topic)
+            by_slug[theme.slug] = topic
+        order = [topic.slug for topic in self.topics]
+        for topic in self.topics:
+            topic.alongside = [
+                (by_slug[slug], count)
+                for slug, count in core.alongside(
+                    topic.slug, self.pairs, options["TOPICS_ALONGSIDE_MAX"], order
+                )
+            ]
+
+        near = core.neighbours(entries.values())
+        for article in articles:
+            article.theme_neighbours = [
+                (
+                    _theme_of(article, slug),
+                    by_url.get(previous) if previous else None,
+                    by_url.get(following) if following else None,
+                )
+                for slug, previous, following in near[article.url]
+            ]
+        for draft in self.context.get("drafts", ()):
+            draft.theme_neighbours = []
+
+        self.context["topics"] = self.topics
+        self.context.update(options)
+
+    def _quote(self, topic):
+        """The topic's key quote as (text, article, is_blockquote), or None."""
+        theme = topic.theme
+        phrases = [theme.name, *getattr(theme, "synonyms", ()), *getattr(theme, "phrases", ())]
+        sources = [
+            core.QuoteSource(
+                article.url,
+                article._content,
+                article.date,
+                strongest=bool(article.themes) and article.themes[0].slug == topic.slug,
+                own=not getattr(article, "source", None),
+            )
+            for article in topic.articles
+        ]
+        found = core.key_quote(sources, phrases)
+        if found is None:
+            return None
+        article = next(a for a in topic.articles if a.url == found.id)
+        return (found.text, article, found.blockquote)
+
+    def map_svg(self):
+        """The co-occurrence map of every theme with posts, as inline SVG markup."""
+        nodes = [core.MapNode(t.slug, t.name, t.count) for t in self.topics]
+        drawn = [t for t in self.topics if t.count]
+        strongest = sorted(self.pairs.items(), key=lambda item: (-item[1], item[0]))[:3]
+        names = {t.slug: t.name for t in self.topics}
+        described = "; ".join(
+            f"{names.get(a, a)} with {names.get(b, b)} ({n} posts)" for (a, b), n in strongest
+        )
+        description = (
+            f"{len(drawn)} themes drawn as circles sized by their number of posts, joined by "
+            f"lines as thick as the number of posts they share."
+            + (f" Most often together: {described}." if described else "")
+            + " The table below gives the same figures."
+        )
+        return Markup(
+            core.map_svg(
+                nodes,
+                self.pairs,
+                title="Map of how the blog's themes occur together",
+                description=description,
+                max_links=self.options["TOPICS_MAP_MAX_LINKS"],
+            )
+        )
+
+    def pair_rows(self):
+        """Every pair of themes that share posts: [(Topic, Topic, count)], most first."""
+        by_slug = {topic.slug: topic for topic in self.topics}
+        rank = {topic.slug: i for i, topic in enumerate(self.topics)}
+        rows = [
+            (by_slug[a], by_slug[b], n) if rank[a] <= rank[b] else (by_slug[b], by_slug[a], n)
+            for (a, b), n in self.pairs.items()
+            if a in by_slug and b in by_slug
+        ]
+        return sorted(rows, key=lambda row: (-row[2], rank[row[0].slug], rank[row[1].slug]))
+
+    def generate_output(self, writer):
+        """Write the index, each topic page and each topic feed through Pelican's writer."""
+        relative = self.settings["RELATIVE_URLS"]
+        writer.write_file(
+            self.options["TOPICS_SAVE_AS"],
+            self.get_template("topics"),
+            self.context,
+            relative_urls=relative,
+            template_name="topics",
+            url=self.options["TOPICS_URL"],
+            topics=self.topics,
+            topic_map=self.map_svg(),
+            topic_pairs=self.pair_rows(),
+        )
+        template = self.get_template("topic")
+        for topic in self.topics:
+            writer.write_file(
+                topic.save_as,
+                template,
+                self.context,
+                relative_urls=relative,
+                template_name="topic",
+                url=topic.url,
+                topic=topic,
+            )
+            writer.write_feed(
+                topic.articles,
+                self.context,
+                topic.feed_save_as,
+                topic.feed_url,
+                feed_title=f"Topic: {topic.name}",
+            )
+
+
+def _theme_of(article, slug):
+    return next(theme for theme in article.themes if theme.slug == slug)
