@@ -119,7 +119,7 @@ class Quote:
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
-QUOTE_MIN, QUOTE_MAX = 50, 320
+QUOTE_MIN, QUOTE_MAX = 50, 480
 
 
 def _words(text):
@@ -134,8 +134,8 @@ def _hits(text, phrases):
 def key_quote(sources: Sequence[QuoteSource], phrases: Iterable[str]) -> Quote | None:
     """The most telling quote for a theme from its posts, or None if none fits.
 
-    Blockquotes are preferred (they are what the author chose to set apart), then sentences that
-    use the theme's own words. Within each, the blog's own posts come before curated news, then
+    Only passages that use the theme's own words qualify. Blockquotes are preferred (they are
+    what the author chose to set apart), then sentences. Within each, the blog's own posts come before curated news, then
     more of the theme's phrases wins, then a post where the theme is strongest, then the newer
     post, then the earlier passage in the post.
     """
@@ -154,7 +154,9 @@ def key_quote(sources: Sequence[QuoteSource], phrases: Iterable[str]) -> Quote |
             if not QUOTE_MIN <= len(text) <= QUOTE_MAX:
                 continue
             hits = _hits(text, folded)
-            if not is_quote and hits == 0:
+            if hits == 0:
+                # Off-topic passages never stand for a theme, however quotable: a blockquote
+                # about executive summaries is no key quote for "Blame culture".
                 continue
             rank = (is_quote, source.own, hits, source.strongest, _ordinal(source.date), -position)
             if best is None or rank > best[0]:

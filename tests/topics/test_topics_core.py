@@ -137,3 +137,22 @@ def test_settings_have_defaults_and_bad_values_are_named():
         resolve({"TOPICS_MAPMAX": 3})
     with pytest.raises(TopicsSettingsError, match="TOPICS_ALONGSIDE_MAX"):
         resolve({"TOPICS_ALONGSIDE_MAX": "six"})
+
+
+def test_key_quote_never_takes_an_off_topic_blockquote():
+    off_topic = QuoteSource(
+        "off-topic",
+        "<blockquote><p>What we do definitely support is much better executive summaries, with "
+        "recommendations in all of them.</p></blockquote>",
+        date(2021, 1, 1),
+        strongest=True,
+    )
+    on_topic = QuoteSource(
+        "on-topic",
+        "<p>Not having a blame culture is the first necessary step towards an organisation "
+        "which can learn.</p>",
+        date(2015, 1, 1),
+    )
+    quote = key_quote([off_topic, on_topic], ["blame culture"])
+    assert quote.id == "on-topic" and not quote.blockquote
+    assert key_quote([off_topic], ["blame culture"]) is None
