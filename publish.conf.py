@@ -17,3 +17,7 @@ SITEURL = os.environ.get("SITEURL", "https://blog.example.org").rstrip("/")
 RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
 DELETE_OUTPUT_DIRECTORY = True
+# No drafts in production: an empty save_as makes Pelican write no draft page, and the
+# content_checks plugin then drops drafts from every list (feeds, search, sitemap).
+DRAFT_URL = DRAFT_SAVE_AS = ""
+DRAFT_PAGE_URL = DRAFT_PAGE_SAVE_AS = ""

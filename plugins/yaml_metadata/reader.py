@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 
 import yaml
@@ -11,7 +12,13 @@ from pelican.utils import get_date
 
 FENCE = "---"
 KNOWN_STATUSES = ("published", "draft", "hidden")
-DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S")
+DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+)
 DATE_FIELDS = ("date", "modified")
 LIST_FIELDS = ("tags", "authors", "themes_exclude")
 
@@ -21,8 +28,17 @@ class FrontMatterError(ValueError):
 
     def __init__(self, path, line, problem, fix):
         self.path, self.line, self.problem, self.fix = str(path), line, problem, fix
-        where = f"{self.path}, line {line}" if line else self.path
+        where = f"{shown_path(path)}, line {line}" if line else shown_path(path)
         super().__init__(f"{where}: {problem}. {fix}")
+
+
+def shown_path(path):
+    """PATH as an author would type it: relative to the current folder when inside it."""
+    text = str(path)
+    if text.startswith("<"):
+        return text
+    relative = os.path.relpath(os.path.abspath(text))
+    return os.path.abspath(text) if relative.startswith("..") else relative
 
 
 class _StringDatesLoader(yaml.SafeLoader):
@@ -33,6 +49,26 @@ _StringDatesLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+# Speed (bench/, plugins/build_speed): libyaml's C parser reads front matter many times faster
+# than the pure-Python one. Same resolvers and constructor, so the same values; bad YAML is
+# parsed again by the Python loader so that errors keep their exact wording and line.
+_FastStringDatesLoader = _StringDatesLoader
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _FastStringDatesLoader(yaml.CSafeLoader):
+        """_StringDatesLoader on libyaml."""
+
+    _FastStringDatesLoader.yaml_implicit_resolvers = _StringDatesLoader.yaml_implicit_resolvers
+
+
+def _load_yaml(front):
+    """Parse FRONT with the fast loader; on bad YAML raise the Python loader's error."""
+    try:
+        return yaml.load(front, Loader=_FastStringDatesLoader)
+    except yaml.YAMLError:
+        return yaml.load(front, Loader=_StringDatesLoader)
 
 
 def split_front_matter(text, path="<text>"):
@@ -69,7 +105,10 @@ def _parse_date(name, value, path, line):
             continue
     if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}( .*)?", text):
         problem = f"'{name}: {text}' is not a real date or time"
-        fix = "Check the day exists in that month (e.g. there is no 30 February) and write YYYY-MM-DD HH:MM."
+        fix = (
+            "Check the day exists in that month (e.g. there is no 30 February) "
+            "and write YYYY-MM-DD HH:MM."
+        )
     else:
         problem = f"'{name}: {text}' is not a date this blog understands"
         fix = "Write it as YYYY-MM-DD or YYYY-MM-DD HH:MM, for example 2018-07-26 09:30."
@@ -97,7 +136,7 @@ def parse_front_matter(front, path="<text>"):
             "YAML needs spaces, not tabs: replace the tab with spaces.",
         )
     try:
-        data = yaml.load(front, Loader=_StringDatesLoader)
+        data = _load_yaml(front)
     except yaml.YAMLError as error:
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise FrontMatterError(
@@ -187,11 +226,13 @@ class YAMLMarkdownReader(MarkdownReader):
             if name in DATE_FIELDS:
                 metadata[name] = get_date(value.isoformat())
             elif name in self.settings["FORMATTED_FIELDS"]:
-                metadata[name] = self._markdown().convert(str(value))
+                # Front matter is text with Markdown emphasis, never raw HTML: `<` stays text.
+                metadata[name] = self._markdown().convert(str(value).replace("<", "&lt;"))
             elif name in ("tags", "authors"):
                 metadata[name] = self.process_metadata(name, value)
             else:
-                metadata[name] = self.process_metadata(name, value) if isinstance(value, str) else value
+                is_text = isinstance(value, str)
+                metadata[name] = self.process_metadata(name, value) if is_text else value
         return content, metadata
 
     def _markdown(self):

@@ -1,0 +1,201 @@
+"""Build-time content checks: clear errors for bad posts, warnings for weak ones, no drafts in
+production builds."""
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from pelican import signals
+
+from . import logfilter
+from .checks import (
+    DEFAULTS,
+    ERROR,
+    WARNING,
+    Post,
+    Problem,
+    check_posts,
+    field_line,
+    group_by_state,
+    summary_cut_mid_word,
+)
+from .report import theme_report
+
+__all__ = [
+    "DEFAULTS",
+    "ERROR",
+    "WARNING",
+    "Post",
+    "Problem",
+    "check_posts",
+    "content_files",
+    "field_line",
+    "group_by_state",
+    "load_vocabulary_or_none",
+    "post_from_content",
+    "register",
+    "summary_cut_mid_word",
+    "theme_report",
+]
+
+logger = logging.getLogger(__name__)
+
+# Sibling plugins (yaml_metadata, themes) are imported by name; Pelican loads plugins from
+# PLUGIN_PATHS without putting that folder on sys.path, so put it there.
+_PLUGINS_DIR = str(Path(__file__).resolve().parent.parent)
+if _PLUGINS_DIR not in sys.path:
+    sys.path.append(_PLUGINS_DIR)
+
+
+def _shown(path):
+    from yaml_metadata.reader import shown_path
+
+    return shown_path(path)
+
+
+def content_files(root):
+    """Every file under the content folder, as '/'-separated paths relative to it."""
+    found = set()
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            found.add(Path(os.path.relpath(os.path.join(folder, name), root)).as_posix())
+    return found
+
+
+def load_vocabulary_or_none(settings):
+    """The theme vocabulary, or None when there is none (or it is broken: the themes plugin
+    reports that itself)."""
+    try:
+        from themes.settings import DEFAULT_VOCABULARY
+        from themes.vocabulary import load_vocabulary
+    except ImportError:
+        return None
+    # The same file the themes plugin reads: THEMES_VOCABULARY, else the project's own.
+    path = settings.get("THEMES_VOCABULARY") or DEFAULT_VOCABULARY
+    if not os.path.exists(path):
+        return None
+    try:
+        return load_vocabulary(path)
+    except ValueError:
+        return None
+
+
+def post_from_content(content, kind, content_root):
+    """A Post record for a Pelican Article or Page."""
+    source = content.source_path
+    with open(source, encoding="utf-8-sig") as handle:
+        text = handle.read()
+    metadata = content.metadata
+    themes = getattr(content, "themes", None)
+    return Post(
+        path=_shown(source),
+        relpath=Path(os.path.relpath(source, content_root)).as_posix(),
+        source_text=text,
+        title=str(getattr(content, "title", "")),
+        slug=getattr(content, "slug", "") or "",
+        url=content.url or "",
+        save_as=content.save_as or "",
+        status=getattr(content, "status", "published"),
+        kind=kind,
+        summary=metadata.get("summary"),
+        body_html=content._content or "",
+        tags=[str(tag) for tag in getattr(content, "tags", None) or []],
+        themes_exclude=list(metadata.get("themes_exclude") or []),
+        themes=None if themes is None else [getattr(t, "slug", str(t)) for t in themes],
+    )
+
+
+def _settings(settings):
+    values = {name: settings.get(name, default) for name, default in DEFAULTS.items()}
+    if not isinstance(values["CONTENT_CHECKS_TITLE_MAX"], int):
+        raise ValueError("CONTENT_CHECKS_TITLE_MAX must be a whole number of characters")
+    return values
+
+
+def on_initialized(pelican):
+    """Install the clean error messages and check the settings before any file is read."""
+    logfilter.install()
+    _settings(pelican.settings)
+
+
+def drop_unpublished_drafts(generator):
+    """In builds that do not write drafts (DRAFT_SAVE_AS empty: `make publish`), remove them
+    from every list, so no listing, feed, search index or sitemap can reach them."""
+    if generator.settings.get("DRAFT_SAVE_AS"):
+        return
+    generator.drafts, generator.drafts_translations = [], []
+    generator.context["drafts"] = []
+
+
+def _article_posts(generator):
+    root = generator.settings["PATH"]
+    items = [
+        *generator.articles,
+        *generator.translations,
+        *generator.hidden_articles,
+        *generator.drafts,
+        *generator.drafts_translations,
+    ]
+    return [post_from_content(item, "article", root) for item in items]
+
+
+def _log(problems, already=frozenset()):
+    errors, warnings = group_by_state([p for p in problems if p not in already])
+    for problem in warnings:
+        logger.warning("%s", problem)
+    if errors:
+        listed = "\n".join(f"  {problem}" for problem in errors)
+        logger.error("%d problem(s) in the content:\n%s", len(errors), listed)
+
+
+def check_articles(generator):
+    """Check the articles as soon as they are read, before other plugins work on them."""
+    # article_generator_pretaxonomy: every article is read, and no plugin has yet built
+    # anything from them (related_posts, for one, cannot cope with two posts at one URL).
+    settings = generator.settings
+    problems = check_posts(
+        _article_posts(generator),
+        content_files(settings["PATH"]),
+        load_vocabulary_or_none(settings),
+        _settings(settings),
+        style=False,
+    )
+    generator.content_checks_reported = frozenset(problems)
+    _log(problems)
+
+
+def run_checks(generators):
+    """Check articles and pages together, with the warnings that need themes; report only
+    what check_articles has not already reported."""
+    # all_generators_finalized: every file is read, the themes plugin has set
+    # article.themes (article_generator_finalized), and nothing is written yet.
+    articles = pages = None
+    for generator in generators:
+        if hasattr(generator, "drafts_translations"):
+            articles = generator
+        elif hasattr(generator, "hidden_pages"):
+            pages = generator
+    if articles is None:
+        return
+    settings = articles.settings
+    posts = _article_posts(articles)
+    if pages is not None:
+        posts += [
+            post_from_content(item, "page", settings["PATH"])
+            for item in [*pages.pages, *pages.hidden_pages, *pages.draft_pages]
+        ]
+    problems = check_posts(
+        posts,
+        content_files(settings["PATH"]),
+        load_vocabulary_or_none(settings),
+        _settings(settings),
+    )
+    _log(problems, getattr(articles, "content_checks_reported", frozenset()))
+
+
+def register():
+    signals.initialized.connect(on_initialized)
+    signals.article_generator_pretaxonomy.connect(check_articles)
+    signals.article_generator_finalized.connect(drop_unpublished_drafts)
+    signals.all_generators_finalized.connect(run_checks)

@@ -1,0 +1,342 @@
+"""Checks across all posts: clashing URLs, broken {filename} links, theme names, style warnings.
+
+The core is plain functions over `Post` records, so the build plugin and `make check`
+(scripts/check_content.py) report the same problems in the same words.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import os
+import posixpath
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+ERROR = "error"
+WARNING = "warning"
+
+# Defaults for every CONTENT_CHECKS_* setting, in one place.
+DEFAULTS = {
+    "CONTENT_CHECKS_TITLE_MAX": 100,
+    "CONTENT_CHECKS_WARN_NO_THEMES": True,
+    "CONTENT_CHECKS_TAG_CUTOFF": 0.85,
+}
+
+_INTERNAL_LINK = re.compile(r"[{|](filename|static|attach)[}|]([^\s\"'<>)\]#?]+)")
+_TAG = re.compile(r"<[^>]+>")
+_FIELD = re.compile(r"([A-Za-z_][\w-]*)\s*:")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one file: where, what, how to fix it, and whether it stops the build."""
+
+    path: str
+    line: int | None
+    severity: str
+    problem: str
+    fix: str
+
+    def __str__(self):
+        where = f"{self.path}, line {self.line}" if self.line else self.path
+        end = "" if self.fix.endswith((".", "?", "!")) else "."
+        return f"{where}: {self.problem}. {self.fix}{end}"
+
+
+@dataclass
+class Post:
+    """What the checks need to know about one article or page."""
+
+    path: str  # as shown to the author
+    relpath: str  # relative to the content folder, '/'-separated, as {filename} links use
+    source_text: str
+    title: str = ""
+    slug: str = ""
+    url: str = ""
+    save_as: str = ""
+    status: str = "published"
+    kind: str = "article"
+    summary: str | None = None  # only a summary written in the front matter
+    body_html: str = ""
+    tags: list = field(default_factory=list)
+    themes_exclude: list = field(default_factory=list)
+    themes: list | None = None  # theme slugs the themes plugin found; None when it did not run
+
+
+def field_line(source_text, name, default=2):
+    """The file line of front-matter field NAME (line 2 when absent: the first field line)."""
+    lines = source_text.replace("\r\n", "\n").split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip() in ("---", "..."):
+            break
+        match = _FIELD.match(line)
+        if match and match.group(1).lower() == name:
+            return number
+    return default
+
+
+def body_links(source_text):
+    """Yield (line, kind, target) for every {filename}/{static}/{attach} link in the text."""
+    for number, line in enumerate(source_text.replace("\r\n", "\n").split("\n"), start=1):
+        for match in _INTERNAL_LINK.finditer(line):
+            yield number, match.group(1), match.group(2)
+
+
+def resolve_link(post_relpath, target):
+    """The content-relative path a {filename} TARGET names from the post at POST_RELPATH."""
+    target = target.split("#", 1)[0].split("?", 1)[0]
+    if target.startswith("/"):
+        return posixpath.normpath(target.lstrip("/"))
+    return posixpath.normpath(posixpath.join(posixpath.dirname(post_relpath), target))
+
+
+def plain_text(fragment):
+    """HTML or Markdown-ish text as plain words on one line."""
+    return " ".join(html.unescape(_TAG.sub(" ", fragment or "")).split())
+
+
+def summary_cut_mid_word(summary, body_html):
+    """True when SUMMARY is the start of the body and stops inside a word of it."""
+    text = plain_text(summary).rstrip(".…").rstrip()
+    body = plain_text(body_html)
+    if len(text) < 10:
+        return False
+    tail = text[-40:]
+    at = body.find(tail)
+    if at < 0:
+        return False
+    end = at + len(tail)
+    return end < len(body) and text[-1].isalnum() and body[end].isalnum()
+
+
+def check_duplicates(posts):
+    """Errors for posts that would be written to the same file or share a slug."""
+    problems = []
+    first_by_file, first_by_slug = {}, {}
+    for post in sorted(posts, key=lambda p: p.path):  # the same report from build and check
+        line = field_line(post.source_text, "slug", default=None) or field_line(
+            post.source_text, "title"
+        )
+        other = first_by_file.setdefault(post.save_as, post) if post.save_as else post
+        if other is not post:
+            problems.append(
+                Problem(
+                    post.path,
+                    line,
+                    ERROR,
+                    f"this {post.kind} has the same URL '{post.url}' as {other.path}",
+                    "Give one of them a different 'slug:' in its front matter (or a different "
+                    "title), so each has its own address",
+                )
+            )
+            continue
+        key = (post.kind, post.slug)
+        other = first_by_slug.setdefault(key, post) if post.slug else post
+        if other is not post:
+            problems.append(
+                Problem(
+                    post.path,
+                    line,
+                    ERROR,
+                    f"this {post.kind} has the same slug '{post.slug}' as {other.path}",
+                    "Give one of them a different 'slug:' in its front matter, so links and "
+                    "tag pages cannot confuse them",
+                )
+            )
+    return problems
+
+
+def check_links(posts, content_files):
+    """Errors for {filename} links to files that do not exist; warnings for links to drafts."""
+    problems = []
+    by_relpath = {post.relpath: post for post in posts}
+    candidates = sorted(content_files)
+    for post in posts:
+        for line, kind, target in body_links(post.source_text):
+            resolved = resolve_link(post.relpath, target)
+            if resolved not in content_files:
+                near = _nearest_file(resolved, post.relpath, candidates)
+                hint = f"Did you mean '{{{kind}}}{near}'? " if near else ""
+                problems.append(
+                    Problem(
+                        post.path,
+                        line,
+                        ERROR,
+                        f"the link '{{{kind}}}{target}' points to '{resolved}', which does not "
+                        "exist in the content folder",
+                        f"{hint}Paths after {{{kind}}} are relative to this file's folder, or "
+                        "to the content folder when they start with '/'",
+                    )
+                )
+                continue
+            linked = by_relpath.get(resolved)
+            if linked and linked.status == "draft" and post.status == "published":
+                problems.append(
+                    Problem(
+                        post.path,
+                        line,
+                        WARNING,
+                        f"the link '{{{kind}}}{target}' points to a draft, which is not published",
+                        f"Publish '{linked.path}' (status: published) or remove the link",
+                    )
+                )
+    return problems
+
+
+def _stem(path):
+    return posixpath.splitext(posixpath.basename(path))[0]
+
+
+def _nearest_file(missing, from_relpath, candidates):
+    """The existing file whose name is nearest MISSING's, written as a link from FROM_RELPATH."""
+    by_name = defaultdict(list)
+    for candidate in candidates:
+        by_name[_stem(candidate)].append(candidate)
+    near = difflib.get_close_matches(_stem(missing), list(by_name), n=1, cutoff=0.6)
+    if not near:
+        return None
+    folder = posixpath.dirname(from_relpath)
+    paths = sorted(by_name[near[0]], key=lambda c: (posixpath.dirname(c) != folder, c))
+    relative = posixpath.relpath(paths[0], folder or ".")
+    return "/" + paths[0] if relative.startswith("..") else relative
+
+
+def _shown(vocabulary):
+    path = getattr(vocabulary, "path", "") or "content/themes.yaml"
+    relative = posixpath.relpath(os.path.abspath(path)) if os.path.isabs(path) else path
+    return path if relative.startswith("..") else relative
+
+
+def _suggest(word, choices):
+    near = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
+    return near[0] if near else None
+
+
+def check_theme_names(posts, vocabulary, tag_cutoff=DEFAULTS["CONTENT_CHECKS_TAG_CUTOFF"]):
+    """Errors for themes_exclude entries that are not theme slugs; warnings for near-miss tags.
+
+    Tags are the author's own free labels, so a tag that names no theme is fine; only a tag
+    that is a near miss of a theme's name (a likely typo) earns a warning.
+    """
+    if vocabulary is None:
+        return []
+    problems = []
+    slugs = [theme.slug for theme in vocabulary]
+    labels = {}
+    for theme in vocabulary:
+        for label in theme.labels:
+            labels.setdefault(label.lower(), theme)
+    for post in posts:
+        line = field_line(post.source_text, "themes_exclude")
+        for entry in post.themes_exclude:
+            if entry in slugs:
+                continue
+            named = vocabulary.lookup(entry)
+            if named is not None:
+                fix = f"Write the theme's slug '{named.slug}' instead of its name"
+            else:
+                near = _suggest(entry.lower(), slugs)
+                listed = f"The themes are listed in {_shown(vocabulary)}"
+                fix = (
+                    f"Did you mean '{near}'? {listed}" if near else f"{listed}: {', '.join(slugs)}"
+                )
+            problems.append(
+                Problem(
+                    post.path,
+                    line,
+                    ERROR,
+                    f"'themes_exclude' lists '{entry}', which is not a theme",
+                    fix,
+                )
+            )
+        line = field_line(post.source_text, "tags")
+        for tag in post.tags:
+            if vocabulary.lookup(tag) is not None:
+                continue
+            near = difflib.get_close_matches(tag.lower(), list(labels), n=1, cutoff=tag_cutoff)
+            if near:
+                theme = labels[near[0]]
+                problems.append(
+                    Problem(
+                        post.path,
+                        line,
+                        WARNING,
+                        f"the tag '{tag}' looks like the theme '{theme.name}' but does not "
+                        "match it",
+                        f"If you meant that theme, write the tag as '{theme.name}'; if it is "
+                        "a different subject, leave it",
+                    )
+                )
+    return problems
+
+
+def check_style(posts, settings=None):
+    """Warnings that do not stop a build: no themes, a very long title, a summary cut mid-word."""
+    settings = {**DEFAULTS, **(settings or {})}
+    title_max = settings["CONTENT_CHECKS_TITLE_MAX"]
+    problems = []
+    for post in posts:
+        if len(post.title) > title_max:
+            problems.append(
+                Problem(
+                    post.path,
+                    field_line(post.source_text, "title"),
+                    WARNING,
+                    f"the title is {len(post.title)} characters long (more than {title_max})",
+                    "Shorten it: long titles wrap badly in lists and are cut off in feeds and "
+                    "search results",
+                )
+            )
+        if post.summary and summary_cut_mid_word(post.summary, post.body_html):
+            problems.append(
+                Problem(
+                    post.path,
+                    field_line(post.source_text, "summary"),
+                    WARNING,
+                    "the summary stops in the middle of a word",
+                    "End the summary at the end of a word or sentence, or remove the 'summary:' "
+                    "line to let the blog take the first words of the post",
+                )
+            )
+        if (
+            settings["CONTENT_CHECKS_WARN_NO_THEMES"]
+            and post.kind == "article"
+            and post.themes is not None
+            and not post.themes
+        ):
+            problems.append(
+                Problem(
+                    post.path,
+                    None,
+                    WARNING,
+                    "no theme was found for this post, so no topic page lists it",
+                    "Add a tag that names a theme (see content/themes.yaml), or use words "
+                    "the theme's phrases list",
+                )
+            )
+    return problems
+
+
+def check_posts(posts, content_files, vocabulary=None, settings=None, style=True):
+    """Every cross-post problem, errors and warnings, in file order (STYLE: the warnings
+    that need detected themes too)."""
+    settings = {**DEFAULTS, **(settings or {})}
+    problems = [
+        *check_duplicates(posts),
+        *check_links(posts, content_files),
+        *check_theme_names(posts, vocabulary, settings["CONTENT_CHECKS_TAG_CUTOFF"]),
+        *(check_style(posts, settings) if style else []),
+    ]
+    return sorted(problems, key=lambda p: (p.path, p.line or 0, p.severity))
+
+
+def group_by_state(problems):
+    """Split PROBLEMS into (errors, warnings)."""
+    grouped = defaultdict(list)
+    for problem in problems:
+        grouped[problem.severity].append(problem)
+    return grouped[ERROR], grouped[WARNING]

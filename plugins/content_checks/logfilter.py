@@ -1,0 +1,75 @@
+"""Turn Pelican's failure logs for bad content into one clean line each, without tracebacks.
+
+Pelican logs a post its reader rejects as "Could not process PATH" and drops the reason;
+with `--fatal errors` it then stops with a RuntimeError whose traceback fills the screen.
+An author needs the reason (file, line, problem, fix) and nothing else.
+"""
+
+import logging
+import sys
+
+STOPPED = (
+    "The build stopped because of the problem above. Fix it and build again "
+    "(`make check` lists every problem at once)."
+)
+
+
+def _author_error(exc):
+    """The exception, or the one it was raised while handling, that speaks to an author."""
+    seen = 0
+    while exc is not None and seen < 5:
+        if hasattr(exc, "fix") and hasattr(exc, "problem"):
+            return exc
+        exc = exc.__context__
+        seen += 1
+    return None
+
+
+def missing_field(content, field):
+    """The message for a post that lacks a field Pelican requires (an article's date)."""
+    from yaml_metadata.reader import shown_path
+
+    path = shown_path(getattr(content, "source_path", content))
+    example = "YYYY-MM-DD HH:MM" if field == "date" else "..."
+    return (
+        f"{path}, line 2: the post has no {field}. "
+        f"Add a line '{field}: {example}' to the front matter."
+    )
+
+
+class CleanContentErrors(logging.Filter):
+    """Rewrite reader failures to their reason; drop the traceback of the final 'stopped' line."""
+
+    def filter(self, record):
+        if record.msg == "Could not process %s":
+            error = sys.exc_info()[1]  # logged from inside Pelican's `except` block
+            if _author_error(error) is not None:
+                record.msg, record.args = "%s", (str(_author_error(error)),)
+            elif error is not None:
+                record.msg = "Could not process %s: %s: %s"
+                record.args = (*record.args, type(error).__name__, error)
+        elif record.msg == "Skipping %s: could not find information about '%s'":
+            content, field = record.args
+            record.msg, record.args = "%s", (missing_field(content, field),)
+        elif record.levelno >= logging.CRITICAL and record.exc_info:
+            error = record.exc_info[1]
+            if logging.getLogger().level <= logging.DEBUG:
+                return True  # `make html DEBUG=1` keeps the full traceback for developers
+            if isinstance(error, RuntimeError) and str(error) == "Warning or error encountered":
+                record.msg, record.args = "%s", (STOPPED,)
+            elif _author_error(error) is not None:
+                record.msg, record.args = "%s", (str(_author_error(error)),)
+            else:
+                return True
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+FILTER = CleanContentErrors()
+
+
+def install():
+    """Attach the filter to every handler of the root logger, once."""
+    for handler in logging.getLogger().handlers:
+        if FILTER not in handler.filters:
+            handler.addFilter(FILTER)

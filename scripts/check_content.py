@@ -1,0 +1,175 @@
+"""Check every post without building the site: print all problems at once, exit 1 on errors.
+
+Usage: python scripts/check_content.py [CONTENT] [-s pelican.conf.py]
+
+Reads each post with the blog's own reader (plugins/yaml_metadata) and runs the same checks
+as the build (plugins/content_checks), so `make check` and `make html` agree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import logging
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "plugins"))
+
+from content_checks import (  # noqa: E402
+    ERROR,
+    WARNING,
+    Problem,
+    check_posts,
+    content_files,
+    load_vocabulary_or_none,
+    post_from_content,
+)
+from yaml_metadata.reader import FrontMatterError, YAMLMarkdownReader, shown_path  # noqa: E402
+
+
+def _settings(conf, content):
+    from pelican.settings import read_settings
+
+    return read_settings(str(conf), override={"PATH": str(Path(content).resolve())})
+
+
+def _source_files(settings, paths_key, excludes_key):
+    """Markdown files under the article (or page) folders, as Pelican's generators find them."""
+    root = Path(settings["PATH"])
+    ignores = settings.get("IGNORE_FILES", [])
+    excludes = [root / e for e in settings.get(excludes_key, [])]
+    found = []
+    for folder in settings[paths_key]:
+        base = root / folder
+        if base.is_file():
+            found.append(base)
+            continue
+        for path in sorted(base.rglob("*")):
+            if (
+                not path.is_file()
+                or path.suffix.lstrip(".") not in YAMLMarkdownReader.file_extensions
+            ):
+                continue
+            if any(fnmatch.fnmatch(path.name, pattern) for pattern in ignores):
+                continue
+            if any(path.is_relative_to(e) for e in excludes):
+                continue
+            found.append(path)
+    return found
+
+
+def read_posts(settings):
+    """Read every article and page: (Posts, their Pelican objects, problems, files read)."""
+    from pelican.contents import Article, Page
+    from pelican.readers import Readers
+
+    readers = Readers(settings)
+    for extension in YAMLMarkdownReader.file_extensions:
+        readers.readers[extension] = YAMLMarkdownReader(settings)
+    context = {
+        **settings,
+        "generated_content": {},
+        "static_links": set(),
+        "static_content": {},
+        "localsiteurl": settings.get("SITEURL", ""),
+    }
+    root = settings["PATH"]
+    posts, contents, problems = [], [], []
+    jobs = [
+        ("article", Article, p)
+        for p in _source_files(settings, "ARTICLE_PATHS", "ARTICLE_EXCLUDES")
+    ]
+    jobs += [("page", Page, p) for p in _source_files(settings, "PAGE_PATHS", "PAGE_EXCLUDES")]
+    for kind, content_class, path in jobs:
+        try:
+            content = readers.read_file(
+                base_path=root,
+                path=os.path.relpath(path, root),
+                content_class=content_class,
+                context=context,
+            )
+        except FrontMatterError as error:
+            problems.append(Problem(shown_path(path), error.line, ERROR, error.problem, error.fix))
+            continue
+        except Exception as error:  # any other reader failure still names the file
+            problems.append(
+                Problem(
+                    shown_path(path),
+                    None,
+                    ERROR,
+                    f"the file could not be read ({type(error).__name__}: {error})",
+                    "Check the front matter and Markdown around the start of the file",
+                )
+            )
+            continue
+        if kind == "article" and not hasattr(content, "date"):
+            problems.append(
+                Problem(
+                    shown_path(path),
+                    2,
+                    ERROR,
+                    "the post has no date",
+                    "Add a line 'date: YYYY-MM-DD HH:MM' to the front matter.",
+                )
+            )
+            continue
+        posts.append(post_from_content(content, kind, root))
+        contents.append(content)
+    return posts, contents, problems, len(jobs)
+
+
+def detect_themes(posts, contents, settings, vocabulary):
+    """Give each article the themes the build would give it (so 'no theme' warnings match)."""
+    try:
+        from themes.settings import detection_options
+        from themes.tagging import html_text, themes_for_post
+    except ImportError:
+        return
+    options = detection_options(settings)
+    for post, content in zip(posts, contents, strict=True):
+        if post.kind != "article":
+            continue
+        decision = themes_for_post(
+            post.title,
+            html_text(post.body_html),
+            list(getattr(content, "tags", None) or ()),
+            vocabulary,
+            exclude=post.themes_exclude,
+            **options,
+        )
+        post.themes = [theme.slug for theme in decision.themes]
+
+
+def check(content, conf):
+    """All problems in the content tree, errors and warnings, sorted by file and line."""
+    settings = _settings(conf, content)
+    posts, contents, problems, count = read_posts(settings)
+    vocabulary = load_vocabulary_or_none(settings)
+    if vocabulary is not None:
+        detect_themes(posts, contents, settings, vocabulary)
+    problems += check_posts(posts, content_files(settings["PATH"]), vocabulary)
+    return count, sorted(problems, key=lambda p: (p.path, p.line or 0, p.severity))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("content", nargs="?", default=str(ROOT / "content"))
+    parser.add_argument("-s", "--settings", default=str(ROOT / "pelican.conf.py"))
+    args = parser.parse_args(argv)
+    # Pelican's reader logs (e.g. an image without alt text) would interleave with the report.
+    logging.getLogger("pelican").setLevel(logging.ERROR)
+    count, problems = check(args.content, args.settings)
+    for problem in problems:
+        print(f"{problem.severity}: {problem}")
+    errors = sum(p.severity == ERROR for p in problems)
+    warnings = sum(p.severity == WARNING for p in problems)
+    files = "file" if count == 1 else "files"
+    print(f"Checked {count} {files}: {errors} error(s), {warnings} warning(s).")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""Start a new draft post: content/articles/YYYY/slug.md with its front matter filled in.
+
+Usage: python scripts/newpost.py "Why supervision matters"   (or: make newpost TITLE="...")
+Refuses to overwrite a post; prints the new file's path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_AUTHOR = "Chris Mills"
+DEFAULT_CATEGORY = "Reflections"
+
+
+def slugify(title):
+    """The URL name Pelican would give TITLE (e.g. 'why-supervision-matters')."""
+    from pelican.utils import slugify as pelican_slugify
+
+    return pelican_slugify(
+        title,
+        regex_subs=[(r"[^\w\s-]", ""), (r"(?u)\A\s*", ""), (r"(?u)\s*\Z", ""), (r"[-\s]+", "-")],
+    )
+
+
+def yaml_text(value):
+    """VALUE as a YAML scalar that reads back as exactly the same text."""
+    try:
+        if yaml.safe_load(f"k: {value}") == {"k": value}:
+            return value
+    except yaml.YAMLError:
+        pass
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
+
+
+def front_matter(title, when, author=DEFAULT_AUTHOR, category=DEFAULT_CATEGORY):
+    """The text of a new draft post."""
+    return (
+        "---\n"
+        f"title: {yaml_text(title)}\n"
+        f"date: {when:%Y-%m-%d %H:%M}\n"
+        f"author: {yaml_text(author)}\n"
+        f"category: {category}\n"
+        "tags: []\n"
+        "status: draft\n"
+        "---\n"
+        "\n"
+        "<!-- Write the post here in Markdown. Change 'status: draft' to 'status: published'\n"
+        "     when it is ready; until then it shows only in the local preview. -->\n"
+    )
+
+
+class NewPostError(Exception):
+    """Why a new post cannot be created, in words for the author."""
+
+
+def create_post(title, content=ROOT / "content", when=None, slug=None):
+    """Write the new draft and return its path; never overwrite an existing post."""
+    title = " ".join((title or "").split())
+    if not title:
+        raise NewPostError('Give the post a title: make newpost TITLE="Why supervision matters"')
+    when = when or dt.datetime.now().replace(second=0, microsecond=0)
+    slug = slug or slugify(title)
+    if not slug:
+        raise NewPostError(f"'{title}' gives an empty URL name; add SLUG=some-words")
+    articles = Path(content) / "articles"
+    path = articles / f"{when:%Y}" / f"{slug}.md"
+    if path.exists():
+        raise NewPostError(f"{path} already exists; it was left untouched. Pick another title.")
+    clash = sorted(articles.glob(f"*/{slug}.md"))
+    if clash:
+        raise NewPostError(
+            f"{clash[0]} already uses the URL name '{slug}'; pick another title or add SLUG=..."
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "x", encoding="utf-8") as handle:  # "x": fail rather than overwrite
+        handle.write(front_matter(title, when))
+    return path
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("title", nargs="?", default=os.environ.get("TITLE", ""))
+    parser.add_argument("--content", default=str(ROOT / "content"))
+    parser.add_argument("--slug", default=os.environ.get("SLUG") or None)
+    parser.add_argument("--date", help="YYYY-MM-DD HH:MM (default: now)")
+    args = parser.parse_args(argv)
+    when = dt.datetime.strptime(args.date, "%Y-%m-%d %H:%M") if args.date else None
+    try:
+        path = create_post(args.title, Path(args.content), when, args.slug)
+    except NewPostError as error:
+        print(f"newpost: {error}", file=sys.stderr)
+        return 1
+    shown = os.path.relpath(path)
+    print(shown if not shown.startswith("..") else path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""Build the production site beside output/, check it, and only then swap it in.
+
+Usage: python scripts/publish.py [--content content] [--output output] [-s publish.conf.py]
+
+1. build with Pelican into OUTPUT.new (SITEURL comes from the environment);
+2. check OUTPUT.new: every internal link, asset and #anchor resolves, and no draft is in it;
+3. rename OUTPUT -> OUTPUT.old, OUTPUT.new -> OUTPUT, then remove OUTPUT.old.
+A failed build or check leaves OUTPUT exactly as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from linkcheck import check_site  # noqa: E402
+
+
+class PublishError(Exception):
+    """The new site was not swapped in; the message says why."""
+
+
+def build(content, target, settings, extra=()):
+    """Run Pelican into TARGET with `--fatal errors`; raise PublishError when it fails."""
+    pelican = Path(sys.executable).with_name("pelican")
+    command = [str(pelican), str(content), "-o", str(target), "-s", str(settings)]
+    command += ["--fatal", "errors", *extra]
+    process = subprocess.run(command, cwd=ROOT)
+    if process.returncode != 0:
+        raise PublishError("the build failed (see the messages above)")
+
+
+def draft_leaks(site):
+    """Files of the new site that belong to drafts (there must be none)."""
+    drafts = Path(site) / "drafts"
+    return (
+        sorted(p.relative_to(site).as_posix() for p in drafts.rglob("*")) if drafts.exists() else []
+    )
+
+
+def check(site, siteurl):
+    """Raise PublishError listing every broken link or draft file in SITE."""
+    problems = [str(item) for item in check_site(site, siteurl)]
+    problems += [f"{path}: a draft must not be published" for path in draft_leaks(site)]
+    if problems:
+        listed = "\n".join(f"  {line}" for line in problems)
+        raise PublishError(f"{len(problems)} problem(s) in the new site:\n{listed}")
+
+
+def swap(new, output):
+    """Put NEW in OUTPUT's place with renames, so OUTPUT is never half-written."""
+    old = output.with_name(output.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if output.exists():
+        os.rename(output, old)
+    os.rename(new, output)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def publish(content, output, settings, siteurl, extra=()):
+    """Build, check and swap in the production site; return the number of files published."""
+    output = Path(output).resolve()
+    new = output.with_name(output.name + ".new")
+    old = output.with_name(output.name + ".old")
+    if old.exists() and not output.exists():
+        os.rename(old, output)  # a swap was interrupted last time: put the old site back
+    if new.exists():
+        shutil.rmtree(new)
+    try:
+        build(content, new, settings, extra)
+    except PublishError:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    check(new, siteurl)
+    swap(new, output)
+    return sum(1 for p in output.rglob("*") if p.is_file())
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--content", default=str(ROOT / "content"))
+    parser.add_argument("--output", default=str(ROOT / "output"))
+    parser.add_argument("-s", "--settings", default=str(ROOT / "publish.conf.py"))
+    parser.add_argument("extra", nargs="*", help="more Pelican options, after --")
+    args = parser.parse_args(argv)
+    siteurl = os.environ.get("SITEURL", "")
+    output = Path(args.output)
+    print(f"publish: building {args.content} for {siteurl or '(no SITEURL)'} into {output}.new")
+    try:
+        count = publish(args.content, output, args.settings, siteurl, args.extra)
+    except PublishError as error:
+        print(f"publish: {error}", file=sys.stderr)
+        kept = (
+            " (the rejected build is in " + f"{output}.new)"
+            if Path(f"{output}.new").exists()
+            else ""
+        )
+        print(f"publish: nothing was published; {output} is unchanged{kept}.", file=sys.stderr)
+        return 1
+    print(f"publish: {count} files published in {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
