@@ -74,17 +74,20 @@ def add_related_posts(generators):
             )
         return
 
-    by_url = {}
+    # Keyed by URL and source file: two posts that clash on a URL are the content checks' error
+    # to report; here they must not crash the build (the devserver keeps serving after it).
+    by_id = {}
     posts = []
     names = {}
     for article in articles:
         themes = list(getattr(article, "themes", None) or ())
         for theme in themes:
             names.setdefault(theme.slug, theme_label(theme))
-        by_url[article.url] = article
+        post_id = (article.url, article.source_path)
+        by_id[post_id] = article
         posts.append(
             Post(
-                id=article.url,
+                id=post_id,
                 themes=tuple(theme.slug for theme in themes),
                 date=article.date,
                 tokens=keywords(article._content, options["RELATED_POSTS_KEYWORDS"]),
@@ -101,8 +104,8 @@ def add_related_posts(generators):
     )
     for article in articles:
         article.related = [
-            (by_url[entry.id], reason_text(names[slug] for slug in entry.reasons))
-            for entry in ranking[article.url]
+            (by_id[entry.id], reason_text(names[slug] for slug in entry.reasons))
+            for entry in ranking[article.url, article.source_path]
         ]
     logger.debug("related_posts: %d articles ranked in %d steps", len(posts), counter.count)
 
