@@ -1,0 +1,70 @@
+"""Offline full-text search: a /search/ page and a Pagefind index built with every site."""
+
+import logging
+
+from pelican import signals
+from pelican.generators import Generator
+
+from .index import DEFAULTS, SearchError, build_index, search_settings, topic_links
+
+__all__ = [
+    "DEFAULTS",
+    "SearchError",
+    "SearchPageGenerator",
+    "build_index",
+    "register",
+    "search_settings",
+    "topic_links",
+]
+
+logger = logging.getLogger(__name__)
+
+
+class SearchPageGenerator(Generator):
+    """Write the /search/ page from the theme's search.html template."""
+
+    def generate_output(self, writer):
+        settings = search_settings(self.settings)
+        if not settings["SEARCH_ENABLED"]:
+            return
+        # generate_output runs after every generator's generate_context, so the
+        # articles (and the themes the themes plugin gave them) are all known here.
+        writer.write_file(
+            settings["SEARCH_SAVE_AS"],
+            self.get_template("search"),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            template_name="search",
+            url=settings["SEARCH_URL"],
+            page_name="search",
+            search_topics=topic_links(self.context.get("articles", ())),
+        )
+
+
+def check_settings(pelican):
+    """Fail at start on a bad SEARCH_* setting; make the defaults visible to every template."""
+    for name, value in search_settings(pelican.settings).items():
+        pelican.settings[name] = value
+
+
+def get_generators(pelican):
+    """Add the search page generator."""
+    return SearchPageGenerator
+
+
+def index_site(pelican):
+    """Run Pagefind over the written site."""
+    if not pelican.settings.get("SEARCH_ENABLED", DEFAULTS["SEARCH_ENABLED"]):
+        return
+    bundle = pelican.settings.get("SEARCH_BUNDLE_DIR", DEFAULTS["SEARCH_BUNDLE_DIR"])
+    pages = build_index(pelican.output_path, bundle)
+    logger.info("Search: indexed %d pages into %s/", pages, bundle)
+
+
+def register():
+    # initialized: settings are final and no template has been rendered yet.
+    signals.initialized.connect(check_settings)
+    # get_generators: the search page is a page type of its own.
+    signals.get_generators.connect(get_generators)
+    # finalized: every HTML file is on disk, so the index sees the whole site.
+    signals.finalized.connect(index_site)

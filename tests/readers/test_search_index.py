@@ -1,0 +1,117 @@
+"""The search plugin's core: settings, the Pagefind run, and what a built site's search holds."""
+
+import json
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from bs4 import BeautifulSoup
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "plugins"))
+
+from search import SearchError, build_index, search_settings, topic_links  # noqa: E402
+
+PAGE = """<!DOCTYPE html><html lang="en"><head><title>{title}</title></head>
+<body><nav>Menu words</nav><article data-pagefind-body><h1>{title}</h1><p>{text}</p></article>
+</body></html>"""
+
+
+def write_page(site, path, title, text):
+    target = Path(site) / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(PAGE.format(title=title, text=text), encoding="utf-8")
+
+
+def test_defaults_and_bad_settings():
+    assert search_settings({})["SEARCH_ENABLED"] is True
+    assert search_settings({})["SEARCH_URL"] == "search/"
+    with pytest.raises(SearchError, match="SEARCH_ENABLED"):
+        search_settings({"SEARCH_ENABLED": "yes"})
+    with pytest.raises(SearchError, match="SEARCH_URL.*leading"):
+        search_settings({"SEARCH_URL": "/search/"})
+    with pytest.raises(SearchError, match="SEARCH_BUNDLE_DIR"):
+        search_settings({"SEARCH_BUNDLE_DIR": "../elsewhere"})
+
+
+def test_topic_links_are_each_topic_once_by_name():
+    def theme(name, slug):
+        return SimpleNamespace(name=name, url=f"topics/{slug}/")
+
+    articles = [
+        SimpleNamespace(themes=[theme("Supervision", "supervision"), theme("Blame", "blame")]),
+        SimpleNamespace(themes=[theme("blame", "blame")]),
+        SimpleNamespace(),  # a post the themes plugin gave nothing
+    ]
+    assert topic_links(articles) == [
+        ("Blame", "topics/blame/"),
+        ("Supervision", "topics/supervision/"),
+    ]
+
+
+def test_build_index_counts_marked_pages_and_drops_a_stale_bundle(tmp_path):
+    write_page(tmp_path, "a/index.html", "Alpha", "The HCPC and social work regulation.")
+    write_page(tmp_path, "b/index.html", "Beta", "Supervision and reflection.")
+    assert build_index(tmp_path) == 2
+    stale = tmp_path / "pagefind" / "fragment" / "en_deleted-post.pf_fragment"
+    stale.write_bytes(b"old")
+    (tmp_path / "b" / "index.html").unlink()
+    assert build_index(tmp_path) == 1
+    assert not stale.exists()
+    entry = json.loads((tmp_path / "pagefind" / "pagefind-entry.json").read_text())
+    assert sum(lang["page_count"] for lang in entry["languages"].values()) == 1
+
+
+def test_build_index_names_the_problem(tmp_path):
+    with pytest.raises(SearchError, match="does not exist"):
+        build_index(tmp_path / "missing")
+    with pytest.raises(SearchError, match="pagefind failed"):
+        build_index(tmp_path)  # no HTML at all: Pagefind refuses to build an index
+
+
+def test_built_site_has_a_search_page_and_an_index_of_its_posts(fixture_site):
+    site = Path(fixture_site)
+    soup = BeautifulSoup((site / "search" / "index.html").read_text(encoding="utf-8"), "lxml")
+    form = soup.select_one("main form[role=search]")
+    assert form["method"] == "get" and form["action"].rstrip("/").endswith("search")
+    assert form.select_one("input[name=q]")["id"] == form.select_one("label")["for"]
+    # No JavaScript: the page says so and offers the archives and topics instead.
+    assert "JavaScript" in soup.select_one("#search-status").get_text()
+    assert {"Archives", "Topics"} <= {a.get_text() for a in soup.select("#search-browse a")}
+    # Scripts: only the site's own module, deferred by being a module; no inline code.
+    scripts = soup.find_all("script")
+    code = [s for s in scripts if s.get("type") != "application/ld+json" and not s.get("src")]
+    assert not code, "inline script on the search page"
+    assert [s["src"].rsplit("/", 1)[-1] for s in scripts if s.get("src")] == ["search.js"]
+    assert all(s.get("type") == "module" for s in scripts if s.get("src"))
+    # The index holds the posts (pages marked data-pagefind-body), nothing else.
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
+    posts = list(site.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/*/index.html"))
+    assert sum(lang["page_count"] for lang in entry["languages"].values()) == len(posts)
+
+
+def test_every_page_has_a_search_form_that_works_without_javascript(fixture_site):
+    home = BeautifulSoup((Path(fixture_site) / "index.html").read_text(encoding="utf-8"), "lxml")
+    form = home.select_one("header form[role=search]")
+    assert form is not None and form["method"] == "get"
+    assert form["action"].rstrip("/").endswith("search")
+    assert form.select_one("input[name=q]")
+
+
+def test_search_can_be_switched_off(build, tmp_path):
+    content = Path(__file__).resolve().parents[1] / "fixtures" / "search-ranking"
+    output = build(content, tmp_path / "out", settings={"SEARCH_ENABLED": "false"})
+    assert (output / "index.html").is_file()
+    assert not (output / "pagefind").exists()
+    assert not (output / "search").exists()
+    home = BeautifulSoup((output / "index.html").read_text(encoding="utf-8"), "lxml")
+    assert home.select_one("form[role=search]") is None
+
+
+def test_a_failed_index_fails_the_build(build, tmp_path):
+    """A site whose search is broken is not published as if it worked."""
+    content = Path(__file__).resolve().parents[1] / "fixtures" / "search-ranking"
+    env = {"PAGEFIND_BINARY_PATH": "/bin/false"}
+    process = build(content, tmp_path / "out", env=env, check=False)
+    assert process.returncode != 0
+    assert "pagefind failed" in process.stdout + process.stderr
