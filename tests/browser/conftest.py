@@ -50,6 +50,22 @@ def fixture_site_url(fixture_site):
 
 
 @pytest.fixture(scope="session")
+def real_site_url(real_site):
+    """Base URL of the blog's own content, built once and served for the session."""
+    url, server = serve(real_site)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session", params=["fixture", "real"])
+def any_site(request):
+    """Each built site in turn, as (base URL, page kinds): the whole-site fixture, then the blog."""
+    name = "fixture_site" if request.param == "fixture" else "real_site"
+    return request.getfixturevalue(f"{name}_url"), site_pages(request.getfixturevalue(name))
+
+
+@pytest.fixture(scope="session")
 def search_site(tmp_path_factory):
     """tests/fixtures/search-ranking built as `make html` does: one post about the HCPC,
     one that names it in passing, one that never does."""
@@ -143,6 +159,12 @@ def site_pages(site_dir):
 def fixture_pages(fixture_site):
     """The page kinds of the whole-site fixture: {kind: path from the site root or None}."""
     return site_pages(fixture_site)
+
+
+@pytest.fixture(scope="session")
+def real_pages(real_site):
+    """The page kinds of the blog's own built content: {kind: path from the site root or None}."""
+    return site_pages(real_site)
 
 
 @pytest.fixture(scope="session")

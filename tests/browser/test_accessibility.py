@@ -34,12 +34,13 @@ def describe(violations):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("kind", PAGE_KINDS)
-def test_no_wcag_violations(fixture_pages, fixture_site_url, new_page, axe_script, kind, scheme):
-    path = fixture_pages[kind]
+def test_no_wcag_violations(any_site, new_page, axe_script, kind, scheme):
+    site_url, pages = any_site
+    path = pages[kind]
     assert path, f"the built site has no {kind} page to check"
     # bypass_csp: the page's own Content-Security-Policy must not stop axe being injected.
     page = new_page(color_scheme=scheme, bypass_csp=True)
-    response = page.goto(fixture_site_url + path, wait_until="networkidle")
+    response = page.goto(site_url + path, wait_until="networkidle")
     assert response.ok, f"{path} answered {response.status}"
     violations = axe_violations(page, axe_script)
     assert not violations, f"{path} in {scheme} mode:\n{describe(violations)}"

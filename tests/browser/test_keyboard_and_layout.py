@@ -29,9 +29,9 @@ _VISIBLE_LINKS = """() => Array.from(document.querySelectorAll('a[href]'))
     .map(a => a.getAttribute('href'))"""
 
 
-def test_keyboard_walk_of_the_home_page(fixture_site_url, new_page):
+def test_keyboard_walk_of_the_home_page(real_site_url, new_page):
     page = new_page()
-    page.goto(fixture_site_url + "/", wait_until="networkidle")
+    page.goto(real_site_url + "/", wait_until="networkidle")
     expected_links = page.evaluate(_VISIBLE_LINKS)
     stops = []
     for _ in range(len(expected_links) + 10):
@@ -69,19 +69,20 @@ def test_skip_link_moves_focus_to_the_main_content(fixture_site_url, new_page):
 
 
 @pytest.mark.parametrize("kind", LAYOUT_KINDS)
-def test_no_horizontal_scroll_at_320px(fixture_pages, fixture_site_url, new_page, kind):
-    path = fixture_pages[kind]
+def test_no_horizontal_scroll_at_320px(any_site, new_page, kind):
+    site_url, pages = any_site
+    path = pages[kind]
     assert path, f"the built site has no {kind} page to check"
     page = new_page(width=NARROW, height=640)
-    page.goto(fixture_site_url + path, wait_until="networkidle")
+    page.goto(site_url + path, wait_until="networkidle")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= NARROW, f"{path} is {width}px wide at {NARROW}px: it scrolls sideways"
 
 
 @pytest.mark.parametrize("kind", ["home", "article", "topic", "search"])
-def test_screenshots_for_review(fixture_pages, fixture_site_url, new_page, artifacts, kind):
-    """Dark-mode and 320 px pictures in test-artifacts/, for a person to look at."""
-    path = fixture_pages[kind]
+def test_screenshots_for_review(real_pages, real_site_url, new_page, artifacts, kind):
+    """Dark-mode and 320 px pictures of the blog in test-artifacts/, for a person to look at."""
+    path = real_pages[kind]
     assert path, f"the built site has no {kind} page to check"
     shots = {
         f"{kind}-dark.png": new_page(color_scheme="dark"),
@@ -90,7 +91,7 @@ def test_screenshots_for_review(fixture_pages, fixture_site_url, new_page, artif
     # The search page is pictured with results showing, as a reader mostly sees it.
     query = "?q=blame" if kind == "search" else ""
     for name, page in shots.items():
-        page.goto(fixture_site_url + path + query, wait_until="networkidle")
+        page.goto(real_site_url + path + query, wait_until="networkidle")
         target = artifacts / name
         page.screenshot(path=str(target), full_page=True)
         assert target.stat().st_size > 5000, f"{name} looks empty"

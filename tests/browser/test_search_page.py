@@ -32,6 +32,15 @@ def test_hcpc_finds_the_hcpc_post_first(search_site_url, new_page):
     assert re.search(r"\b2 posts found\b", page.locator("#search-status").inner_text())
 
 
+def test_hcpc_finds_the_hcpc_post_first_on_the_blog(real_site_url, new_page):
+    """On the blog's own thirteen posts, the post about the HCPC comes before the others."""
+    page = new_page()
+    run_search(page, real_site_url, "HCPC")
+    links = page.locator(".search-result-title a")
+    hrefs = [urlparse(href).path for href in links.evaluate_all("as => as.map(a => a.href)")]
+    assert hrefs[0] == HCPC_POST
+
+
 def test_result_link_opens_the_post(search_site_url, new_page):
     page = new_page()
     run_search(page, search_site_url, "HCPC")

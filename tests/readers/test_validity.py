@@ -33,8 +33,9 @@ def vnu_errors(directory):
 
 
 @pytest.mark.slow
-def test_whole_site_has_no_html_errors(fixture_site):
-    errors = vnu_errors(fixture_site)
+@pytest.mark.parametrize("site", ["fixture_site", "real_site"])
+def test_whole_site_has_no_html_errors(request, site):
+    errors = vnu_errors(request.getfixturevalue(site))
     assert not errors, f"{len(errors)} vnu errors:\n" + "\n".join(errors[:40])
 
 
