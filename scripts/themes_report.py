@@ -23,6 +23,7 @@ from themes.tagging import markdown_text, split_tags, themes_for_post  # noqa: E
 from yaml_metadata import FrontMatterError, parse_front_matter, split_front_matter  # noqa: E402
 
 LABELS = ROOT / "tests" / "fixtures" / "themes-labelled"
+HELDOUT = ROOT / "tests" / "fixtures" / "themes-heldout"
 _DATE_LINE = re.compile(r"^(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, \d{1,2} \w+ \d{4}$")
 
 
@@ -81,7 +82,27 @@ def load_labelled(root=LABELS, sources=ROOT / "sources"):
         )
         for p in real_posts
     ]
-    return {"hand-written cases": written, "the 13 real posts": real}
+    return {"hand-written cases": written, "the 13 real posts": real, **load_heldout()}
+
+
+def load_heldout(root=HELDOUT):
+    """The held-out posts (Markdown with front matter), split into "tune" and "final" sets."""
+    labels = yaml.safe_load((root / "labels.yaml").read_text(encoding="utf-8"))["posts"]
+    sets = {"held-out tune": [], "held-out final": []}
+    for post in labels:
+        path = root / post["file"]
+        front, body, _ = split_front_matter(path.read_text(encoding="utf-8"), path)
+        meta = parse_front_matter(front, path)
+        sets[f"held-out {post['split']}"].append(
+            Labelled(
+                path.stem,
+                str(meta["title"]),
+                markdown_text(body),
+                frozenset(post["themes"]),
+                frozenset(post["acceptable"]),
+            )
+        )
+    return sets
 
 
 def score(items, vocabulary, **options):

@@ -1,6 +1,7 @@
 """Find which themes a text is about, with the evidence: phrases, where, how often, score."""
 
 import bisect
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -75,6 +76,45 @@ class _Pattern:
     weak: bool
     regex: re.Pattern
 
+    @functools.cached_property
+    def ignores_case(self):
+        """Whether the regex ignores case (a plain bool: testing the flag enum is slow)."""
+        return bool(self.regex.flags & re.IGNORECASE)
+
+    @functools.cached_property
+    def literals(self):
+        """Texts every match contains, lower case unless matched by case; () when unknown."""
+        return _required_literals(self.phrase, not self.regex.flags & re.IGNORECASE)
+
+    @functools.cached_property
+    def lead(self):
+        """Text every match starts with (as literals); "" when unknown."""
+        by_case = not self.regex.flags & re.IGNORECASE
+        first = self.phrase.translate(_APOSTROPHES).split()[:1]
+        lead = first[0].rstrip("*").split("-")[0][:-1] if first else ""
+        if not lead.isascii():
+            return ""
+        return lead if by_case else lead.lower()
+
+
+# Speed (bench/, plugins/build_speed): most phrases of the vocabulary are absent from most
+# texts, and substring tests rule them out far faster than running their regex. The tests
+# never rule out a real match: they look for the words of the phrase less their last letter
+# (which inflections may change), which every match spells out, compare ASCII only, and fold
+# the four non-ASCII characters that re.IGNORECASE treats as ASCII letters (İ ı ſ K).
+_RE_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def _required_literals(phrase, by_case):
+    literals = []
+    for token in phrase.translate(_APOSTROPHES).split():
+        for piece in token.rstrip("*").split("-"):
+            literal = piece[:-1]
+            if len(literal) >= 2 and literal.isascii():
+                literals.append(literal if by_case else literal.lower())
+    # Longest first: the rarest text rules the phrase out soonest.
+    return tuple(sorted(set(literals), key=lambda text: (-len(text), text)))
+
 
 def _token_pattern(token, last, acronym):
     wildcard = token.endswith("*")
@@ -124,12 +164,80 @@ def _patterns(vocabulary):
                     patterns.append(_Pattern(theme, phrase, True, compile_phrase(phrase)))
             for phrase in dict.fromkeys(theme.not_phrases):
                 patterns.append(_Pattern(theme, phrase, None, compile_phrase(phrase)))
-        cache["patterns"] = tuple(patterns)
+        cache["patterns"] = _PatternSet(patterns)
     return cache["patterns"]
 
 
 def _sentence_starts(text):
     return [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+
+
+class _PatternSet(tuple):
+    """The vocabulary's patterns, with an index from each lead to the patterns it starts."""
+
+    @functools.cached_property
+    def by_lead(self):
+        """Lead indexes ({lead: positions}, folded and by case), other positions, lead lengths."""
+        folded, by_case, unindexed = {}, {}, []
+        for position, pattern in enumerate(self):
+            if pattern.lead and _WORD.fullmatch(pattern.lead):
+                index = folded if pattern.ignores_case else by_case
+                index.setdefault(pattern.lead, []).append(position)
+            else:
+                unindexed.append(position)
+        lengths = sorted({len(lead) for lead in (*folded, *by_case)})
+        return folded, by_case, tuple(unindexed), lengths
+
+
+def _candidates(patterns, text, folded):
+    """The patterns that can match TEXT, in their order.
+
+    Speed (bench/): a match starts where a run of word characters starts (its regex opens
+    with (?<!\\w)), and a word-only lead is all word characters, so a pattern can match only
+    if its lead begins one of the text's words (folded, or as written for patterns matched
+    by case); set intersections find those patterns.
+    """
+    by_lead = getattr(patterns, "by_lead", None)
+    if by_lead is None:  # a plain list of patterns, as tests may pass
+        return patterns
+    folded_index, by_case_index, unindexed, lengths = by_lead
+    spans = [m.span() for m in _WORD.finditer(text)]
+    positions = set(unindexed)
+    for index, source in ((folded_index, folded), (by_case_index, text)):
+        if not index:
+            continue
+        words = {source[start:end] for start, end in spans}
+        prefixes = {word[:size] for word in words for size in lengths if size <= len(word)}
+        for lead in prefixes & index.keys():
+            positions.update(index[lead])
+    return [patterns[position] for position in sorted(positions)]
+
+
+def _finditer(pattern, text, folded):
+    """The matches pattern.regex.finditer(TEXT) gives, found by trying only where one can start.
+
+    Every match starts with the pattern's lead and contains its literals (in FOLDED, the text
+    folded as re.IGNORECASE compares, when the pattern ignores case), so the regex runs only
+    at those places, from left to right without overlaps, as finditer does. re.match at a
+    position still sees the text before it, so the (?<!\\w) at the start works as in a search.
+    """
+    regex = pattern.regex
+    haystack = folded if pattern.ignores_case else text
+    if any(literal not in haystack for literal in pattern.literals):
+        return ()
+    lead = pattern.lead
+    if not lead:
+        return regex.finditer(text)
+    matches = []
+    at = haystack.find(lead)
+    while at != -1:
+        match = regex.match(text, at)
+        if match:
+            matches.append(match)
+            at = haystack.find(lead, max(match.end(), at + 1))
+        else:
+            at = haystack.find(lead, at + 1)
+    return matches
 
 
 def _find(text, patterns, in_title, starts):
@@ -138,8 +246,10 @@ def _find(text, patterns, in_title, starts):
     A theme's not_phrases veto any of that theme's matches they overlap.
     """
     found, vetoes = [], []
-    for pattern in patterns:
-        for m in pattern.regex.finditer(text):
+    # One character for one: str.lower() lengthens only U+0130, which _RE_FOLD replaces.
+    folded = text.translate(_RE_FOLD).lower()
+    for pattern in _candidates(patterns, text, folded):
+        for m in _finditer(pattern, text, folded):
             if pattern.weak is None:
                 vetoes.append((m.start(), m.end(), pattern.theme))
             else:
@@ -150,13 +260,20 @@ def _find(text, patterns, in_title, starts):
         if not any(t is p.theme and s < end and start < e for s, e, t in vetoes)
     ]
     found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
-    taken, kept = [], []
+    # Taken spans never overlap one another (a span that would is skipped), so the only
+    # candidates for a clash are the neighbours by start: O(n log n), not O(n^2) on long posts.
+    starts_taken, spans_taken, themes_at, kept = [], [], {}, []
     for start, end, pattern in found:
-        clash = any(s < end and start < e and (s, e) != (start, end) for s, e in taken)
-        same = any((s, e) == (start, end) and p.theme is pattern.theme for s, e, p in kept)
+        here = bisect.bisect_left(starts_taken, start)
+        near = spans_taken[max(here - 1, 0) : here + 1]
+        clash = any(s < end and start < e and (s, e) != (start, end) for s, e in near)
+        same = pattern.theme in themes_at.get((start, end), ())
         if clash or same:
             continue
-        taken.append((start, end))
+        if (start, end) not in themes_at:
+            starts_taken.insert(here, start)
+            spans_taken.insert(here, (start, end))
+        themes_at.setdefault((start, end), []).append(pattern.theme)
         kept.append((start, end, pattern))
     kept.sort(key=lambda k: k[0])
     return [
@@ -176,6 +293,12 @@ def _find(text, patterns, in_title, starts):
     ]
 
 
+def _specificity(phrase, opts):
+    """How much one strong PHRASE counts: long phrases are rarely used in passing."""
+    words = len(phrase.split())
+    return opts["long_phrase_weight"] if words >= opts["long_phrase_words"] else 1.0
+
+
 def _snippet(text, starts, index, width=160):
     start = starts[index]
     end = starts[index + 1] if index + 1 < len(starts) else len(text)
@@ -188,10 +311,13 @@ def detect_themes(text, vocabulary, title="", **options):
 
     Each theme with any match gets a ThemeEvidence; `.selected` says whether the text is
     substantially about it. A theme is selected when its score reaches the threshold, it
-    has a strong phrase in the title or in enough separate sentences, and it is not dwarfed
-    by the strongest theme. Options (defaults in settings.DEFAULTS, without the THEMES_
-    prefix, lower case): threshold, title_weight, weak_weight, sentence_cap,
-    min_sentences, sentences_per_mention, relative, max_themes.
+    has a strong phrase in the title or in enough separate sentences (one in a short post;
+    a sentence with several different weak phrases of the theme counts as strong), and it
+    is not dwarfed by the strongest theme. Long strong phrases weigh more than short ones.
+    Options (defaults in settings.DEFAULTS, without the THEMES_ prefix, lower case):
+    threshold, title_weight, weak_weight, sentence_cap, min_sentences,
+    sentences_per_mention, relative, max_themes, cooccurrence, long_phrase_words,
+    long_phrase_weight, short_post.
     """
     opts = {key[len("THEMES_") :].lower(): value for key, value in DEFAULTS.items()}
     unknown = set(options) - set(opts)
@@ -208,9 +334,12 @@ def detect_themes(text, vocabulary, title="", **options):
     for theme, match in found:
         by_theme.setdefault(theme.slug, (theme, []))[1].append(match)
 
-    # Longer texts need more separate mentions before a theme counts as their subject.
+    # Longer texts need more separate mentions before a theme counts as their subject; a
+    # short post (a news item, a paragraph of comment) may make its point in one sentence.
     n_sentences = max(1, len(starts))
     need = max(opts["min_sentences"], math.ceil(n_sentences / opts["sentences_per_mention"]))
+    if n_sentences <= opts["short_post"]:
+        need = 1
 
     scored = []
     for theme, matches in by_theme.values():
@@ -219,17 +348,33 @@ def detect_themes(text, vocabulary, title="", **options):
             opts["title_weight"] * (opts["weak_weight"] if weak else 1.0)
             for weak in title_phrases.values()
         )
-        per_sentence = {}
+        sentences = {}
         for m in matches:
             if not m.in_title:
-                weight = opts["weak_weight"] if m.weak else 1.0
-                per_sentence[m.sentence] = per_sentence.get(m.sentence, 0.0) + weight
-        body_score = sum(min(opts["sentence_cap"], w) for w in per_sentence.values())
+                sentences.setdefault(m.sentence, []).append(m)
+        body_score, strong, weak_only = 0.0, set(), set()
+        for index, found_here in sentences.items():
+            # A phrase repeated within one sentence (a quoted list) is one piece of evidence.
+            phrases = {m.phrase: m.weak for m in found_here}
+            weight = sum(
+                opts["weak_weight"] if weak else _specificity(phrase, opts)
+                for phrase, weak in phrases.items()
+            )
+            weak_kinds = {m.phrase for m in found_here if m.weak}
+            if any(not m.weak for m in found_here):
+                strong.add(index)
+            elif opts["cooccurrence"] and len(weak_kinds) >= opts["cooccurrence"]:
+                # Several different supporting words in one sentence ("police", "health",
+                # "schools") say as much as one strong phrase does.
+                strong.add(index)
+                weight = max(weight, 1.0)
+            else:
+                weak_only.add(index)
+            body_score += min(opts["sentence_cap"], weight)
         score = round(title_score + body_score, 2)
         strong_title = any(not weak for weak in title_phrases.values())
-        strong = {m.sentence for m in matches if not m.in_title and not m.weak}
         # Spread: a sentence with a strong phrase counts 1, one with only weak phrases 1/2.
-        support = len(strong) + 0.5 * len(set(per_sentence) - strong)
+        support = len(strong) + 0.5 * len(weak_only)
         scored.append((theme, matches, score, strong_title, len(strong), support))
 
     scored.sort(key=lambda s: (-s[2], s[0].slug))

@@ -10,11 +10,17 @@ DEFAULTS = {
     "THEMES_THRESHOLD": 2.0,  # minimum score to tag; one sentence adds at most SENTENCE_CAP
     "THEMES_TITLE_WEIGHT": 3.0,  # a strong phrase in the title counts this much
     "THEMES_WEAK_WEIGHT": 0.4,  # a weak phrase counts this fraction of a strong one
-    "THEMES_SENTENCE_CAP": 1.5,  # one sentence adds at most this much to a theme
+    "THEMES_SENTENCE_CAP": 2.0,  # one sentence adds at most this much to a theme
     "THEMES_MIN_SENTENCES": 2,  # strong mentions in this many sentences, or in the title
     "THEMES_SENTENCES_PER_MENTION": 12,  # long texts need a mention per this many sentences
     "THEMES_RELATIVE": 0.15,  # below this fraction of the top theme's score is a side issue
     "THEMES_MAX_THEMES": 5,  # never more themes than this on one post
+    # A sentence with this many different weak phrases of a theme counts as a strong mention
+    # ("police", "health visitor" and "schools" in one sentence); 0 turns it off.
+    "THEMES_COOCCURRENCE": 3,
+    "THEMES_LONG_PHRASE_WORDS": 4,  # a strong phrase of this many words is specific ...
+    "THEMES_LONG_PHRASE_WEIGHT": 2.0,  # ... and counts this much
+    "THEMES_SHORT_POST": 8,  # a post of at most this many sentences needs one strong sentence
 }
 
 SETTINGS = {

@@ -123,3 +123,36 @@ def test_a_minimal_vocabulary_needs_no_project_file():
     )
     text = "The allotment is dry. Broad beans went in. The allotment needs rain."
     assert chosen(text, vocabulary) == ["gardening"]
+
+
+def test_a_short_post_can_make_its_point_in_one_sentence(vocabulary):
+    text = (
+        "The new rules were announced on Monday. "
+        "They ignore the rights of children and young people entirely. "
+        "Nobody asked them."
+    )
+    assert chosen(text, vocabulary) == ["childrens-rights"]
+    # The same sentence in a long post about something else is a passing mention.
+    padding = " ".join(f"We planted row {n} of beans in the garden." for n in range(20))
+    assert "childrens-rights" not in chosen(padding + " " + text, vocabulary)
+    assert selected_themes(detect_themes(text, vocabulary, short_post=0)) == []
+
+
+def test_several_supporting_words_in_one_sentence_count_as_a_mention(vocabulary):
+    text = (
+        "The GP, the police and the teacher each knew part of the story. "
+        "Later the police, the paediatrician and the midwife met to talk it over. "
+        "Then everyone went home."
+    )
+    evidence = evidence_for("multi-agency-work", text, vocabulary)
+    assert evidence.selected and evidence.sentences == 0
+    without = detect_themes(text, vocabulary, cooccurrence=0)
+    assert "multi-agency-work" not in [t.slug for t in selected_themes(without)]
+
+
+def test_a_long_specific_phrase_counts_more_than_a_short_one(vocabulary):
+    long = evidence_for(
+        "hcpc-referrals", "The Health and Care Professions Council wrote.", vocabulary
+    )
+    short = evidence_for("hcpc-referrals", "The HCPC wrote.", vocabulary)
+    assert long.score == 2 * short.score
