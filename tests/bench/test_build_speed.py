@@ -1,0 +1,174 @@
+"""Speed-ups never change the site: the same content gives byte-identical files with or without."""
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+_ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(_ROOT), str(_ROOT / "plugins")]
+
+from build_speed import PrerenderedMarkdown, prerender, text_key  # noqa: E402
+from yaml_metadata import reader as yaml_reader  # noqa: E402
+
+from bench.corpus import write_corpus  # noqa: E402
+from tests.conftest import FIXTURES, ROOT, build_site  # noqa: E402
+
+OFF = {"BUILD_SPEED_WORKERS": 0}
+# Force the pool even for a handful of posts, so that the small fixture exercises it.
+ON = {"BUILD_SPEED_WORKERS": 2, "BUILD_SPEED_MIN_FILES": 0}
+
+
+# Pagefind (a Rust binary run after the build) writes its filter maps in hash-map order, so two
+# runs over the very same HTML name and fill its files differently. Its bundle is compared by
+# what it indexed; every other file byte for byte.
+BUNDLE = "pagefind/"
+
+
+def _files(folder):
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(Path(folder).rglob("*"))
+        if path.is_file() and not path.relative_to(folder).as_posix().startswith(BUNDLE)
+    }
+
+
+def _indexed(folder):
+    entry = json.loads((Path(folder) / BUNDLE / "pagefind-entry.json").read_text())
+    return {lang: info["page_count"] for lang, info in entry["languages"].items()}
+
+
+def _assert_same_site(expected, actual):
+    left, right = _files(expected), _files(actual)
+    assert len(left) > 10
+    assert sorted(left) == sorted(right), "the two builds wrote different files"
+    different = [name for name in left if left[name] != right[name]]
+    if different:
+        import difflib
+
+        first = different[0]
+        diff = difflib.unified_diff(
+            left[first].decode("utf-8", "replace").splitlines(),
+            right[first].decode("utf-8", "replace").splitlines(),
+            lineterm="",
+            n=0,
+        )
+        shown = "\n".join(line[:300] for line in list(diff)[:12])
+        raise AssertionError(f"{len(different)} files differ, e.g. {first}:\n{shown}")
+    assert _indexed(expected) == _indexed(actual)
+
+
+def _cache_settings(cache):
+    return {
+        "CACHE_CONTENT": "true",
+        "LOAD_CONTENT_CACHE": "true",
+        "CHECK_MODIFIED_METHOD": '"mtime"',
+        "CACHE_PATH": json.dumps(str(cache)),
+    }
+
+
+@pytest.mark.slow
+def test_fixture_site_is_byte_identical_with_speed_ups_and_caches_off_and_on(tmp_path):
+    site = FIXTURES / "site"
+    build_site(site, tmp_path / "off", extra_settings=OFF)
+    build_site(site, tmp_path / "on", extra_settings=ON)
+    _assert_same_site(tmp_path / "off", tmp_path / "on")
+
+    # The devserver's content cache: a cold build that fills it, then a warm one that reads it.
+    cache = {**ON, **_cache_settings(tmp_path / "cache")}
+    build_site(site, tmp_path / "cold-cache", extra_settings=cache)
+    assert any((tmp_path / "cache").iterdir()), "the content cache was not written"
+    build_site(site, tmp_path / "warm-cache", extra_settings=cache)
+    _assert_same_site(tmp_path / "off", tmp_path / "cold-cache")
+    _assert_same_site(tmp_path / "off", tmp_path / "warm-cache")
+
+
+@pytest.mark.slow
+def test_synthetic_corpus_is_byte_identical_with_the_render_pool(tmp_path):
+    # Sixty generated posts: quotes, lists, headings and smart punctuation in every shape.
+    corpus = write_corpus(tmp_path / "corpus", 60, seed=7)["yaml"]
+    build_site(corpus, tmp_path / "off", extra_settings=OFF)
+    build_site(corpus, tmp_path / "on", extra_settings={"BUILD_SPEED_WORKERS": 2})
+    _assert_same_site(tmp_path / "off", tmp_path / "on")
+
+
+def _reader():
+    from pelican.settings import read_settings
+
+    return yaml_reader.YAMLMarkdownReader(read_settings(str(ROOT / "pelican.conf.py")))
+
+
+def test_pool_renders_what_the_reader_renders(tmp_path):
+    corpus = write_corpus(tmp_path, 6, seed=3)
+    paths = sorted(str(p) for p in (corpus["yaml"] / "articles").rglob("*.md"))
+    reader = _reader()
+    rendered = prerender(paths, type(reader), reader.settings, workers=2)
+    for path in paths:
+        text = Path(path).read_text(encoding="utf-8")
+        _, body, _ = yaml_reader.split_front_matter(text)
+        assert rendered[text_key(body)] == reader._markdown().convert(body)
+
+
+def test_stand_in_markdown_answers_from_the_pool_and_converts_what_it_has_not_seen():
+    reader = _reader()
+    stand_in = PrerenderedMarkdown(reader._markdown, {text_key("*known*"): "<p>from pool</p>"})
+    assert stand_in().convert("*known*") == "<p>from pool</p>"
+    assert stand_in().convert("*new* -- text") == "<p><em>new</em> &ndash; text</p>"
+    assert (stand_in.hits, stand_in.misses) == (1, 1)
+
+
+def test_a_post_with_broken_front_matter_still_fails_with_the_readers_error(tmp_path):
+    content = tmp_path / "content"
+    write_corpus(content / "corpus", 3, seed=2)
+    broken = FIXTURES / "broken-invalid-yaml"
+    if not broken.is_dir():
+        pytest.skip("fixture broken-invalid-yaml is missing")
+    bad = next(broken.rglob("*.md"))
+    articles = content / "corpus" / "yaml"
+    (articles / "articles" / "bad.md").write_bytes(bad.read_bytes())
+    slow = build_site(articles, tmp_path / "off", extra_settings=OFF, check=False)
+    fast = build_site(articles, tmp_path / "on", extra_settings=ON, check=False)
+    assert slow.returncode != 0 and fast.returncode != 0
+    assert "bad.md" in fast.stdout + fast.stderr
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "title: x: y",
+        "title: [unclosed",
+        'title: "open',
+        "tags: [a, b\ncategory: News",
+        "- a list\n- not a mapping",
+    ],
+)
+def test_fast_yaml_loader_gives_the_same_values_and_errors(front):
+    def parse(loader):
+        import yaml
+
+        try:
+            return ("ok", yaml.load(front, Loader=loader))
+        except yaml.YAMLError:
+            return ("error",)
+
+    fast, slow = parse(yaml_reader._FastStringDatesLoader), parse(yaml_reader._StringDatesLoader)
+    assert fast[0] == slow[0]
+    if fast[0] == "ok":
+        assert fast == slow
+    else:
+        with pytest.raises(yaml_reader.FrontMatterError) as error:
+            yaml_reader.parse_front_matter(front, "post.md")
+        assert "not valid YAML" in str(error.value) or "field: value" in str(error.value)
+
+
+def test_fast_yaml_loader_reads_the_benchmark_corpus_as_the_python_loader_does(tmp_path):
+    import yaml
+
+    write_corpus(tmp_path, 40, seed=5)
+    for path in sorted((tmp_path / "yaml").rglob("*.md")):
+        front, _, _ = yaml_reader.split_front_matter(path.read_text(encoding="utf-8"))
+        fast = yaml.load(front, Loader=yaml_reader._FastStringDatesLoader)
+        slow = yaml.load(front, Loader=yaml_reader._StringDatesLoader)
+        assert fast == slow
+        assert {type(v) for v in fast.values()} == {type(v) for v in slow.values()}
