@@ -7,6 +7,8 @@ from pathlib import Path
 
 from pagefind.service import get_executable
 
+from .canonical import BundleFormatError, canonicalise_bundle
+
 # Every setting of this plugin, with its default; checked once when Pelican starts.
 DEFAULTS = {
     "SEARCH_ENABLED": True,
@@ -54,6 +56,8 @@ def topic_links(articles):
 def build_index(site_dir, bundle_dir="pagefind", executable=None):
     """Index every page of SITE_DIR marked data-pagefind-body; return how many were indexed.
 
+    The bundle is then canonicalised (see canonical.py): the same site gives the same bytes.
+
     The old bundle is removed first so fragments of deleted posts do not linger
     across rebuilds (Pagefind names its files by content hash and never prunes).
     """
@@ -74,5 +78,14 @@ def build_index(site_dir, bundle_dir="pagefind", executable=None):
     output = f"{process.stdout}\n{process.stderr}"
     if process.returncode != 0:
         raise SearchError(f"pagefind failed ({process.returncode}) on {site}:\n{output.strip()}")
+    # Pagefind writes its filters in hash-map order, which changes with every run; rewrite
+    # them in one canonical order so the same site always gives the same published files.
+    try:
+        canonicalise_bundle(bundle)
+    except BundleFormatError as error:
+        raise SearchError(
+            f"cannot make the search index of {site} reproducible: {error}. Was pagefind "
+            "upgraded? requirements.txt pins the version plugins/search/canonical.py reads"
+        ) from error
     match = _INDEXED.search(output)
     return int(match.group(1)) if match else 0
