@@ -36,20 +36,30 @@ PORT ?= 8000
 
 INSTALLED = $(VENV)/.installed
 
-.PHONY: help install import html serve devserver publish test lint clean
+.PHONY: bench help install import themes html serve devserver publish test lint clean test-deps system-test-deps newpost check rsync_upload github s3_upload upload-tools
 
 help:
 	@echo 'Usage: make TARGET [VARIABLE=value ...]'
 	@echo ''
 	@echo '  make serve          build the site and serve it at http://$(SERVER):$(PORT)'
 	@echo '  make test           run every test (installs what the tests need first)'
+	@echo '  make test-deps      install Chromium, Java and the npm checkers (axe, vnu, Lighthouse)'
 	@echo ''
 	@echo '  make install        create .venv and install the pinned packages (once)'
 	@echo '  make import         turn raw posts in SOURCES=$(SOURCES) into articles in OUT=$(OUT)'
 	@echo '                      (add FORCE=1 to overwrite articles an author has edited)'
+	@echo '  make themes         list every post in INPUTDIR with its themes and the evidence'
 	@echo '  make html           build the site into OUTPUTDIR=$(OUTPUTDIR)'
 	@echo '  make devserver      serve and rebuild whenever content changes'
-	@echo '  make publish        build with production settings (SITEURL=$(SITEURL))'
+	@echo '  make publish        build with production settings (SITEURL=$(SITEURL)) into'
+	@echo '                      OUTPUTDIR.new, check its links, then swap it into OUTPUTDIR'
+	@echo '  make newpost TITLE="..."  start a draft post in content/articles/YYYY/'
+	@echo '  make check          check every post without building (all problems at once)'
+	@echo '  make rsync_upload   publish, then rsync to RSYNC_TARGET=user@host:/path/ [SSH_PORT]'
+	@echo '  make github         publish, then push to GITHUB_PAGES_REMOTE [GITHUB_PAGES_BRANCH]'
+	@echo '  make s3_upload      publish, then sync to S3_BUCKET [S3_ENDPOINT_URL]'
+	@echo '  make bench          time the full build against plain Pelican on N=$(N) synthetic posts'
+	@echo '                      (N=10000 adds the scaling run; PROFILE=1 adds a cProfile top ten)'
 	@echo '  make lint           check the Python code with ruff'
 	@echo '  make clean          remove the built site'
 	@echo ''
@@ -66,20 +76,86 @@ $(INSTALLED): requirements.txt
 import: $(INSTALLED)
 	"$(BIN)/python" -m importer "$(SOURCES)" "$(OUT)" $(if $(filter 1,$(FORCE)),--force)
 
+themes: $(INSTALLED)
+	"$(BIN)/python" scripts/themes_report.py "$(INPUTDIR)"
+
 html: $(INSTALLED)
 	"$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
 
 serve: html
 	"$(PELICAN)" -l "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -p $(PORT) -b $(SERVER)
 
+# Rebuilds on save and reloads the open browser page (livereload); Ctrl-C stops it.
 devserver: $(INSTALLED)
-	"$(PELICAN)" -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) -p $(PORT) -b $(SERVER)
+	"$(BIN)/python" scripts/devserver.py --content "$(INPUTDIR)" --output "$(OUTPUTDIR)" -s "$(CONFFILE)" --host $(SERVER) --port $(PORT)
 
+# Builds into OUTPUTDIR.new, checks every internal link, and swaps it in only if all is well.
 publish: $(INSTALLED)
-	"$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(PUBLISHCONF)" $(PELICANOPTS)
+	"$(BIN)/python" scripts/publish.py --content "$(INPUTDIR)" --output "$(OUTPUTDIR)" -s "$(PUBLISHCONF)" $(if $(filter 1,$(DEBUG)),-- -D)
 
-test: $(INSTALLED)
+# Start a draft: make newpost TITLE="Why supervision matters" (SLUG=... to choose the URL name).
+newpost: $(INSTALLED)
+	"$(BIN)/python" scripts/newpost.py --content "$(INPUTDIR)"
+
+# Check every post without building: all problems at once, exit 1 on errors.
+check: $(INSTALLED)
+	"$(BIN)/python" scripts/check_content.py "$(INPUTDIR)" -s "$(CONFFILE)"
+
+# Uploads publish first, say what they will do and where, and need their settings:
+#   make rsync_upload RSYNC_TARGET=me@host:/srv/blog/ [SSH_PORT=22]  (or a local folder)
+#   make github GITHUB_PAGES_REMOTE=git@github.com:me/blog.git [GITHUB_PAGES_BRANCH=gh-pages]
+#   make s3_upload S3_BUCKET=my-blog [S3_ENDPOINT_URL=https://...]  (credentials: AWS_* as usual)
+UPLOAD = "$(BIN)/python" scripts/upload.py --content "$(INPUTDIR)" --output "$(OUTPUTDIR)"
+UPLOAD_VENV = $(CURDIR)/.venv-upload
+
+rsync_upload: $(INSTALLED)
+	$(UPLOAD) rsync
+
+github: $(INSTALLED)
+	$(UPLOAD) github
+
+s3_upload: $(INSTALLED) $(UPLOAD_VENV)/.installed
+	$(UPLOAD) s3 --aws "$(UPLOAD_VENV)/bin/aws"
+
+# awscli pins an old docutils that Pelican cannot use, so it lives in its own venv.
+upload-tools: $(UPLOAD_VENV)/.installed
+
+$(UPLOAD_VENV)/.installed: requirements-upload.txt
+	test -x "$(UPLOAD_VENV)/bin/python" || $(PY) -m venv "$(UPLOAD_VENV)"
+	"$(UPLOAD_VENV)/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements-upload.txt
+	touch "$@"
+
+test: $(INSTALLED) test-deps
 	"$(BIN)/python" -m pytest
+
+# What the browser, validity and Lighthouse checks run: Debian's Chromium, Java for
+# vnu, and the npm packages pinned in package-lock.json. Each is installed only when missing
+# or out of date, so a fresh Debian machine (CI, as root) gets everything from `make test`.
+NODE_DEPS = node_modules/.installed
+
+test-deps: $(INSTALLED) $(NODE_DEPS)
+
+system-test-deps:
+	@missing=""; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+# --ignore-scripts: vnu-jar's install script would download a Java runtime; Debian's is used.
+$(NODE_DEPS): package-lock.json | system-test-deps
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch "$@"
+
+# A benchmark, not a test: figures go to bench/results/DATE-N$(N).md and .json.
+N ?= 1000
+PAIRS ?= 3
+PROFILE ?= 0
+bench: $(INSTALLED)
+	"$(BIN)/python" bench/run.py --n $(N) --pairs $(PAIRS) $(if $(filter 1,$(PROFILE)),--profile)
 
 lint: $(INSTALLED)
 	"$(BIN)/ruff" check .

@@ -29,7 +29,19 @@ EXTRA_PATH_METADATA = {"extra/robots.txt": {"path": "robots.txt"}}
 
 THEME = str(_HERE / "theme")
 PLUGIN_PATHS = [str(_HERE / "plugins")]
-PLUGINS = ["yaml_metadata", "reading_time"]
+PLUGINS = [
+    "yaml_metadata",
+    "safe_html",  # drops javascript:/vbscript:/data: URLs and HTML comments from posts' HTML
+    "safe_paths",  # stops the build if an output path escapes OUTPUT_PATH or two collide
+    "themes",  # theme vocabulary, detection and cross-links; THEMES_* defaults in its settings.py
+    "related_posts",  # article.related: posts sharing rare themes; RELATED_POSTS_* settings
+    "topics",  # /topics/ and /topics/<slug>/ pages and feeds; TOPICS_*/TOPIC_* settings
+    "reading_time",
+    "content_checks",
+    "search",
+    "sitemap",
+    "build_speed",
+]
 
 # Clean, date-based URLs that never change between builds: /2018/07/no-blame-culture/
 ARTICLE_URL = "{date:%Y}/{date:%m}/{slug}/"

@@ -31,7 +31,9 @@ def decode(data: bytes, path="<bytes>") -> tuple[str, str]:
             text = raw.decode(codec)
         except UnicodeDecodeError:
             continue
-        text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        # A BOM inside the text (archives pasted or concatenated together) is invisible and
+        # would hide a date line: "\ufeffFriday, 27 July 2018" must still start a day.
+        text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
         bad = _BINARY.search(text)
         if bad:
             line = text.count("\n", 0, bad.start()) + 1

@@ -328,6 +328,7 @@ def check_posts(posts, content_files, vocabulary=None, settings=None, style=True
     problems = [
         *check_duplicates(posts),
         *check_links(posts, content_files),
+        *check_private_links(posts),
         *check_theme_names(posts, vocabulary, settings["CONTENT_CHECKS_TAG_CUTOFF"]),
         *(check_style(posts, settings) if style else []),
     ]
@@ -340,3 +341,60 @@ def group_by_state(problems):
     for problem in problems:
         grouped[problem.severity].append(problem)
     return grouped[ERROR], grouped[WARNING]
+
+
+_URL_ATTRIBUTE = re.compile(r"""\b(?:href|src|srcset|action|poster)\s*=\s*["']?([^"'\s>]+)""", re.I)
+# Names that only resolve inside someone's own network.
+_PRIVATE_SUFFIXES = (".localhost", ".local", ".internal", ".intranet", ".lan", ".home.arpa")
+_PRIVATE_SUFFIXES += (".corp",)
+
+
+def private_address(url):
+    """Why URL points into a private network or the reader's own disk, or None if it does not."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    url = html.unescape(url).strip()
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").rstrip(".").lower()
+    except ValueError:
+        return None
+    if parts.scheme.lower() == "file":
+        return "a file on the reader's own computer (file:)"
+    if parts.scheme.lower() not in ("http", "https", "ftp", "ws", "wss") or not host:
+        return None
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        if host == "localhost" or host.endswith(_PRIVATE_SUFFIXES) or "." not in host:
+            return f"'{host}', a name only a private network knows"
+        return None
+    if getattr(address, "ipv4_mapped", None):
+        address = address.ipv4_mapped
+    if not address.is_global or address.is_multicast:
+        return f"{host}, an address on a private network"
+    return None
+
+
+def check_private_links(posts):
+    """Errors for links and images that point into a private network or to file: addresses."""
+    problems = []
+    for post in posts:
+        for url in dict.fromkeys(_URL_ATTRIBUTE.findall(post.body_html or "")):
+            why = private_address(url)
+            if why is None:
+                continue
+            line = next(
+                (n for n, text in enumerate(post.source_text.split("\n"), 1) if url in text), None
+            )
+            problems.append(
+                Problem(
+                    post.path,
+                    line,
+                    ERROR,
+                    f"the link '{url}' points to {why}, which readers cannot reach",
+                    "Link to a public web address (https://...) or remove the link",
+                )
+            )
+    return problems

@@ -37,6 +37,32 @@ def missing_field(content, field):
     )
 
 
+def environment_error(error):
+    """One line for a build stopped by its surroundings (full disk, read-only output, missing
+    theme template) rather than by a post; None for anything else."""
+    import errno
+
+    if isinstance(error, OSError) and error.errno in (
+        errno.ENOSPC,
+        errno.EDQUOT,
+        errno.EROFS,
+        errno.EACCES,
+        errno.EPERM,
+    ):
+        where = error.filename or "the output folder"
+        return (
+            f"cannot write {where}: {error.strerror}. The site is incomplete; free some disk "
+            "space or make the output folder writable (or choose another with OUTPUTDIR=...), "
+            "then build again."
+        )
+    if type(error).__name__ == "TemplateNotFound":
+        return (
+            f"the theme has no template '{error.name}'. Restore it in the theme's templates "
+            "folder (e.g. `git checkout theme/`) or set THEME to a complete theme."
+        )
+    return None
+
+
 class CleanContentErrors(logging.Filter):
     """Rewrite reader failures to their reason; drop the traceback of the final 'stopped' line."""
 
@@ -59,6 +85,8 @@ class CleanContentErrors(logging.Filter):
                 record.msg, record.args = "%s", (STOPPED,)
             elif _author_error(error) is not None:
                 record.msg, record.args = "%s", (str(_author_error(error)),)
+            elif environment_error(error):
+                record.msg, record.args = "%s", (environment_error(error),)
             else:
                 return True
             record.exc_info, record.exc_text = None, None
