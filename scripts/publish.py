@@ -4,13 +4,17 @@ Usage: python scripts/publish.py [--content content] [--output output] [-s publi
 
 1. build with Pelican into OUTPUT.new (SITEURL comes from the environment);
 2. check OUTPUT.new: every internal link, asset and #anchor resolves, and no draft is in it;
-3. rename OUTPUT -> OUTPUT.old, OUTPUT.new -> OUTPUT, then remove OUTPUT.old.
-A failed build or check leaves OUTPUT exactly as it was.
+3. exchange OUTPUT and OUTPUT.new in one atomic step (Linux renameat2 RENAME_EXCHANGE; elsewhere
+   two renames), then remove the old site, which is now at OUTPUT.new.
+A failed build or check leaves OUTPUT exactly as it was, and a kill at any moment leaves either
+the old site or the new one at OUTPUT, never neither.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
+import ctypes.util
 import os
 import shutil
 import subprocess
@@ -54,8 +58,32 @@ def check(site, siteurl):
         raise PublishError(f"{len(problems)} problem(s) in the new site:\n{listed}")
 
 
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def exchange(first, second):
+    """Swap two directories in one atomic step; return False where the system cannot."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError, TypeError):
+        return False
+    paths = (os.fsencode(first), os.fsencode(second))
+    if renameat2(_AT_FDCWD, paths[0], _AT_FDCWD, paths[1], _RENAME_EXCHANGE) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: this file system cannot exchange
+        return False
+    raise OSError(error, os.strerror(error), str(second))
+
+
 def swap(new, output):
-    """Put NEW in OUTPUT's place with renames, so OUTPUT is never half-written."""
+    """Put NEW in OUTPUT's place, so OUTPUT is never half-written and never missing."""
+    if output.exists() and exchange(new, output):
+        # NEW now holds the old site; a kill before this removal is tidied by the next publish.
+        shutil.rmtree(new)
+        return
     old = output.with_name(output.name + ".old")
     if old.exists():
         shutil.rmtree(old)
