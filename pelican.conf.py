@@ -4,7 +4,6 @@ Every command passes `-s pelican.conf.py`: the dot in the name keeps Pelican fro
 picking it up as the default `pelicanconf.py`, and keeps it out of Python's imports.
 """
 
-import os
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
@@ -107,4 +106,3 @@ OUTPUT_SOURCES = False
 
 # The importer's bookkeeping lives beside the articles; it is not content.
 IGNORE_FILES = [".#*", ".import-state.json"]
-

@@ -13,7 +13,9 @@ from related_posts import add_related_posts  # noqa: E402
 
 
 def _article(url, source, slugs, day):
-    themes = [SimpleNamespace(slug=slug, name=slug.replace("-", " ").capitalize()) for slug in slugs]
+    themes = [
+        SimpleNamespace(slug=slug, name=slug.replace("-", " ").capitalize()) for slug in slugs
+    ]
     return SimpleNamespace(
         url=url,
         source_path=source,
