@@ -5,6 +5,7 @@ import logging
 from pelican import signals
 from pelican.contents import Article
 
+from . import batch
 from .crosslinks import add_crosslinks, resolve_placeholders, topic_href
 from .detect import Match, ThemeEvidence, detect_themes, selected_themes
 from .settings import SETTINGS, ThemesSettingsError, check_settings, detection_options
@@ -134,21 +135,51 @@ def assign_themes(generator):
     vocabulary = load_vocabulary(settings["THEMES_VOCABULARY"])
     generator.context["theme_vocabulary"] = vocabulary
     options = detection_options(settings)
+    if not settings["THEMES_DETECT"]:
+        options = {**options, "max_themes": 0}
     level = logging.getLevelName(str(settings["THEMES_REPORT_LEVEL"]).upper())
-    for article in _all_articles(generator):
+    crosslink_class = settings["THEMES_CROSSLINK_CLASS"] if settings["THEMES_CROSSLINKS"] else None
+    build = batch.build_key(vocabulary, options, crosslink_class)
+    articles = _all_articles(generator)
+    jobs, keys = [], []
+    for article in articles:
         # The author's tags as read: a cached article (CACHE_CONTENT) comes back with the
         # theme tags already moved out of article.tags by an earlier build.
         if not hasattr(article, "_themes_original_tags"):
             article._themes_original_tags = list(getattr(article, "tags", None) or ())
-        tags = list(article._themes_original_tags)
-        decision = themes_for_post(
-            article.title,
-            html_text(article._content),
-            tags,
-            vocabulary,
-            exclude=_exclusions(article),
-            **(options if settings["THEMES_DETECT"] else {**options, "max_themes": 0}),
+        job = batch.Job(
+            html=article._content,
+            title=article.title,
+            tags=tuple(str(getattr(tag, "name", tag)) for tag in article._themes_original_tags),
+            exclude=tuple(_exclusions(article)),
         )
+        jobs.append(job)
+        keys.append(batch.job_key(job, build))
+    # An answer kept from an earlier build (devserver: content cache on) is reused when every
+    # input is the same; the rest are worked out, in worker processes when there are many.
+    kept = batch.AnswerCache(settings)
+    answers = [kept.get(key) for key in keys]
+    todo = [i for i, known in enumerate(answers) if known is None]
+    pooled = batch.answer_all(
+        [jobs[i] for i in todo],
+        vocabulary,
+        options,
+        crosslink_class,
+        settings["THEMES_WORKERS"],
+        settings["THEMES_POOL_MIN"],
+    )
+    fresh = dict(zip(todo, pooled, strict=True))
+    for index, article in enumerate(articles):
+        if index in fresh:
+            decision, linked = fresh[index] or batch.answer(
+                jobs[index], vocabulary, options, crosslink_class
+            )
+            answers[index] = batch.Answer(keys[index], decision, linked)
+        decision = batch.rebind(answers[index].decision, vocabulary)
+        # Only the links stay on the article (for link_themes); the whole answer, with the
+        # evidence of every theme mentioned, would cost memory for every post of a big site.
+        article._themes_linked = answers[index].linked
+        tags = list(article._themes_original_tags)
         article.themes = list(decision.themes)
         article.theme_evidence = {t.slug: decision.evidence_for(t.slug) for t in decision.themes}
         article.theme_source = decision.source
@@ -156,6 +187,8 @@ def assign_themes(generator):
             article.theme_tags = [t for t in tags if vocabulary.lookup(t.name)]
             article.tags = [t for t in tags if not vocabulary.lookup(t.name)]
         _report(article, decision, level)
+    if kept.save_policy:
+        kept.save({answer.key: answer for answer in answers})
     _report_slug_collisions(generator.articles)
 
 
@@ -178,9 +211,13 @@ def link_themes(generator):
         original = getattr(article, "_themes_original_content", None)
         if original is None:
             original = article._themes_original_content = article._content
-        article._content, article.theme_links = add_crosslinks(
-            original, themes, vocabulary, css_class=settings["THEMES_CROSSLINK_CLASS"]
-        )
+        # The links worked out with the themes (batch.py) when nothing has changed since.
+        linked = batch.links_for(getattr(article, "_themes_linked", None), original, themes)
+        if linked is None:
+            linked = add_crosslinks(
+                original, themes, vocabulary, css_class=settings["THEMES_CROSSLINK_CLASS"]
+            )
+        article._content, article.theme_links = linked
         article.__class__ = ThemedArticle
 
 

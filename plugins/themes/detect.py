@@ -240,14 +240,19 @@ def _finditer(pattern, text, folded):
     return matches
 
 
+def _fold(text):
+    """TEXT folded as re.IGNORECASE compares, one character for one, for _finditer."""
+    # str.lower() lengthens only U+0130, which _RE_FOLD replaces.
+    return text.translate(_RE_FOLD).lower()
+
+
 def _find(text, patterns, in_title, starts):
     """Every phrase occurrence in TEXT; where phrases overlap, the longest wins.
 
     A theme's not_phrases veto any of that theme's matches they overlap.
     """
     found, vetoes = [], []
-    # One character for one: str.lower() lengthens only U+0130, which _RE_FOLD replaces.
-    folded = text.translate(_RE_FOLD).lower()
+    folded = _fold(text)
     for pattern in _candidates(patterns, text, folded):
         for m in _finditer(pattern, text, folded):
             if pattern.weak is None:

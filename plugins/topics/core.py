@@ -126,34 +126,52 @@ def _words(text):
     return " ".join(re.findall(r"[a-z0-9']+", text.lower().replace("’", "'")))
 
 
-def _hits(text, phrases):
-    folded = f" {_words(text)} "
+def _hits(folded, phrases):
+    """How many PHRASES occur in FOLDED, a passage's words padded with spaces."""
     return sum(1 for phrase in phrases if phrase and f" {phrase} " in folded)
 
 
-def key_quote(sources: Sequence[QuoteSource], phrases: Iterable[str]) -> Quote | None:
+def passages(html: str) -> list[tuple[bool, str, str]]:
+    """A post's passages in order: (True, blockquote text, words) then (False, sentence, words).
+
+    WORDS is the passage's words padded with spaces, for matching phrases; "" for a passage
+    too short or too long to be a key quote.
+    """
+    soup = BeautifulSoup(html or "", "html.parser")
+    found = []
+    for quote in soup.find_all("blockquote"):
+        found.append((True, " ".join(quote.get_text(" ").split())))
+        quote.decompose()
+    for block in soup.find_all(["p", "li"]):
+        for sentence in _SENTENCE.split(" ".join(block.get_text(" ").split())):
+            found.append((False, sentence.strip()))
+    return [
+        (is_quote, text, f" {_words(text)} " if QUOTE_MIN <= len(text) <= QUOTE_MAX else "")
+        for is_quote, text in found
+    ]
+
+
+def key_quote(
+    sources: Sequence[QuoteSource],
+    phrases: Iterable[str],
+    passages_of: Callable[[str], list[tuple[bool, str, str]]] = passages,
+) -> Quote | None:
     """The most telling quote for a theme from its posts, or None if none fits.
 
     Only passages that use the theme's own words qualify. Blockquotes are preferred (they are
-    what the author chose to set apart), then sentences. Within each, the blog's own posts come before curated news, then
-    more of the theme's phrases wins, then a post where the theme is strongest, then the newer
-    post, then the earlier passage in the post.
+    what the author chose to set apart), then sentences. Within each, the blog's own posts
+    come before curated news, then more of the theme's phrases wins, then a post where the
+    theme is strongest, then the newer post, then the earlier passage in the post.
+    PASSAGES_OF(html) gives a post's passages; a caller that asks for several themes can pass
+    one that remembers them (see passages).
     """
     folded = sorted({_words(p) for p in phrases if _words(p)})
     best = None
     for source in sources:
-        soup = BeautifulSoup(source.html or "", "html.parser")
-        passages = []
-        for quote in soup.find_all("blockquote"):
-            passages.append((True, " ".join(quote.get_text(" ").split())))
-            quote.decompose()
-        for block in soup.find_all(["p", "li"]):
-            for sentence in _SENTENCE.split(" ".join(block.get_text(" ").split())):
-                passages.append((False, sentence.strip()))
-        for position, (is_quote, text) in enumerate(passages):
+        for position, (is_quote, text, words) in enumerate(passages_of(source.html or "")):
             if not QUOTE_MIN <= len(text) <= QUOTE_MAX:
                 continue
-            hits = _hits(text, folded)
+            hits = _hits(words, folded)
             if hits == 0:
                 # Off-topic passages never stand for a theme, however quotable: a blockquote
                 # about executive summaries is no key quote for "Blame culture".

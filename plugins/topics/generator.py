@@ -106,6 +106,8 @@ class TopicsGenerator(Generator):
 
         self.topics = []
         by_slug = {}
+        # A post's passages are parsed once for all its themes; the dict lives for this build.
+        self._passages = {}
         for theme in themes:
             values = {"slug": theme.slug}
             topic = Topic(
@@ -147,6 +149,12 @@ class TopicsGenerator(Generator):
 
         self.context["topics"] = self.topics
         self.context.update(options)
+        self._passages = {}
+
+    def _passages_of(self, html):
+        if html not in self._passages:
+            self._passages[html] = core.passages(html)
+        return self._passages[html]
 
     def _quote(self, topic):
         """The topic's key quote as (text, article, is_blockquote), or None."""
@@ -162,7 +170,7 @@ class TopicsGenerator(Generator):
             )
             for article in topic.articles
         ]
-        found = core.key_quote(sources, phrases)
+        found = core.key_quote(sources, phrases, self._passages_of)
         if found is None:
             return None
         article = next(a for a in topic.articles if a.url == found.id)

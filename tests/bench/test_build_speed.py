@@ -1,6 +1,8 @@
 """Speed-ups never change the site: the same content gives byte-identical files with or without."""
 
 import json
+import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -15,9 +17,14 @@ from yaml_metadata import reader as yaml_reader  # noqa: E402
 from bench.corpus import write_corpus  # noqa: E402
 from tests.conftest import FIXTURES, ROOT, build_site  # noqa: E402
 
-OFF = {"BUILD_SPEED_WORKERS": 0}
-# Force the pool even for a handful of posts, so that the small fixture exercises it.
-ON = {"BUILD_SPEED_WORKERS": 2, "BUILD_SPEED_MIN_FILES": 0}
+OFF = {"BUILD_SPEED_WORKERS": 0, "THEMES_WORKERS": 0}
+# Force the pools even for a handful of posts, so that the small fixture exercises them.
+ON = {
+    "BUILD_SPEED_WORKERS": 2,
+    "BUILD_SPEED_MIN_FILES": 0,
+    "THEMES_WORKERS": 2,
+    "THEMES_POOL_MIN": 0,
+}
 
 
 # Every file is compared byte for byte, the Pagefind bundle too (plugins/search canonicalises
@@ -85,11 +92,40 @@ def test_fixture_site_is_byte_identical_with_speed_ups_and_caches_off_and_on(tmp
 
 
 @pytest.mark.slow
+def test_warm_rebuilds_after_an_edit_or_a_settings_change_match_cold_builds(tmp_path):
+    # The themes plugin remembers each post's themes and links in the content cache; an
+    # edited post, or a changed detection setting, must never get a remembered answer.
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "site", content)
+    cache = {**ON, **_cache_settings(tmp_path / "cache")}
+    build_site(content, tmp_path / "first", extra_settings=cache)
+
+    post = sorted((content / "articles").rglob("*.md"))[0]
+    text = post.read_text(encoding="utf-8")
+    post.write_text(text + "\nA blame culture, and supervision that helps.\n", encoding="utf-8")
+    later = post.stat().st_mtime + 10
+    os.utime(post, (later, later))
+    build_site(content, tmp_path / "warm-edit", extra_settings=cache)
+    build_site(content, tmp_path / "cold-edit", extra_settings=OFF)
+    _assert_same_site(tmp_path / "cold-edit", tmp_path / "warm-edit")
+    first, edited = _files(tmp_path / "first"), _files(tmp_path / "warm-edit")
+    assert any(b"supervision that helps" in edited[name] for name in edited)
+    assert not any(b"supervision that helps" in first[name] for name in first)
+
+    stricter = {"THEMES_CROSSLINK_CLASS": json.dumps("topic-link"), "THEMES_MAX_THEMES": 1}
+    build_site(content, tmp_path / "warm-set", extra_settings={**cache, **stricter})
+    build_site(content, tmp_path / "cold-set", extra_settings={**OFF, **stricter})
+    _assert_same_site(tmp_path / "cold-set", tmp_path / "warm-set")
+
+
+@pytest.mark.slow
 def test_synthetic_corpus_is_byte_identical_with_the_render_pool(tmp_path):
     # Sixty generated posts: quotes, lists, headings and smart punctuation in every shape.
     corpus = write_corpus(tmp_path / "corpus", 60, seed=7)["yaml"]
     build_site(corpus, tmp_path / "off", extra_settings=OFF)
-    build_site(corpus, tmp_path / "on", extra_settings={"BUILD_SPEED_WORKERS": 2})
+    build_site(
+        corpus, tmp_path / "on", extra_settings={"BUILD_SPEED_WORKERS": 2, "THEMES_WORKERS": 2}
+    )
     _assert_same_site(tmp_path / "off", tmp_path / "on")
 
 

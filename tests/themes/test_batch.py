@@ -1,0 +1,129 @@
+"""Speed-ups of the themes plugin give the answers of the plain, one-node-at-a-time algorithm."""
+
+import sys
+from pathlib import Path
+
+import markdown
+from bs4 import BeautifulSoup, NavigableString
+from themes import add_crosslinks, batch
+from themes.crosslinks import _POSSESSIVE, _linkable
+from themes.detect import _APOSTROPHES, _find, _patterns
+from themes.settings import DEFAULTS, detection_options
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from bench.corpus import make_posts, yaml_text  # noqa: E402
+
+MARKDOWN = ["extra", "smarty", "toc"]
+
+
+def plain_crosslinks(html, themes, vocabulary):
+    """Cross-links as first written: the full matcher on every text node in turn."""
+    wanted = {theme.slug: theme for theme in themes}
+    soup = BeautifulSoup(html, "html.parser")
+    linked = []
+    for node in list(soup.find_all(string=True)):
+        if not wanted:
+            break
+        if not _linkable(node):
+            continue
+        text = str(node)
+        picks = []
+        for theme, match in _find(text.translate(_APOSTROPHES), _patterns(vocabulary), False, [0]):
+            if theme.slug in wanted and not match.weak:
+                end = match.end - len(_POSSESSIVE.search(match.text).group())
+                picks.append((match.start, end, wanted.pop(theme.slug)))
+        if not picks:
+            continue
+        pieces, cursor = [], 0
+        for start, end, theme in picks:
+            pieces.append(NavigableString(text[cursor:start]))
+            link = soup.new_tag("a", href="{topic}" + theme.slug, title=f"Topic: {theme.name}")
+            link["class"] = "theme-link"
+            link.string = text[start:end]
+            pieces.append(link)
+            cursor = end
+            linked.append(theme.slug)
+        pieces.append(NavigableString(text[cursor:]))
+        for piece in pieces:
+            if not (isinstance(piece, NavigableString) and not piece):
+                node.insert_before(piece)
+        node.extract()
+    return (str(soup), tuple(linked)) if linked else (html, ())
+
+
+def _posts(count, seed):
+    posts = []
+    for post in make_posts(count, seed):
+        body = yaml_text(post).split("---\n", 2)[2]
+        posts.append((post.title, markdown.markdown(body, extensions=MARKDOWN)))
+    return posts
+
+
+# Mentions split by inline markup, inside links and headings, overlapping phrases of two
+# themes, possessives and curly apostrophes: the places a whole-text search could go wrong.
+AWKWARD = [
+    "<p>A <em>blame</em> culture and a blame culture; <a href='x'>serious case review</a>.</p>"
+    "<h2>Serious case review</h2><p>The serious case review's findings; Ofsted’s view.</p>",
+    "<ul><li>multi-agency working</li><li>multi agency working with the police</li></ul>"
+    "<p>The <code>blame culture</code> is not prose, but this blame culture is.</p>",
+    "<p>Supervision</p><p>reflective supervision and supervision</p><pre>supervision</pre>",
+]
+
+
+def test_crosslinks_match_the_plain_algorithm_on_generated_and_awkward_posts(vocabulary):
+    cases = [html for _, html in _posts(60, seed=11)] + AWKWARD
+    slugs = list(vocabulary.slugs)
+    checked = 0
+    for number, html in enumerate(cases):
+        # Every post with several themes, in a different order each time.
+        themes = [vocabulary[slugs[(number * 3 + k) % len(slugs)]] for k in range(4)]
+        expected = plain_crosslinks(html, themes, vocabulary)
+        assert add_crosslinks(html, themes, vocabulary) == expected, html[:200]
+        checked += bool(expected[1])
+    assert checked > 20  # most cases link something, so the comparison means something
+
+
+def test_pool_gives_the_answers_worked_out_here(vocabulary):
+    options = detection_options(DEFAULTS)
+    jobs = [
+        batch.Job(html=html, title=title, tags=("Supervision",) if n % 5 == 0 else (), exclude=())
+        for n, (title, html) in enumerate(_posts(30, seed=5))
+    ]
+    pooled = batch.answer_all(jobs, vocabulary, options, "theme-link", workers=2, min_jobs=0)
+    assert all(result is not None for result in pooled)
+    for job, (decision, linked) in zip(jobs, pooled, strict=True):
+        here = batch.answer(job, vocabulary, options, "theme-link")
+        assert (decision, linked) == here
+        # The pool's Theme objects are the vocabulary's own, not copies from the pickle.
+        assert all(theme is vocabulary[theme.slug] for theme in decision.themes)
+    assert any(linked for _, linked in pooled)
+
+
+def test_remembered_links_are_used_only_for_the_same_html_and_themes(vocabulary):
+    job = batch.Job(html="<p>A blame culture.</p>", title="Blame", tags=(), exclude=())
+    decision, linked = batch.answer(job, vocabulary, detection_options(DEFAULTS), "theme-link")
+    assert batch.links_for(linked, job.html, decision.themes) == linked[:2]
+    assert batch.links_for(linked, "<p>A blame culture!</p>", decision.themes) is None
+    assert batch.links_for(linked, job.html, [vocabulary["supervision"]]) is None
+    assert batch.links_for(None, job.html, decision.themes) is None
+
+
+def test_a_changed_input_or_vocabulary_changes_the_key(vocabulary):
+    options = detection_options(DEFAULTS)
+    build = batch.build_key(vocabulary, options, "theme-link")
+    job = batch.Job(html="<p>x</p>", title="T", tags=("a",), exclude=())
+    same = batch.job_key(job, build)
+    assert same == batch.job_key(batch.Job("<p>x</p>", "T", ("a",), ()), build)
+    for other in (
+        batch.Job("<p>y</p>", "T", ("a",), ()),
+        batch.Job("<p>x</p>", "U", ("a",), ()),
+        batch.Job("<p>x</p>", "T", ("a", "b"), ()),
+        batch.Job("<p>x</p>", "T", ("a",), ("supervision",)),
+    ):
+        assert batch.job_key(other, build) != same
+    fewer = type(vocabulary)(themes=vocabulary.themes[1:])
+    assert batch.build_key(fewer, options, "theme-link") != build
+    assert batch.build_key(vocabulary, {**options, "threshold": 9}, "theme-link") != build
+    assert batch.build_key(vocabulary, options, None) != build
