@@ -41,6 +41,15 @@ _JOINT = "\x00"
 _PLACEHOLDER_HREF = re.compile(r'href="\{topic\}([a-z0-9-]+)"')
 
 
+def _inside_compound(text, start, end):
+    """True when TEXT[start:end] is glued by a hyphen to a word: "blame" in "blame-the-victim"."""
+    before = text[max(0, start - 2) : start]
+    after = text[end : end + 2]
+    glued_before = len(before) == 2 and before[1] in "-‐‑" and before[0].isalnum()
+    glued_after = len(after) == 2 and after[0] in "-‐‑" and after[1].isalnum()
+    return glued_before or glued_after
+
+
 def _linkable(node):
     if type(node) is not NavigableString or not node.strip():
         return False
@@ -98,6 +107,10 @@ def add_crosslinks(html, themes, vocabulary, css_class="theme-link", href=None):
             if theme.slug in wanted and not match.weak:
                 # Link the word, not its possessive ending: "Ofsted" of "Ofsted's".
                 end = match.end - len(_POSSESSIVE.search(match.text).group())
+                if _inside_compound(texts[index], match.start, end):
+                    # Half a hyphenated word is no mention of the theme: a link on "blame"
+                    # in "blame-the-victim" reads oddly. A later mention may still link.
+                    continue
                 picks.setdefault(index, []).append((match.start, end, wanted.pop(theme.slug)))
     linked = []
     for index, node_picks in sorted(picks.items()):

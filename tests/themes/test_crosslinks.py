@@ -63,6 +63,15 @@ def test_a_possessive_links_the_word_and_keeps_the_ending_outside(vocabulary):
     assert ">Ofsted</a>’s report" in out
 
 
+def test_half_a_hyphenated_word_is_not_linked_but_a_later_mention_is(vocabulary):
+    html = "<p>A blame-the-victim culture.</p><p>They fear blame every day.</p>"
+    out, linked = link(html, vocabulary, "blame-culture")
+    (only,) = BeautifulSoup(out, "html.parser").select("a.theme-link")
+    assert linked == ("blame-culture",)
+    assert only.string == "blame" and only.parent.get_text() == "They fear blame every day."
+    assert text_of(out) == text_of(html)
+
+
 def test_html_without_a_mention_comes_back_untouched(vocabulary):
     html = "<p>Nothing&nbsp;here, <b>at all</b>.</p>"
     assert link(html, vocabulary, "blame-culture") == (html, ())
