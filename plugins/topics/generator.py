@@ -1,4 +1,4 @@
-"""TopicsGenerator: builds /topics/, /topics/<slug>/ and each topic's Atom feed every build."""
+"""TopicsGenerator: writes /topics/, /topics/<slug>/ and each topic's Atom and RSS feeds."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ class Topic:
     save_as: str
     feed_url: str
     feed_save_as: str
+    rss_url: str
     articles: list = field(default_factory=list)
     years: list = field(default_factory=list)
     # [(Topic, number of posts carrying both)], most first.
@@ -66,7 +67,7 @@ def vocabulary_for(settings, context=None):
 
 
 class TopicsGenerator(Generator):
-    """Writes the topic index, one page per theme and one Atom feed per theme."""
+    """Writes the topic index, one page per theme and its Atom and RSS feeds."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,6 +120,7 @@ class TopicsGenerator(Generator):
                 save_as=options["TOPIC_SAVE_AS"].format(**values),
                 feed_url=options["TOPIC_FEED_ATOM"].format(**values),
                 feed_save_as=options["TOPIC_FEED_ATOM"].format(**values),
+                rss_url=options["TOPIC_FEED_RSS"].format(**values),
                 articles=[by_url[url] for url in listed[theme.slug]],
             )
             topic.years = core.group_by_year(topic.articles, lambda a: a.date)
@@ -242,6 +244,14 @@ class TopicsGenerator(Generator):
                 self.context,
                 topic.feed_save_as,
                 topic.feed_url,
+                feed_title=f"Topic: {topic.name}",
+            )
+            writer.write_feed(
+                topic.articles,
+                self.context,
+                topic.rss_url,
+                topic.rss_url,
+                feed_type="rss",
                 feed_title=f"Topic: {topic.name}",
             )
 

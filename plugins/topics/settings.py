@@ -4,17 +4,18 @@ DEFAULTS = {
     # The index of every theme.
     "TOPICS_URL": "topics/",
     "TOPICS_SAVE_AS": "topics/index.html",
-    # One page and one Atom feed per theme; {slug} is the theme's slug.
+    # One page and one Atom and one RSS feed per theme; {slug} is the theme's slug.
     "TOPIC_URL": "topics/{slug}/",
     "TOPIC_SAVE_AS": "topics/{slug}/index.html",
     "TOPIC_FEED_ATOM": "topics/{slug}/feed.atom.xml",
+    "TOPIC_FEED_RSS": "topics/{slug}/feed.rss.xml",
     # Themes listed as "often alongside" on a topic page.
     "TOPICS_ALONGSIDE_MAX": 6,
     # Links drawn on the co-occurrence map (the strongest ones); the table lists them all.
     "TOPICS_MAP_MAX_LINKS": 40,
 }
 
-_NEEDS_SLUG = ("TOPIC_URL", "TOPIC_SAVE_AS", "TOPIC_FEED_ATOM")
+_NEEDS_SLUG = ("TOPIC_URL", "TOPIC_SAVE_AS", "TOPIC_FEED_ATOM", "TOPIC_FEED_RSS")
 _COUNTS = ("TOPICS_ALONGSIDE_MAX", "TOPICS_MAP_MAX_LINKS")
 
 
@@ -38,7 +39,7 @@ def resolve(settings):
                 f"{name} = {resolved[name]!r} has no {{slug}}, so every topic would share one "
                 f"file. Fix: include {{slug}}, e.g. {DEFAULTS[name]!r}."
             )
-    for name in ("TOPICS_SAVE_AS", "TOPIC_SAVE_AS", "TOPIC_FEED_ATOM"):
+    for name in ("TOPICS_SAVE_AS", "TOPIC_SAVE_AS", "TOPIC_FEED_ATOM", "TOPIC_FEED_RSS"):
         if resolved[name].endswith("/"):
             raise TopicsSettingsError(
                 f"{name} = {resolved[name]!r} names a folder, not a file. Fix: end it with a "

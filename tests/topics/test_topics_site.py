@@ -102,23 +102,26 @@ def test_drafts_appear_on_no_topic_page_or_feed(site):
             assert "A Draft About Blame" not in path.read_text(encoding="utf-8"), path
 
 
-def test_topic_feeds_parse_and_hold_the_themes_posts(site):
+@pytest.mark.parametrize("kind", ["atom", "rss"])
+def test_topic_feeds_parse_and_hold_the_themes_posts(site, kind):
     vocabulary, posts = fixture_posts()
     for theme in vocabulary:
-        feed = feedparser.parse((site / f"topics/{theme['slug']}/feed.atom.xml").read_bytes())
+        feed = feedparser.parse((site / f"topics/{theme['slug']}/feed.{kind}.xml").read_bytes())
         assert not feed.bozo, feed.bozo_exception
+        assert feed.version.startswith(kind)
         assert theme["name"] in feed.feed.title
         expected = {p["title"] for p in posts if theme["slug"] in p["themes"]}
         assert {entry.title for entry in feed.entries} == expected
 
 
-def test_the_head_links_the_topic_feed_for_auto_discovery(site):
+@pytest.mark.parametrize("kind", ["atom", "rss"])
+def test_the_head_links_the_topic_feed_for_auto_discovery(site, kind):
     path = "topics/blame-culture/index.html"
-    links = page(site, path).select('head link[rel=alternate][type="application/atom+xml"]')
+    links = page(site, path).select(f'head link[rel=alternate][type="application/{kind}+xml"]')
     topic_links = [link for link in links if "Blame culture" in link.get("title", "")]
     assert len(topic_links) == 1
     target = resolve(site, path, topic_links[0]["href"])
-    assert target == site / "topics/blame-culture/feed.atom.xml" and target.exists()
+    assert target == site / f"topics/blame-culture/feed.{kind}.xml" and target.exists()
 
 
 def test_topics_index_lists_every_theme_with_description_and_count(site):
