@@ -6,7 +6,7 @@ from pathlib import Path
 import markdown
 from bs4 import BeautifulSoup, NavigableString
 from themes import add_crosslinks, batch
-from themes.crosslinks import _POSSESSIVE, _linkable
+from themes.crosslinks import _POSSESSIVE, _inside_compound, _linkable
 from themes.detect import _APOSTROPHES, _find, _patterns
 from themes.settings import DEFAULTS, detection_options
 
@@ -19,7 +19,7 @@ MARKDOWN = ["extra", "smarty", "toc"]
 
 
 def plain_crosslinks(html, themes, vocabulary):
-    """Cross-links as first written: the full matcher on every text node in turn."""
+    """Cross-links as first written (plus the hyphen rule): the full matcher on every text node."""
     wanted = {theme.slug: theme for theme in themes}
     soup = BeautifulSoup(html, "html.parser")
     linked = []
@@ -33,6 +33,8 @@ def plain_crosslinks(html, themes, vocabulary):
         for theme, match in _find(text.translate(_APOSTROPHES), _patterns(vocabulary), False, [0]):
             if theme.slug in wanted and not match.weak:
                 end = match.end - len(_POSSESSIVE.search(match.text).group())
+                if _inside_compound(text, match.start, end):
+                    continue
                 picks.append((match.start, end, wanted.pop(theme.slug)))
         if not picks:
             continue
