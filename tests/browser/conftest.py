@@ -31,6 +31,16 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def _serving(directory):
+    """Yield the base URL of DIRECTORY served for as long as the caller needs it."""
+    url, server = serve(directory)
+    try:
+        yield url
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def serve(directory):
     """Serve DIRECTORY on a free port of 127.0.0.1 in a thread; return (base URL, server)."""
     handler = functools.partial(_QuietHandler, directory=str(directory))
@@ -43,19 +53,13 @@ def serve(directory):
 @pytest.fixture(scope="session")
 def fixture_site_url(fixture_site):
     """Base URL of the whole-site fixture, built once and served for the session."""
-    url, server = serve(fixture_site)
-    yield url
-    server.shutdown()
-    server.server_close()
+    yield from _serving(fixture_site)
 
 
 @pytest.fixture(scope="session")
 def real_site_url(real_site):
     """Base URL of the blog's own content, built once and served for the session."""
-    url, server = serve(real_site)
-    yield url
-    server.shutdown()
-    server.server_close()
+    yield from _serving(real_site)
 
 
 @pytest.fixture(scope="session", params=["fixture", "real"])
@@ -83,10 +87,7 @@ def search_site(tmp_path_factory):
 @pytest.fixture(scope="session")
 def search_site_url(search_site):
     """Base URL of the search-ranking site, served for the session."""
-    url, server = serve(search_site)
-    yield url
-    server.shutdown()
-    server.server_close()
+    yield from _serving(search_site)
 
 
 @pytest.fixture(scope="session")
