@@ -312,7 +312,7 @@ def render_markdown(report):
                 + ", ".join(
                     f"{k}={v}"
                     for k, v in e["settings"].items()
-                    if k not in ("PATH", "OUTPUT_PATH") and k != "CACHE_PATH"
+                    if k not in ("PATH", "OUTPUT_PATH", "CACHE_PATH")
                 )
                 + f"; first build in that process {e['first_build_seconds']:.2f}s).",
                 "",

@@ -114,24 +114,33 @@ def add_crosslinks(html, themes, vocabulary, css_class="theme-link", href=None):
                 picks.setdefault(index, []).append((match.start, end, wanted.pop(theme.slug)))
     linked = []
     for index, node_picks in sorted(picks.items()):
-        node, text = nodes[index], texts[index]
-        pieces, cursor = [], 0
-        for start, end, theme in node_picks:
-            pieces.append(NavigableString(text[cursor:start]))
-            link = soup.new_tag("a", href=href(theme), title=f"Topic: {theme.name}")
-            link["class"] = css_class
-            link.string = text[start:end]
-            pieces.append(link)
-            cursor = end
-            linked.append(theme.slug)
-        pieces.append(NavigableString(text[cursor:]))
-        for piece in pieces:
-            if not (isinstance(piece, NavigableString) and not piece):
-                node.insert_before(piece)
-        node.extract()
+        linked += link_text_node(soup, nodes[index], node_picks, href, css_class)
     if not linked:
         return html, ()
     return str(soup), tuple(linked)
+
+
+def link_text_node(soup, node, picks, href, css_class="theme-link"):
+    """Replace text NODE by its text with each (start, end, theme) of PICKS made a topic link.
+
+    Returns the slugs linked, in order. The text itself is unchanged.
+    """
+    text = str(node)
+    pieces, cursor, linked = [], 0, []
+    for start, end, theme in picks:
+        pieces.append(NavigableString(text[cursor:start]))
+        link = soup.new_tag("a", href=href(theme), title=f"Topic: {theme.name}")
+        link["class"] = css_class
+        link.string = text[start:end]
+        pieces.append(link)
+        cursor = end
+        linked.append(theme.slug)
+    pieces.append(NavigableString(text[cursor:]))
+    for piece in pieces:
+        if not (isinstance(piece, NavigableString) and not piece):
+            node.insert_before(piece)
+    node.extract()
+    return linked
 
 
 def topic_href(theme_url, siteurl, relative):

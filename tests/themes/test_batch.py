@@ -4,9 +4,9 @@ import sys
 from pathlib import Path
 
 import markdown
-from bs4 import BeautifulSoup, NavigableString
+from bs4 import BeautifulSoup
 from themes import add_crosslinks, batch
-from themes.crosslinks import _POSSESSIVE, _inside_compound, _linkable
+from themes.crosslinks import _POSSESSIVE, _inside_compound, _linkable, link_text_node
 from themes.detect import _APOSTROPHES, _find, _patterns
 from themes.settings import DEFAULTS, detection_options
 
@@ -38,20 +38,8 @@ def plain_crosslinks(html, themes, vocabulary):
                 picks.append((match.start, end, wanted.pop(theme.slug)))
         if not picks:
             continue
-        pieces, cursor = [], 0
-        for start, end, theme in picks:
-            pieces.append(NavigableString(text[cursor:start]))
-            link = soup.new_tag("a", href="{topic}" + theme.slug, title=f"Topic: {theme.name}")
-            link["class"] = "theme-link"
-            link.string = text[start:end]
-            pieces.append(link)
-            cursor = end
-            linked.append(theme.slug)
-        pieces.append(NavigableString(text[cursor:]))
-        for piece in pieces:
-            if not (isinstance(piece, NavigableString) and not piece):
-                node.insert_before(piece)
-        node.extract()
+        # Splicing the links in is shared; what this reference checks is which text it links.
+        linked += link_text_node(soup, node, picks, lambda theme: "{topic}" + theme.slug)
     return (str(soup), tuple(linked)) if linked else (html, ())
 
 
