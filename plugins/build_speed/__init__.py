@@ -1,22 +1,40 @@
-"""Build speed-ups that never change the output: Markdown pre-rendered in a process pool."""
+"""Build speed-ups that never change the output: Markdown and page writing in two processes."""
 
 import logging
 import os
 
 from pelican import signals
 
+from .cache import cache_folder, code_fingerprint, site_folder
 from .prerender import PrerenderedMarkdown, prerender, text_key, uncached_sources
+from .writer import ParallelWriter, WriteFailedError, WriteOut, newest_first, split_by_output
 
-__all__ = ["DEFAULTS", "PrerenderedMarkdown", "prerender", "register", "text_key"]
+__all__ = [
+    "DEFAULTS",
+    "ParallelWriter",
+    "PrerenderedMarkdown",
+    "WriteFailedError",
+    "WriteOut",
+    "cache_folder",
+    "code_fingerprint",
+    "newest_first",
+    "site_folder",
+    "prerender",
+    "register",
+    "split_by_output",
+    "text_key",
+]
 
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {
-    # Worker processes for Markdown; 0 or 1 renders in the main process as Pelican does.
+    # Processes for Markdown and for writing pages; 0 or 1 works in one process as Pelican does.
     "BUILD_SPEED_WORKERS": min(2, os.cpu_count() or 1),
     # Fewer posts to read than this and a pool costs more than it saves (e.g. a warm rebuild).
     "BUILD_SPEED_MIN_FILES": 40,
 }
+# With Pelican's content cache on, keep it in CACHE_PATH/<content folder>/<code fingerprint>/.
+KEYED_CACHE_DEFAULT = True
 
 
 def check_settings(pelican):
@@ -25,6 +43,24 @@ def check_settings(pelican):
         value = pelican.settings.setdefault(name, default)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise ValueError(f"{name} must be a whole number >= 0, not {value!r}")
+    keyed = pelican.settings.setdefault("BUILD_SPEED_KEYED_CACHE", KEYED_CACHE_DEFAULT)
+    if not isinstance(keyed, bool):
+        raise ValueError(f"BUILD_SPEED_KEYED_CACHE must be True or False, not {keyed!r}")
+
+
+def place_cache(pelican):
+    """Point CACHE_PATH at the cache folder of this content and code (see cache.py)."""
+    # get_generators: sent once every plugin's initialized receiver has filled in its
+    # defaults (so the settings fingerprint is complete) and before any generator or
+    # reader opens the cache. Returns no generator.
+    settings = pelican.settings
+    if settings.get("BUILD_SPEED_KEYED_CACHE") and (
+        settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE")
+    ):
+        # The root is kept: `pelican --autoreload` sends this again, with the same settings,
+        # for every rebuild.
+        root = settings.setdefault("BUILD_SPEED_CACHE_ROOT", settings["CACHE_PATH"])
+        settings["CACHE_PATH"] = str(cache_folder(root, settings))
 
 
 def start_prerender(generator):
@@ -58,10 +94,57 @@ def report_prerender(generator):
         )
 
 
+def get_writer(pelican):
+    """Pelican's Writer with page writes queued for write-out in BUILD_SPEED_WORKERS processes."""
+    # Also with one process: the same writer (feeds pinned to the site's base) either way.
+    return ParallelWriter
+
+
+def get_generators(pelican):
+    """The generator that writes out the queued pages after Pelican's generators queued them."""
+    return WriteOut
+
+
+# The attributes Pelican's generators keep their contents in (articles, pages, drafts, ...).
+_CONTENT_LISTS = (
+    "articles",
+    "translations",
+    "drafts",
+    "drafts_translations",
+    "hidden_articles",
+    "hidden_translations",
+    "pages",
+    "hidden_pages",
+    "draft_pages",
+    "draft_translations",
+)
+
+
+def freeze_urls(generator):
+    """Work out each article's (or page's) URL once, not at every link to it on every page."""
+    # article_generator_finalized / page_generator_finalized: every post is read, so its slug,
+    # date, status and category are final, and no page is written yet. Pelican formats
+    # Content.url from the URL setting on each use (some forty uses per page written);
+    # override_url is Pelican's own per-object URL, read first by Content.url.
+    for name in _CONTENT_LISTS:
+        for content in getattr(generator, name, None) or ():
+            if not hasattr(content, "override_url"):
+                content.override_url = content.url
+
+
 def register():
     # initialized: settings are final, before any generator exists.
     signals.initialized.connect(check_settings)
     # article_generator_preread: the readers exist and no article has been read yet.
     signals.article_generator_preread.connect(start_prerender)
-    # article_generator_finalized: every article has been read.
+    # article_generator_finalized / page_generator_finalized: every post (page) has been
+    # read, and nothing has been written.
     signals.article_generator_finalized.connect(report_prerender)
+    signals.article_generator_finalized.connect(freeze_urls)
+    signals.page_generator_finalized.connect(freeze_urls)
+    # get_writer / get_generators: pages are queued as generators write them, then written
+    # out in two processes by WriteOut, which Pelican runs after its own generators.
+    signals.get_writer.connect(get_writer)
+    signals.get_generators.connect(get_generators)
+    # get_generators, again: the moment to key the cache folder (see place_cache).
+    signals.get_generators.connect(place_cache)

@@ -1,0 +1,184 @@
+"""Write the site's pages in two processes: Pelican's Writer with its page writes queued.
+
+Writing is most of a build after reading: every article, listing and topic page is a template
+render, one independent of the next. Pelican's generators call writer.write_file() one page
+at a time; this writer only notes each call. When Pelican reaches the WriteOut generator (a
+generator of this plugin, run after Pelican's own), the noted calls are split by output file
+between this process and forked children, and each makes exactly the calls Pelican would
+have made, with the same arguments, so every page is the one Pelican would write.
+
+Calls for the same output file stay together and in order, so Pelican's overwrite rules hold;
+the files each child wrote are sent back, so a later write to one of them is caught as usual.
+Calls made after the write-out (a generator run later) are written at once, as Pelican does.
+A child that fails (a template error, a fatal log) stops the build with its error shown.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import sys
+import traceback
+
+from pelican.writers import Writer
+
+logger = logging.getLogger(__name__)
+
+
+class WriteFailedError(RuntimeError):
+    """A writer process could not write its share of the pages."""
+
+
+def split_by_output(calls, workers):
+    """Share CALLS [(name, args, kwargs)] among WORKERS lists, each output file in one list.
+
+    Files go round-robin in the order Pelican first asked for them, which spreads the
+    article pages (the bulk) and the listings evenly; repeated calls for a file stay in order.
+    """
+    shares = [[] for _ in range(max(1, workers))]
+    owner = {}
+    for call in calls:
+        name = call[0]
+        if name not in owner:
+            owner[name] = len(owner) % len(shares)
+        shares[owner[name]].append(call)
+    return shares
+
+
+def newest_first(calls):
+    """CALLS with the pages of the most recently saved posts first, the rest in their order.
+
+    In a preview the post the author just saved is the page they are waiting for.
+    """
+
+    def saved(call):
+        content = call[2].get("article") or call[2].get("page")
+        try:
+            return -os.stat(content.source_path).st_mtime_ns
+        except (AttributeError, TypeError, OSError):
+            return 0  # not a post's page (a listing, a feed): after the posts, in order
+
+    return sorted(calls, key=saved)
+
+
+class ParallelWriter(Writer):
+    """Pelican's Writer; write_file() calls wait for write_out(), which shares them out."""
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self._queued = []  # write_file calls not made yet: (name, args, kwargs)
+        self._queueing = True
+
+    def write_file(self, name, *args, **kwargs):
+        if self._queueing and name:
+            self._queued.append((name, args, kwargs))
+            return None
+        return super().write_file(name, *args, **kwargs)
+
+    def write_feed(self, elements, context, *args, **kwargs):
+        # A feed entry's summary takes its links' base from context["localsiteurl"], which
+        # Pelican leaves at whatever page was written last; pin it to the site's own base so a
+        # feed never depends on the order (or the process) pages are written in.
+        before = context.get("localsiteurl")
+        context["localsiteurl"] = context.get("SITEURL", before)
+        try:
+            return super().write_feed(elements, context, *args, **kwargs)
+        finally:
+            context["localsiteurl"] = before
+
+    def write_out(self, workers):
+        """Make every queued write_file call, in WORKERS processes; later calls write at once."""
+        calls, self._queued, self._queueing = newest_first(self._queued), [], False
+        if workers < 2 or not hasattr(os, "fork"):
+            self._write(calls)
+            return
+        shares = split_by_output(calls, workers)
+        children = []
+        try:
+            for share in shares[1:]:
+                children.append(self._fork(share))
+        except OSError as error:  # no process to be had: write those shares here instead
+            logger.debug("build_speed: cannot fork a writer (%s); writing here", error)
+            for share in shares[1 + len(children) :]:
+                self._write(share)
+        failure = None
+        try:
+            self._write(shares[0])
+        except BaseException as error:  # wait for the children before stopping the build
+            failure = error
+        failed = [self._reap(*child) for child in children]
+        if failure is not None:
+            raise failure
+        if any(failed):
+            raise WriteFailedError(
+                "build_speed: a writer process failed (its error is shown above); "
+                "the site was not completely written"
+            )
+
+    def _write(self, calls):
+        for name, args, kwargs in calls:
+            super().write_file(name, *args, **kwargs)
+
+    def _fork(self, share):
+        """Start a child that makes SHARE's calls; return (pid, read end of its report pipe)."""
+        read, write = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the child: write, report the files written, never return
+            status = 1
+            try:
+                os.close(read)
+                report = None
+                try:
+                    self._write(share)
+                    report = (self._written_files, self._overridden_files)
+                    status = 0
+                except BaseException:
+                    # Pelican's own message (a fatal log) is already out; add where it happened.
+                    sys.stderr.write(
+                        f"build_speed: writing pages failed:\n{traceback.format_exc()}"
+                    )
+                with os.fdopen(write, "wb") as pipe:
+                    pipe.write(pickle.dumps(report))
+                for handler in logging.getLogger().handlers:
+                    handler.flush()
+                sys.stdout.flush()
+                sys.stderr.flush()
+            finally:
+                # Whatever happens the child ends here: it must never go on with Pelican's run,
+                # nor run the parent's exit handlers (os._exit skips them).
+                os._exit(status)
+        os.close(write)
+        return pid, read
+
+    def _reap(self, pid, read):
+        """Wait for a child; take in the files it wrote; return True when it failed."""
+        with os.fdopen(read, "rb") as pipe:
+            report = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        failed = os.waitstatus_to_exitcode(status) != 0
+        try:
+            files = pickle.loads(report) if report else None
+        except pickle.UnpicklingError:
+            files = None
+        if files is None:
+            return True
+        written, overridden = files
+        self._written_files |= written
+        self._overridden_files |= overridden
+        return failed
+
+
+class WriteOut:
+    """A generator with no content of its own: it writes out the pages the writer queued."""
+
+    def __init__(self, context, settings, path, theme, output_path, **kwargs):
+        self.settings = settings
+
+    def generate_output(self, writer):
+        # Pelican runs every content generator's generate_output (which queues the pages)
+        # before the generators plugins add, and runs the static generator last.
+        if isinstance(writer, ParallelWriter):
+            writer.write_out(self.settings.get("BUILD_SPEED_WORKERS", 1))

@@ -1,0 +1,150 @@
+"""The two-process page writer writes what Pelican's writer writes, and fails as loudly."""
+
+import os
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import jinja2
+import pytest
+from pelican.writers import FileOverwriteFailedError
+
+_ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(_ROOT), str(_ROOT / "plugins")]
+
+from build_speed import (  # noqa: E402
+    ParallelWriter,
+    WriteFailedError,
+    cache_folder,
+    newest_first,
+    site_folder,
+    split_by_output,
+)
+
+SETTINGS = {"RELATIVE_URLS": False, "PAGINATED_TEMPLATES": {}, "DEFAULT_PAGINATION": False}
+
+
+def _template(text):
+    return jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(text)
+
+
+def _context():
+    return {"localsiteurl": "", "SITEURL": ""}
+
+
+def _files(folder):
+    return {p.relative_to(folder).as_posix(): p.read_text() for p in Path(folder).rglob("*.html")}
+
+
+def _write_pages(writer, names, template):
+    context = _context()
+    for name in names:
+        writer.write_file(name, template, context, title=name.upper())
+
+
+def test_split_keeps_each_output_file_in_one_share_in_order():
+    calls = [
+        (name, (), {"n": n}) for n, name in enumerate(["a", "b", "a", "c", "d", "b", "a", "e"])
+    ]
+    shares = split_by_output(calls, 2)
+    owners = {}
+    for index, share in enumerate(shares):
+        for name, _, _ in share:
+            assert owners.setdefault(name, index) == index, f"{name} is split across processes"
+    shared = sorted(kwargs["n"] for share in shares for _, _, kwargs in share)
+    assert shared == list(range(len(calls)))
+    for share in shares:  # repeated writes of one file keep Pelican's order
+        numbers = [kwargs["n"] for name, _, kwargs in share if name == "a"]
+        assert numbers == sorted(numbers)
+    assert {len({name for name, _, _ in share}) for share in shares} == {2, 3}
+
+
+def test_two_processes_write_the_same_files_as_one(tmp_path):
+    names = [f"{year}/post-{n}/index.html" for year in (2020, 2021) for n in range(30)]
+    template = _template("<h1>{{ title }}</h1><p>{{ output_file }}</p>")
+    for workers, folder in ((1, tmp_path / "one"), (2, tmp_path / "two")):
+        writer = ParallelWriter(str(folder), settings=SETTINGS)
+        _write_pages(writer, names, template)
+        assert not folder.exists(), "pages were written before the write-out"
+        writer.write_out(workers)
+    one, two = _files(tmp_path / "one"), _files(tmp_path / "two")
+    assert len(one) == 60
+    assert one == two
+    assert (
+        one["2021/post-7/index.html"]
+        == "<h1>2021/POST-7/INDEX.HTML</h1><p>2021/post-7/index.html</p>"
+    )
+
+
+def test_a_file_a_child_wrote_cannot_be_overwritten_later_by_mistake(tmp_path):
+    writer = ParallelWriter(str(tmp_path), settings=SETTINGS)
+    template = _template("{{ title }}")
+    _write_pages(writer, ["a.html", "b.html", "c.html", "d.html"], template)
+    writer.write_out(2)
+    # After the write-out the writer writes at once, knowing every file either process wrote.
+    for name in ("a.html", "b.html"):
+        with pytest.raises(FileOverwriteFailedError):
+            writer.write_file(name, template, _context(), title="again")
+    writer.write_file("e.html", template, _context(), title="late")
+    assert (tmp_path / "e.html").read_text() == "late"
+
+
+def test_a_failing_page_in_either_process_stops_the_build(tmp_path, capfd):
+    def fail():
+        raise ValueError("the template broke")
+
+    template = _template("{% if title == 'BAD.HTML' %}{{ fail() }}{% endif %}ok")
+    for bad_position in (0, 1):  # the parent's share, then the child's
+        names = ["x.html", "y.html"]
+        names.insert(bad_position, "bad.html")
+        writer = ParallelWriter(str(tmp_path / str(bad_position)), settings=SETTINGS)
+        context = {**_context(), "fail": fail}
+        for name in names:
+            writer.write_file(name, template, context, title=name.upper())
+        with pytest.raises((ValueError, WriteFailedError)):
+            writer.write_out(2)
+    assert "the template broke" in capfd.readouterr().err
+
+
+def test_newest_saved_posts_are_written_first(tmp_path):
+    posts = []
+    for n, age in enumerate((30, 10, 20)):
+        source = tmp_path / f"post{n}.md"
+        source.write_text("x")
+        os.utime(source, (1_000_000 - age, 1_000_000 - age))
+        posts.append(SimpleNamespace(source_path=str(source)))
+    calls = [
+        ("index.html", (), {}),
+        *((f"p{n}.html", (), {"article": p}) for n, p in enumerate(posts)),
+    ]
+    calls.append(("feeds.html", (), {}))
+    assert [name for name, _, _ in newest_first(calls)] == [
+        "p1.html",
+        "p2.html",
+        "p0.html",
+        "index.html",
+        "feeds.html",
+    ]
+
+
+def test_cache_folder_changes_with_settings_and_prunes_other_versions(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "p.py").write_text("X = 1\n")
+    settings = {"PATH": str(content), "PLUGIN_PATHS": [str(plugins)], "MARKDOWN": {"a": 1}}
+    root = tmp_path / "cache"
+    first = cache_folder(root, settings)
+    first.mkdir(parents=True)
+    assert first.parent == site_folder(root, content)
+    assert cache_folder(root, {**settings, "OUTPUT_PATH": "/elsewhere"}) == first
+    changed = cache_folder(root, {**settings, "MARKDOWN": {"a": 2}})
+    assert changed != first and not first.exists(), "the stale cache was kept"
+    changed.mkdir(parents=True)
+    (plugins / "p.py").write_text("X = 2\n")
+    assert cache_folder(root, {**settings, "MARKDOWN": {"a": 2}}) != changed
+    # The cache of a content folder that is gone goes too.
+    content.rename(tmp_path / "moved")
+    cache_folder(root, {**settings, "PATH": str(tmp_path / "moved")})
+    assert not site_folder(root, content).exists()
