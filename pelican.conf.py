@@ -36,6 +36,7 @@ PLUGINS = [
     "related_posts",  # article.related: posts sharing rare themes; RELATED_POSTS_* settings
     "topics",  # /topics/ and /topics/<slug>/ pages and feeds; TOPICS_*/TOPIC_* settings
     "reading_time",
+    "post_navigation",  # article.older_post / newer_post for "Previous post / Next post"
     "content_checks",
     "search",
     "sitemap",
@@ -98,11 +99,32 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
+# Pelican's Jinja defaults, plus no auto_reload: Pelican makes a new template environment for
+# every build (the devserver's too), so checking each template file's time stamp again at every
+# include, import and extends of every page (thousands per build) buys nothing.
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "extensions": [],
+    "auto_reload": False,
+}
+
 # Local previews use links relative to the page, so the output opens from any folder.
 RELATIVE_URLS = True
 DELETE_OUTPUT_DIRECTORY = False
 # Reproducible output: no build timestamps, and the same content gives the same bytes.
 OUTPUT_SOURCES = False
+
+# Build cache: `make html` reads again only the posts whose file changed since the last build
+# (Pelican's content cache), and the plugins reuse their per-post work and the search index.
+# The build_speed plugin keeps it under cache/build/<content folder>/<code fingerprint>/, so
+# an edited setting or plugin starts afresh. The output is the same bytes with or without it
+# (tests/bench/test_build_speed.py); `make publish` always builds without it.
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CHECK_MODIFIED_METHOD = "md5"  # a file's bytes, not its time stamp, say whether it changed
+GZIP_CACHE = False  # compressing the cache costs more time than the disk space is worth
+CACHE_PATH = str(_HERE / "cache" / "build")
 
 # The importer's bookkeeping lives beside the articles; it is not content.
 IGNORE_FILES = [".#*", ".import-state.json"]

@@ -13,6 +13,10 @@ globals().update(
     }
 )
 
+# Published builds read every post afresh: nothing from an earlier build can leak into them.
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+
 SITEURL = os.environ.get("SITEURL", "https://blog.example.org").rstrip("/")
 RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL

@@ -12,10 +12,8 @@ it prints, for every post saved since the last one, the themes found and why.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import logging
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -27,9 +25,10 @@ from content_checks.report import theme_report  # noqa: E402
 from pelican import signals  # noqa: E402
 from yaml_metadata.reader import shown_path  # noqa: E402
 
-# Pelican's content cache for previews only (`make html` and publish always read everything):
-# a rebuild re-reads only the posts saved since the last one. bench/warm.py times the
-# devserver's rebuild with these same settings.
+# Pelican's content cache, as `make html` keeps it (pelican.conf.py), in a folder of its own:
+# a rebuild re-reads only the posts saved since the last one. The build_speed plugin keys the
+# folder by content folder and code, so an edited setting or plugin never meets stale posts.
+# bench/warm.py times the devserver's rebuild with these same settings.
 DEVSERVER_SETTINGS = {
     "CACHE_CONTENT": True,
     "LOAD_CONTENT_CACHE": True,
@@ -37,41 +36,6 @@ DEVSERVER_SETTINGS = {
     "GZIP_CACHE": False,  # compressing the cache after every save costs more than it saves
 }
 CACHE_ROOT = ROOT / "cache" / "devserver"  # gitignored
-
-
-def code_fingerprint(conf):
-    """A fingerprint of what shapes a post as read: the settings file, plugins and Pelican."""
-    import pelican
-
-    # Pelican's cache trusts a post whose file is unchanged; after an edit to the settings
-    # or a plugin the cached posts could be stale, so they then go to a fresh cache folder.
-    digest = hashlib.blake2b(digest_size=8)
-    digest.update(pelican.__version__.encode())
-    files = [Path(conf), *sorted((ROOT / "plugins").rglob("*.py"))]
-    for path in files:
-        if path.is_file():
-            digest.update(f"{path}\0".encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def cache_path(content, conf):
-    """The content cache folder for CONTENT built with CONF; stale cache folders go."""
-    content = str(Path(content).resolve())
-    site = CACHE_ROOT / hashlib.blake2b(content.encode(), digest_size=8).hexdigest()
-    folder = site / code_fingerprint(conf)
-    # One cache per content folder: drop the ones for earlier code, and the ones of content
-    # folders that no longer exist (a test's temporary copy), so the cache never piles up.
-    for other in CACHE_ROOT.glob("*/source.txt"):
-        if not Path(other.read_text(encoding="utf-8")).is_dir():
-            shutil.rmtree(other.parent, ignore_errors=True)
-    if site.is_dir():
-        for old in site.iterdir():
-            if old.is_dir() and old != folder:
-                shutil.rmtree(old, ignore_errors=True)
-    site.mkdir(parents=True, exist_ok=True)
-    (site / "source.txt").write_text(content, encoding="utf-8")
-    return folder
 
 
 class _LastBuild:
@@ -119,7 +83,7 @@ class Builder:
             str(self.conf),
             override={
                 **DEVSERVER_SETTINGS,
-                "CACHE_PATH": str(cache_path(self.content, self.conf)),
+                "CACHE_PATH": str(CACHE_ROOT),
                 "PATH": str(self.content.resolve()),
                 "OUTPUT_PATH": str(self.output),
             },

@@ -230,6 +230,7 @@ def check_theme_names(posts, vocabulary, tag_cutoff=DEFAULTS["CONTENT_CHECKS_TAG
     for theme in vocabulary:
         for label in theme.labels:
             labels.setdefault(label.lower(), theme)
+    near_misses = {}  # tag -> its closest theme label or None; the same tags recur in many posts
     for post in posts:
         line = field_line(post.source_text, "themes_exclude")
         for entry in post.themes_exclude:
@@ -257,9 +258,11 @@ def check_theme_names(posts, vocabulary, tag_cutoff=DEFAULTS["CONTENT_CHECKS_TAG
         for tag in post.tags:
             if vocabulary.lookup(tag) is not None:
                 continue
-            near = difflib.get_close_matches(tag.lower(), list(labels), n=1, cutoff=tag_cutoff)
-            if near:
-                theme = labels[near[0]]
+            if tag not in near_misses:
+                near = difflib.get_close_matches(tag.lower(), list(labels), n=1, cutoff=tag_cutoff)
+                near_misses[tag] = near[0] if near else None
+            if near_misses[tag] is not None:
+                theme = labels[near_misses[tag]]
                 problems.append(
                     Problem(
                         post.path,

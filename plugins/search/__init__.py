@@ -1,6 +1,7 @@
 """Offline full-text search: a /search/ page and a Pagefind index built with every site."""
 
 import logging
+import os
 
 from pelican import signals
 from pelican.generators import Generator
@@ -57,7 +58,12 @@ def index_site(pelican):
     if not pelican.settings.get("SEARCH_ENABLED", DEFAULTS["SEARCH_ENABLED"]):
         return
     bundle = pelican.settings.get("SEARCH_BUNDLE_DIR", DEFAULTS["SEARCH_BUNDLE_DIR"])
-    pages = build_index(pelican.output_path, bundle)
+    # With Pelican's content cache on (make html, the devserver), the bundle of the last build
+    # is kept beside it and reused while the indexed pages are byte for byte the same.
+    cache = None
+    if pelican.settings.get("CACHE_CONTENT"):
+        cache = os.path.join(pelican.settings["CACHE_PATH"], "SearchIndex")
+    pages = build_index(pelican.output_path, bundle, cache_dir=cache)
     logger.info("Search: indexed %d pages into %s/", pages, bundle)
 
 

@@ -1,8 +1,11 @@
 """Build the Pagefind full-text index over a finished site and describe the /search/ page."""
 
+import hashlib
+import os
 import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from pagefind.service import get_executable
@@ -53,10 +56,51 @@ def topic_links(articles):
     return sorted(((name, url) for url, name in seen.items()), key=lambda pair: pair[0].lower())
 
 
-def build_index(site_dir, bundle_dir="pagefind", executable=None):
+_MARK = b"data-pagefind-body"
+
+
+def pages_to_index(site, bundle_dir):
+    """{relative path: bytes} of the HTML files Pagefind would index in SITE, in path order.
+
+    Pagefind indexes only pages marked data-pagefind-body when any page is marked (our article
+    pages are), and every page otherwise.
+    """
+    pages = {}
+    for path in sorted(site.rglob("*.html")):
+        relative = path.relative_to(site)
+        if relative.parts[0] != bundle_dir and path.is_file():
+            pages[relative.as_posix()] = path.read_bytes()
+    marked = {name: data for name, data in pages.items() if _MARK in data}
+    return marked or pages
+
+
+def index_key(pages, binary):
+    """A fingerprint of everything the bundle depends on: Pagefind and the pages indexed."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{Path(binary).resolve()}\0{Path(binary).stat().st_size}\0".encode())
+    for name, data in pages.items():
+        digest.update(f"{name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _mirror(pages, site, folder):
+    """Put the PAGES of SITE into FOLDER at the same paths (hard links where possible)."""
+    for name in pages:
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(site / name, target)
+        except OSError:  # another file system, or no hard links: copy
+            shutil.copyfile(site / name, target)
+
+
+def build_index(site_dir, bundle_dir="pagefind", executable=None, cache_dir=None):
     """Index every page of SITE_DIR marked data-pagefind-body; return how many were indexed.
 
     The bundle is then canonicalised (see canonical.py): the same site gives the same bytes.
+    Pagefind runs over a mirror of just the pages it indexes, so it does not read (and hold)
+    every listing page. With CACHE_DIR, a bundle made for exactly the same pages is reused.
 
     The old bundle is removed first so fragments of deleted posts do not linger
     across rebuilds (Pagefind names its files by content hash and never prunes).
@@ -73,19 +117,66 @@ def build_index(site_dir, bundle_dir="pagefind", executable=None):
     bundle = site / bundle_dir
     if bundle.is_dir() and (bundle / "pagefind-entry.json").is_file():
         shutil.rmtree(bundle)
+    pages = pages_to_index(site, bundle_dir)
+    if not pages:
+        raise SearchError(f"cannot index {site}: it has no HTML pages")
+    cache = BundleCache(cache_dir, index_key(pages, binary)) if cache_dir else None
+    if cache is not None and cache.restore(bundle):
+        return len(pages)
+    with tempfile.TemporaryDirectory(prefix=".search-", dir=site.parent) as folder:
+        mirror = Path(folder)
+        _mirror(pages, site, mirror)
+        count = _run_pagefind(binary, mirror, bundle_dir, site)
+        shutil.move(str(mirror / bundle_dir), str(bundle))
+    if cache is not None:
+        cache.keep(bundle)
+    return count
+
+
+def _run_pagefind(binary, site, bundle_dir, shown):
+    """Run Pagefind over SITE and canonicalise its bundle; return the pages it indexed."""
+    bundle = site / bundle_dir
     command = [str(binary), "--site", str(site), "--output-subdir", bundle_dir]
     process = subprocess.run(command, capture_output=True, text=True, check=False)
     output = f"{process.stdout}\n{process.stderr}"
     if process.returncode != 0:
-        raise SearchError(f"pagefind failed ({process.returncode}) on {site}:\n{output.strip()}")
+        raise SearchError(f"pagefind failed ({process.returncode}) on {shown}:\n{output.strip()}")
     # Pagefind writes its filters in hash-map order, which changes with every run; rewrite
     # them in one canonical order so the same site always gives the same published files.
     try:
         canonicalise_bundle(bundle)
     except BundleFormatError as error:
         raise SearchError(
-            f"cannot make the search index of {site} reproducible: {error}. Was pagefind "
+            f"cannot make the search index of {shown} reproducible: {error}. Was pagefind "
             "upgraded? requirements.txt pins the version plugins/search/canonical.py reads"
         ) from error
     match = _INDEXED.search(output)
     return int(match.group(1)) if match else 0
+
+
+class BundleCache:
+    """The bundle of the last build kept in a cache folder, reused for the same pages."""
+
+    def __init__(self, folder, key):
+        self.folder = Path(folder)
+        self.entry = self.folder / key
+
+    def restore(self, bundle):
+        """Copy the kept bundle to BUNDLE; False when none was kept for these pages."""
+        if not (self.entry / "pagefind-entry.json").is_file():
+            return False
+        shutil.copytree(self.entry, bundle)
+        return True
+
+    def keep(self, bundle):
+        """Keep BUNDLE for the next build, in place of whatever was kept before."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary = Path(tempfile.mkdtemp(prefix=".new-", dir=self.folder))
+            shutil.copytree(bundle, temporary, dirs_exist_ok=True)
+            for old in self.folder.iterdir():
+                if old != temporary:
+                    shutil.rmtree(old, ignore_errors=True)
+            os.replace(temporary, self.entry)  # a half-copied bundle is never reused
+        except OSError:  # a cache that cannot be written only costs the next build time
+            pass

@@ -17,9 +17,11 @@ from yaml_metadata import reader as yaml_reader  # noqa: E402
 from bench.corpus import write_corpus  # noqa: E402
 from tests.conftest import FIXTURES, ROOT, build_site  # noqa: E402
 
-OFF = {"BUILD_SPEED_WORKERS": 0, "THEMES_WORKERS": 0}
+NO_CACHE = {"CACHE_CONTENT": "false", "LOAD_CONTENT_CACHE": "false"}
+OFF = {"BUILD_SPEED_WORKERS": 0, "THEMES_WORKERS": 0, **NO_CACHE}
 # Force the pools even for a handful of posts, so that the small fixture exercises them.
 ON = {
+    **NO_CACHE,
     "BUILD_SPEED_WORKERS": 2,
     "BUILD_SPEED_MIN_FILES": 0,
     "THEMES_WORKERS": 2,
@@ -92,6 +94,28 @@ def test_fixture_site_is_byte_identical_with_speed_ups_and_caches_off_and_on(tmp
 
 
 @pytest.mark.slow
+def test_make_html_reuses_its_build_cache_and_writes_the_same_site(tmp_path):
+    # pelican.conf.py's own cache settings (md5 checks, search index kept), forced pools.
+    site = FIXTURES / "site"
+    build_site(site, tmp_path / "off", extra_settings=OFF)
+    root = tmp_path / "cache"
+    cached = {**ON, "CACHE_CONTENT": "true", "LOAD_CONTENT_CACHE": "true"}
+    cached["CACHE_PATH"] = json.dumps(str(root))
+    build_site(site, tmp_path / "first", extra_settings=cached)
+    kept = list(root.glob("*/*/SearchIndex/*/pagefind-entry.json"))
+    assert len(kept) == 1, "the search index was not kept for the next build"
+    readers = list(root.glob("*/*/ArticlesGenerator-Readers"))
+    assert len(readers) == 1, "the posts read were not kept (or not in one keyed folder)"
+    entry = kept[0].parent.stat().st_ino
+    build_site(site, tmp_path / "second", extra_settings=cached)
+    _assert_same_site(tmp_path / "off", tmp_path / "first")
+    _assert_same_site(tmp_path / "off", tmp_path / "second")
+    # The same pages: the kept bundle was reused, not made again (that replaces the folder).
+    assert list(root.glob("*/*/SearchIndex/*/pagefind-entry.json")) == kept
+    assert kept[0].parent.stat().st_ino == entry
+
+
+@pytest.mark.slow
 def test_warm_rebuilds_after_an_edit_or_a_settings_change_match_cold_builds(tmp_path):
     # The themes plugin remembers each post's themes and links in the content cache; an
     # edited post, or a changed detection setting, must never get a remembered answer.
@@ -124,7 +148,9 @@ def test_synthetic_corpus_is_byte_identical_with_the_render_pool(tmp_path):
     corpus = write_corpus(tmp_path / "corpus", 60, seed=7)["yaml"]
     build_site(corpus, tmp_path / "off", extra_settings=OFF)
     build_site(
-        corpus, tmp_path / "on", extra_settings={"BUILD_SPEED_WORKERS": 2, "THEMES_WORKERS": 2}
+        corpus,
+        tmp_path / "on",
+        extra_settings={**NO_CACHE, "BUILD_SPEED_WORKERS": 2, "THEMES_WORKERS": 2},
     )
     _assert_same_site(tmp_path / "off", tmp_path / "on")
 

@@ -62,11 +62,46 @@ def test_build_index_counts_marked_pages_and_drops_a_stale_bundle(tmp_path):
     assert sum(lang["page_count"] for lang in entry["languages"].values()) == 1
 
 
+def _bundle(site):
+    folder = Path(site) / "pagefind"
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_a_kept_index_is_reused_only_for_the_very_same_pages(tmp_path, monkeypatch):
+    import search.index
+
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    write_page(site, "a/index.html", "Alpha", "The HCPC and social work regulation.")
+    write_page(site, "b/index.html", "Beta", "Supervision and reflection.")
+    (site / "tags").mkdir()
+    (site / "tags" / "index.html").write_text("<html><body>A listing, not indexed</body></html>")
+    assert build_index(site, cache_dir=cache) == 2
+    first = _bundle(site)
+    assert build_index(site) == 2 and _bundle(site) == first, "the cache changed the bundle"
+
+    runs = []
+    real_run = search.index._run_pagefind
+    monkeypatch.setattr(
+        search.index, "_run_pagefind", lambda *args: runs.append(args) or real_run(*args)
+    )
+    # A listing page Pagefind does not index changes nothing: the kept bundle is reused.
+    (site / "tags" / "index.html").write_text("<html><body>Another listing</body></html>")
+    assert build_index(site, cache_dir=cache) == 2
+    assert runs == [] and _bundle(site) == first
+    # An indexed page changed: Pagefind runs again and the search finds the new words.
+    write_page(site, "b/index.html", "Beta", "Supervision, reflection and caseloads.")
+    assert build_index(site, cache_dir=cache) == 2
+    assert len(runs) == 1 and _bundle(site) != first
+    assert len(list(cache.iterdir())) == 1, "the cache keeps only the latest bundle"
+
+
 def test_build_index_names_the_problem(tmp_path):
     with pytest.raises(SearchError, match="does not exist"):
         build_index(tmp_path / "missing")
-    with pytest.raises(SearchError, match="pagefind failed"):
-        build_index(tmp_path)  # no HTML at all: Pagefind refuses to build an index
+    with pytest.raises(SearchError, match="no HTML pages"):
+        build_index(tmp_path)  # nothing to index: say so rather than publish an empty index
 
 
 def test_built_site_has_a_search_page_and_an_index_of_its_posts(fixture_site):
