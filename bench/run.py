@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "plugins")]
 
 from bench.corpus import write_corpus  # noqa: E402
 
@@ -74,13 +74,14 @@ def build_b(content, output, log, workdir):
     return _timed(command, workdir, log)
 
 
-def _cold_cache_reset():
-    """Remove the content cache A would load, if pelican.conf.py turns one on: builds are cold."""
+def _cold_cache_reset(content):
+    """Remove the build cache `make html` keeps for CONTENT, so that the next A build is cold."""
+    from build_speed import site_folder
     from pelican.settings import read_settings
 
     settings = read_settings(str(ROOT / "pelican.conf.py"))
     if settings.get("LOAD_CONTENT_CACHE") or settings.get("CACHE_CONTENT"):
-        shutil.rmtree(settings["CACHE_PATH"], ignore_errors=True)
+        shutil.rmtree(site_folder(settings["CACHE_PATH"], content), ignore_errors=True)
 
 
 def _article_page(post):
@@ -99,31 +100,36 @@ def measure(n, pairs, seed, workdir, edits, profile):
     generated = time.perf_counter() - start
     print(f"N={n}: corpus written in {generated:.1f}s under {corpus_root}", flush=True)
 
-    runs = {"A": [], "B": []}
+    # Each round: A with an empty build cache (cold), B, then A again as `make html` runs
+    # for an author who has built before: the cache of the previous build is there, the
+    # output folder is new, and every page, feed and the search index are written.
+    runs = {"A_cold": [], "B": [], "A": []}
     for pair in range(pairs):
-        for label in ("A", "B"):
+        for label in ("A_cold", "B", "A"):
             output = workdir / f"out-{label}-{n}"
             log = workdir / f"build-{label}-{n}-{pair}.log"
-            if label == "A":
-                _cold_cache_reset()
-                seconds, rss, cpu = build_a(corpus["yaml"], output, log)
-            else:
+            if label == "A_cold":
+                _cold_cache_reset(corpus["yaml"])
+            if label == "B":
                 seconds, rss, cpu = build_b(corpus["native"], output, log, workdir)
+            else:
+                seconds, rss, cpu = build_a(corpus["yaml"], output, log)
             files = _count_files(output)
             runs[label].append({"seconds": seconds, "max_rss_mb": rss, "cpu_seconds": cpu})
             print(
-                f"  pair {pair + 1} {label}: {seconds:7.2f}s  {rss:7.0f} MB  "
+                f"  round {pair + 1} {label:6}: {seconds:7.2f}s  {rss:7.0f} MB  "
                 f"cpu {cpu:6.1f}s  {files} files",
                 flush=True,
             )
-        runs.setdefault("files", {})
     post = corpus["posts"][len(corpus["posts"]) // 2]
     page = _article_page(post)
     if not (workdir / f"out-A-{n}" / page).is_file():
         raise SystemExit(f"build A did not write the article page {page}")
+    if _files_differ(workdir / f"out-A_cold-{n}", workdir / f"out-A-{n}"):
+        raise SystemExit("the cached build A wrote a different site from the cold one")
 
     result = {"n": n, "pairs": pairs, "corpus_seconds": generated}
-    for label in ("A", "B"):
+    for label in ("A_cold", "B", "A"):
         seconds = [run["seconds"] for run in runs[label]]
         result[label] = {
             "runs": runs[label],
@@ -134,6 +140,9 @@ def measure(n, pairs, seed, workdir, edits, profile):
             "output_files": _count_files(workdir / f"out-{label}-{n}"),
         }
     result["ratio_A_over_B"] = result["A"]["median_seconds"] / result["B"]["median_seconds"]
+    result["ratio_A_cold_over_B"] = (
+        result["A_cold"]["median_seconds"] / result["B"]["median_seconds"]
+    )
 
     if edits:
         try:
@@ -143,11 +152,24 @@ def measure(n, pairs, seed, workdir, edits, profile):
             print(f"  edit-to-preview failed: {result['edit_to_preview_error']}", flush=True)
         else:
             result["edit_to_preview"]["ratio_to_cold_A"] = (
-                result["edit_to_preview"]["edit_median_seconds"] / result["A"]["median_seconds"]
+                result["edit_to_preview"]["edit_median_seconds"]
+                / result["A_cold"]["median_seconds"]
             )
     if profile:
-        result["profile"] = run_profile(corpus["yaml"], workdir, n)
+        result["profile"] = run_profile(corpus["yaml"], workdir, n, cold=False)
+        result["profile_cold"] = run_profile(corpus["yaml"], workdir, n, cold=True)
     return result
+
+
+def _files_differ(left, right):
+    """True when the two folders do not hold the same files with the same bytes."""
+    import filecmp
+
+    names = sorted(p.relative_to(left) for p in Path(left).rglob("*") if p.is_file())
+    if names != sorted(p.relative_to(right) for p in Path(right).rglob("*") if p.is_file()):
+        return True
+    _, mismatch, errors = filecmp.cmpfiles(left, right, [str(n) for n in names], shallow=False)
+    return bool(mismatch or errors)
 
 
 def edit_to_preview(corpus, post, workdir, n, edits):
@@ -183,15 +205,16 @@ def edit_to_preview(corpus, post, workdir, n, edits):
     return figures
 
 
-def run_profile(content, workdir, n, top=10):
-    """Profile one cold full build in-process (cProfile); return the top entries as text."""
+def run_profile(content, workdir, n, cold, top=10):
+    """Profile one full build of A (cProfile; COLD: empty cache); return the top ten as text."""
     import io
     import pstats
 
     output = workdir / f"out-profile-{n}"
     _fresh(output)
-    _cold_cache_reset()
-    stats_file = workdir / f"profile-{n}.pstats"
+    if cold:
+        _cold_cache_reset(content)
+    stats_file = workdir / f"profile-{n}{'-cold' if cold else ''}.pstats"
     command = [
         sys.executable,
         "-m",
@@ -257,43 +280,78 @@ def _plugins_a():
         return [f"could not read settings: {error}"]
 
 
+_LABELS = {
+    "A": "A, `make html` with the cache of the previous build",
+    "A_cold": "A cold, empty build cache",
+    "B": "B, plain Pelican",
+}
+
+
+def _profile_lines(title, p):
+    return [
+        f"## {title} (under cProfile: {p['seconds_under_profiler']:.1f}s; main process only, "
+        "so the work of the page-writing and Markdown processes shows as waiting)",
+        "",
+        "Top ten by cumulative time:",
+        "",
+        "```",
+        p["top_cumulative"],
+        "```",
+        "",
+        "Top ten by own time:",
+        "",
+        "```",
+        p["top_tottime"],
+        "```",
+        "",
+    ]
+
+
 def render_markdown(report):
     """The results file, for people."""
     lines = [
         f"# Build benchmark, {report['environment']['date'][:10]}",
         "",
-        "A = the project's full build (`make html`, every plugin in PLUGINS, search index).",
+        "A = the project's full build (`make html`, every plugin in PLUGINS, search index), into "
+        "a new, empty output folder every time, so every page, feed and the index are written. "
+        "`make html` keeps a build cache (pelican.conf.py: Pelican's content cache, the themes "
+        "plugin's answers, the search index): 'A' is the build an author gets after building "
+        "before, with the cache of the previous build of the same posts; 'A cold' starts with "
+        "no cache at all (a first build, or a changed setting or plugin).",
         "B = plain Pelican " + report["environment"]["pelican"] + " on the same posts: default "
-        "theme, no plugins (bench/plain.conf.py). Plain Pelican's Markdown reader does not read "
-        "YAML front matter, so B reads the same posts written with Pelican's native `Key: value` "
-        "metadata header; the bodies are identical.",
-        "Builds alternate A B A B; times are medians; memory is the peak RSS of the build process "
-        "tree (os.wait4). Cold builds: fresh output folder and no content cache.",
+        "theme, no plugins, default settings (so no cache; bench/plain.conf.py). Plain Pelican's "
+        "Markdown reader does not read YAML front matter, so B reads the same posts written with "
+        "Pelican's native `Key: value` metadata header; the bodies are identical.",
+        "Each round runs A cold, B, A; times are medians over the rounds; memory is the peak RSS "
+        "of the largest process of the build (os.wait4). The cached and cold A builds are checked "
+        "to write byte-identical sites.",
         "",
         f"Machine: {report['environment']['cpus']} CPUs, Python {report['environment']['python']}, "
         f"git {report['environment']['git_commit']} "
         f"(+{report['environment']['git_uncommitted_files']} uncommitted files). "
         f"Plugins in A: {', '.join(report['environment']['plugins_A']) or 'none'}.",
         "",
-        "| N | pairs | A median s | B median s | A/B | A peak MB | B peak MB | A s/post "
-        "| B s/post | A files | B files | A CPU s |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| N | build | rounds | median s | / B | peak MB | per post | files | CPU s |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in report["results"]:
-        a, b = r["A"], r["B"]
-        lines.append(
-            f"| {r['n']} | {r['pairs']} | {a['median_seconds']:.2f} | {b['median_seconds']:.2f} "
-            f"| {r['ratio_A_over_B']:.2f} | {a['max_rss_mb']:.0f} | {b['max_rss_mb']:.0f} "
-            f"| {a['seconds_per_post'] * 1000:.1f} ms | {b['seconds_per_post'] * 1000:.1f} ms "
-            f"| {a['output_files']} | {b['output_files']} | {a['median_cpu_seconds']:.1f} |"
-        )
+        b = r["B"]["median_seconds"]
+        for label in ("A", "A_cold", "B"):
+            x = r[label]
+            lines.append(
+                f"| {r['n']} | {_LABELS[label]} | {r['pairs']} | {x['median_seconds']:.2f} "
+                f"| {x['median_seconds'] / b:.2f} | {x['max_rss_mb']:.0f} "
+                f"| {x['seconds_per_post'] * 1000:.1f} ms | {x['output_files']} "
+                f"| {x['median_cpu_seconds']:.1f} |"
+            )
     lines.append("")
     if "scaling" in report:
         s = report["scaling"]
         lines += [
-            f"Scaling: time({s['n_large']})/time({s['n_base']}) = "
-            f"A {s['ratio_A']:.2f}, B {s['ratio_B']:.2f}; "
-            f"A peak memory at N={s['n_large']}: {s['peak_mb_A']:.0f} MB.",
+            f"Scaling: time({s['n_large']})/time({s['n_base']}) = A {s['ratio_A']:.2f}, "
+            f"A cold {s['ratio_A_cold']:.2f}, B {s['ratio_B']:.2f}. "
+            f"Peak memory at N={s['n_large']}: A {s['peak_mb_A']:.0f} MB "
+            f"(largest single process of any A build, cold ones included).",
             "",
         ]
     for r in report["results"]:
@@ -302,10 +360,11 @@ def render_markdown(report):
             lines += [
                 f"Edit-to-preview at N={r['n']}: the edited post's page is rewritten "
                 f"{e['edit_median_seconds']:.2f}s after the edit (median of "
-                f"{len(e['edit_seconds'])}) = {e['ratio_to_cold_A']:.2f} of the cold full build; "
-                f"the whole rebuild (feeds, listings, search index) ends after "
+                f"{len(e['edit_seconds'])}) = {e['ratio_to_cold_A']:.2f} of the cold full build "
+                f"({r['A_cold']['median_seconds']:.2f}s); "
+                f"the whole rebuild (listings, feeds, search index) ends after "
                 f"{e['rebuild_median_seconds']:.2f}s = "
-                f"{e['rebuild_median_seconds'] / r['A']['median_seconds']:.2f} of it. "
+                f"{e['rebuild_median_seconds'] / r['A_cold']['median_seconds']:.2f} of it. "
                 "Measured from the file edit, rebuilding at once in the same process as the "
                 "devserver does (watcher latency not included), with the devserver's content "
                 f"cache (settings from {e['settings_source']}: "
@@ -318,25 +377,12 @@ def render_markdown(report):
                 "",
             ]
     for r in report["results"]:
-        p = r.get("profile")
-        if p:
-            lines += [
-                f"## Profile, N={r['n']} (one cold build of A under cProfile: "
-                f"{p['seconds_under_profiler']:.1f}s; main process only)",
-                "",
-                "Top ten by own time:",
-                "",
-                "```",
-                p["top_tottime"],
-                "```",
-                "",
-                "Top ten by cumulative time:",
-                "",
-                "```",
-                p["top_cumulative"],
-                "```",
-                "",
-            ]
+        if r.get("profile"):
+            lines += _profile_lines(
+                f"Profile, N={r['n']}, A (cache of the previous build)", r["profile"]
+            )
+        if r.get("profile_cold"):
+            lines += _profile_lines(f"Profile, N={r['n']}, A cold", r["profile_cold"])
     lines.append("Per-run figures are in the .json file beside this one.")
     return "\n".join(lines) + "\n"
 
@@ -377,8 +423,9 @@ def main(argv=None):
             "n_base": base["n"],
             "n_large": large["n"],
             "ratio_A": large["A"]["median_seconds"] / base["A"]["median_seconds"],
+            "ratio_A_cold": large["A_cold"]["median_seconds"] / base["A_cold"]["median_seconds"],
             "ratio_B": large["B"]["median_seconds"] / base["B"]["median_seconds"],
-            "peak_mb_A": large["A"]["max_rss_mb"],
+            "peak_mb_A": max(large["A"]["max_rss_mb"], large["A_cold"]["max_rss_mb"]),
         }
     args.results.mkdir(parents=True, exist_ok=True)
     stem = args.results / f"{report['environment']['date'][:10]}-N{args.n}"

@@ -25,7 +25,7 @@ def test_harness_writes_the_results_files_with_every_figure(tmp_path):
     report = json.loads(report_file.read_text())
     (result,) = report["results"]
     assert result["n"] == 20 and result["pairs"] == 1
-    for side in ("A", "B"):
+    for side in ("A", "A_cold", "B"):
         figures = result[side]
         assert len(figures["runs"]) == 1
         for name in ("median_seconds", "max_rss_mb", "seconds_per_post", "output_files"):
@@ -33,14 +33,19 @@ def test_harness_writes_the_results_files_with_every_figure(tmp_path):
     assert result["ratio_A_over_B"] == pytest.approx(
         result["A"]["median_seconds"] / result["B"]["median_seconds"]
     )
+    assert result["ratio_A_cold_over_B"] == pytest.approx(
+        result["A_cold"]["median_seconds"] / result["B"]["median_seconds"]
+    )
     edit = result["edit_to_preview"]
     assert len(edit["edit_seconds"]) == 1 and edit["ratio_to_cold_A"] > 0
     assert edit["rebuild_median_seconds"] >= edit["edit_median_seconds"]
 
     text = report_file.with_suffix(".md").read_text()
-    assert "| 20 | 1 |" in text and "Edit-to-preview at N=20" in text
+    for label in ("A, `make html` with the cache", "A cold, empty build cache", "B, plain"):
+        assert f"| 20 | {label}" in text
+    assert "Edit-to-preview at N=20" in text
     assert "native `Key: value` metadata header" in text
-    assert "A/B" in process.stdout
+    assert "| N | build | rounds |" in process.stdout
 
 
 def test_corpus_is_deterministic_and_the_same_posts_in_both_formats(tmp_path):
