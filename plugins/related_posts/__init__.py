@@ -79,11 +79,13 @@ def add_related_posts(generators):
     by_id = {}
     posts = []
     names = {}
-    for article in articles:
+    # article.url is formatted afresh on every read: read it once per article.
+    post_ids = [(article.url, article.source_path) for article in articles]
+    for article, post_id in zip(articles, post_ids, strict=True):
         themes = list(getattr(article, "themes", None) or ())
         for theme in themes:
-            names.setdefault(theme.slug, theme_label(theme))
-        post_id = (article.url, article.source_path)
+            if theme.slug not in names:
+                names[theme.slug] = theme_label(theme)
         by_id[post_id] = article
         posts.append(
             Post(
@@ -93,7 +95,8 @@ def add_related_posts(generators):
                 tokens=keywords(article._content, options["RELATED_POSTS_KEYWORDS"]),
             )
         )
-    counter = OperationCounter()
+    # Counting steps costs time on every pair; only worth it when the count is logged.
+    counter = OperationCounter() if logger.isEnabledFor(logging.DEBUG) else None
     ranking = related(
         posts,
         options["RELATED_POSTS_MAX"],
@@ -102,12 +105,13 @@ def add_related_posts(generators):
         text_weight=options["RELATED_POSTS_TEXT_WEIGHT"],
         counter=counter,
     )
-    for article in articles:
+    for article, post_id in zip(articles, post_ids, strict=True):
         article.related = [
             (by_id[entry.id], reason_text(names[slug] for slug in entry.reasons))
-            for entry in ranking[article.url, article.source_path]
+            for entry in ranking[post_id]
         ]
-    logger.debug("related_posts: %d articles ranked in %d steps", len(posts), counter.count)
+    if counter is not None:
+        logger.debug("related_posts: %d articles ranked in %d steps", len(posts), counter.count)
 
 
 def register():

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import itemgetter
 from typing import NamedTuple
 
 # Defaults live in settings.py too (as RELATED_POSTS_*); these are the core's own so tests can call
@@ -129,7 +130,28 @@ def related(
             count.add()
     weight = {theme: idf(len(postings), total) for theme, postings in index.items()}
 
-    result: dict[Hashable, list[Related]] = {}
+    # Posts carrying the same themes share one theme set, numbered here, so the themes two
+    # posts share (rarest first, which is the order of the reasons) and their summed weight are
+    # worked out once per pair of theme sets, not once per pair of posts.
+    set_number: dict[frozenset[str], int] = {}
+    kind = [set_number.setdefault(themes, len(set_number)) for themes in theme_sets]
+    by_rarity = [sorted(themes, key=lambda t: (-weight[t], t)) for themes in set_number]
+    in_common: dict[int, tuple[float, tuple[str, ...]]] = {}
+    kinds = len(set_number)
+    sortable = [_sortable(post_id) for post_id in ids]
+    newest = [-rank for rank in date_rank]
+    sizes = [len(post.tokens) for post in posts]
+    # Each keyword set as the bits of an int (one bit per distinct word), so the words two posts
+    # share are counted by AND and bit_count instead of building their intersection.
+    bit: dict[str, int] = {}
+    masks = [0] * total
+    for i, post in enumerate(posts if text_weight else ()):
+        for word in post.tokens:
+            masks[i] |= 1 << bit.setdefault(word, len(bit))
+    themes_in = [len(themes) for themes in theme_sets]
+    counting = counter is not None
+    steps = 0
+    near: list[set[int]] = []
     for i in range(total):
         candidates: set[int] = set()
         for theme in theme_sets[i]:
@@ -139,27 +161,62 @@ def related(
             else:
                 at = position[i, theme]
                 nearby = postings[max(0, at - window) : at + window + 1]
-            count.add(len(nearby))
+            steps += len(nearby)
             candidates.update(nearby)
         candidates.discard(i)
-
-        scored = []
-        for j in candidates:
-            shared = sorted(theme_sets[i] & theme_sets[j], key=lambda t: (-weight[t], t))
-            count.add(1 + min(len(theme_sets[i]), len(theme_sets[j])))
-            score = sum(weight[t] for t in shared)
-            if time_weight:
-                score += time_weight * time_closeness(dates[i], dates[j])
+        near.append(candidates)
+        steps += len(candidates)  # sorting them
+        if counting:
+            # Scoring each candidate: one step, plus one per theme and word compared.
+            mine, size = themes_in[i], sizes[i]
+            steps += len(candidates) + sum(min(mine, themes_in[j]) for j in candidates)
             if text_weight:
-                count.add(min(len(posts[i].tokens), len(posts[j].tokens)))
-                score += text_weight * word_overlap(posts[i].tokens, posts[j].tokens)
+                steps += sum(min(size, sizes[j]) for j in candidates)
+
+    # j is i's candidate exactly when i is j's (they share a theme whose list is short, or in
+    # which they stand at most WINDOW apart), and a pair's score and reasons do not depend on
+    # which post asks (the shared themes are summed in one order, closeness in time and word
+    # overlap are symmetric): each pair is scored once, from its first post, for both.
+    scored: list[list[tuple]] = [[] for _ in range(total)]
+    for i in range(total):
+        date_i, mask_i, size_i, kind_i = dates[i], masks[i], sizes[i], kind[i]
+        mine = scored[i]
+        for j in near[i]:
+            if j < i:
+                continue
+            kind_j = kind[j]
+            kinds_pair = kind_i * kinds + kind_j if kind_i < kind_j else kind_j * kinds + kind_i
+            common = in_common.get(kinds_pair)
+            if common is None:
+                others = theme_sets[j]
+                shared = tuple(t for t in by_rarity[kind_i] if t in others)
+                common = in_common[kinds_pair] = (sum(weight[t] for t in shared), shared)
+            score = common[0]
+            if time_weight:
+                # time_closeness(), inlined: both dates are already datetimes.
+                days = abs(date_i - dates[j]).total_seconds() / 86400
+                score += time_weight * (1.0 / (1.0 + days / TIME_SCALE_DAYS))
+            if text_weight:
+                # word_overlap(), inlined.
+                size_j = sizes[j]
+                if size_i and size_j:
+                    overlap = (mask_i & masks[j]).bit_count()
+                    score += text_weight * (overlap / (size_i + size_j - overlap))
+                else:
+                    score += text_weight * 0.0
             # Rounded so float noise from summation order can never reorder equal scores.
-            scored.append((-round(score, 9), -date_rank[j], _sortable(ids[j]), j, tuple(shared)))
-        scored.sort()
-        count.add(len(scored))
+            negative = -round(score, 9)
+            mine.append((negative, newest[j], sortable[j], j, common[1]))
+            scored[j].append((negative, newest[i], sortable[i], i, common[1]))
+
+    result: dict[Hashable, list[Related]] = {}
+    for i in range(total):
+        rows = scored[i]
+        rows.sort()
         result[ids[i]] = [
-            Related(ids[j], -negative, reasons) for negative, _, _, j, reasons in scored[:k]
+            Related(ids[j], -negative, reasons) for negative, _, _, j, reasons in rows[:k]
         ]
+    count.add(steps)
     return result
 
 
@@ -185,6 +242,9 @@ def _sortable(value):
 
 _TAG = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+# _WORD in text whose letters are all ASCII, lowered, with ’ as ' (see _folded).
+_FOLDED_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # Words too common in this blog's prose to say anything about what two posts share.
 _STOPWORD_TEXT = """
     about above after again against also although among another because been before being
@@ -203,10 +263,23 @@ def keywords(html, limit=40):
     """A post's keyword set for cheap text overlap: its LIMIT most frequent content words."""
     if limit <= 0:
         return frozenset()
-    counts = Counter(
-        word
-        for word in (w.lower().replace("’", "'") for w in _WORD.findall(_TAG.sub(" ", html or "")))
-        if len(word) >= 4 and word not in STOPWORDS
-    )
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    text = _TAG.sub(" ", html or "")
+    folded = _folded(text)
+    if folded is not None:
+        found = Counter(_FOLDED_WORD.findall(folded))
+    else:
+        found = Counter(w.lower().replace("’", "'") for w in _WORD.findall(text))
+    ranked = [(word, n) for word, n in found.items() if len(word) >= 4 and word not in STOPWORDS]
+    # Most frequent first, equally frequent alphabetically (the second sort is stable).
+    ranked.sort()
+    ranked.sort(key=itemgetter(1), reverse=True)
     return frozenset(word for word, _ in ranked[:limit])
+
+
+def _folded(text):
+    """TEXT lowered with ’ as ', when that finds the same words as folding each word _WORD
+    finds: no character beyond ASCII is a letter, a digit or has a lower case. Else None."""
+    beyond = set(_NON_ASCII.findall(text))
+    if any(char.isalnum() or char.lower() != char for char in beyond):
+        return None
+    return text.lower().replace("’", "'")

@@ -9,8 +9,11 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
+from typing import NamedTuple
 
 from bs4 import BeautifulSoup
+from bs4.builder import HTMLParserTreeBuilder
+from bs4.dammit import EntitySubstitution, UnicodeDammit
 
 
 @dataclass(frozen=True)
@@ -119,36 +122,234 @@ class Quote:
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
+_WORD = re.compile(r"[a-z0-9']+")
 QUOTE_MIN, QUOTE_MAX = 50, 480
 
 
 def _words(text):
-    return " ".join(re.findall(r"[a-z0-9']+", text.lower().replace("’", "'")))
-
-
-def _hits(folded, phrases):
-    """How many PHRASES occur in FOLDED, a passage's words padded with spaces."""
-    return sum(1 for phrase in phrases if phrase and f" {phrase} " in folded)
+    return " ".join(_WORD.findall(text.lower().replace("’", "'")))
 
 
 def passages(html: str) -> list[tuple[bool, str, str]]:
     """A post's passages in order: (True, blockquote text, words) then (False, sentence, words).
 
     WORDS is the passage's words padded with spaces, for matching phrases; "" for a passage
-    too short or too long to be a key quote.
+    too short or too long to be a key quote. The text is what BeautifulSoup's html.parser tree
+    gives (_blocks_soup); plain markup is read the same way without building a tree.
     """
-    soup = BeautifulSoup(html or "", "html.parser")
-    found = []
-    for quote in soup.find_all("blockquote"):
-        found.append((True, " ".join(quote.get_text(" ").split())))
-        quote.decompose()
-    for block in soup.find_all(["p", "li"]):
-        for sentence in _SENTENCE.split(" ".join(block.get_text(" ").split())):
+    blocks = _blocks_fast(html or "")
+    if blocks is None:
+        blocks = _blocks_soup(html or "")
+    quotes, paragraphs = blocks
+    found = [(True, text) for text in quotes]
+    for block in paragraphs:
+        for sentence in _SENTENCE.split(block):
             found.append((False, sentence.strip()))
     return [
         (is_quote, text, f" {_words(text)} " if QUOTE_MIN <= len(text) <= QUOTE_MAX else "")
         for is_quote, text in found
     ]
+
+
+def _blocks_soup(html):
+    """(each blockquote's text, each p's and li's text outside blockquotes), via BeautifulSoup.
+
+    The reference for _blocks_fast: texts are get_text(" ") with whitespace collapsed; a
+    blockquote inside another one reads "" (it goes when the outer one is decomposed).
+    """
+    soup = BeautifulSoup(html, "html.parser")
+    quotes = []
+    for quote in soup.find_all("blockquote"):
+        quotes.append(" ".join(quote.get_text(" ").split()))
+        quote.decompose()
+    paragraphs = [" ".join(block.get_text(" ").split()) for block in soup.find_all(["p", "li"])]
+    return quotes, paragraphs
+
+
+# Plain markup's tags: a start tag whose attribute values are all quoted, or a bare end tag.
+# Anything else that opens with "<" (comments, doctypes, "<" as text, unquoted attributes) is
+# not matched, and the document goes to BeautifulSoup.
+_TAG = re.compile(
+    r"<([a-zA-Z][a-zA-Z0-9]*)"
+    r"(?:[ \t\n\r\f]+[a-zA-Z_:][-a-zA-Z0-9_:.]*"
+    r"(?:[ \t\n\r\f]*=[ \t\n\r\f]*(?:\"[^\"]*\"|'[^']*'))?)*"
+    r"[ \t\n\r\f]*(/?)>"
+    r"|</([a-zA-Z][a-zA-Z0-9]*)[ \t\n\r\f]*>"
+)
+# A character reference as html.parser hands it to BeautifulSoup; a bare "&" matches neither.
+_REFERENCE = re.compile(r"&(?:([a-zA-Z][a-zA-Z0-9]*);|#([0-9]{1,8}|[xX][0-9a-fA-F]{1,8});)?")
+# Void elements close themselves in BeautifulSoup's tree (so they only split text).
+_VOID = frozenset(HTMLParserTreeBuilder.DEFAULT_EMPTY_ELEMENT_TAGS)
+# Elements whose content html.parser reads as raw text, or whose strings BeautifulSoup keeps
+# out of get_text(), in this Python or a newer one: left to BeautifulSoup.
+_SPECIAL = frozenset(HTMLParserTreeBuilder.DEFAULT_STRING_CONTAINERS) | {
+    "iframe",
+    "noembed",
+    "noframes",
+    "noscript",
+    "plaintext",
+    "textarea",
+    "title",
+    "xmp",
+}
+_ENTITIES = EntitySubstitution.HTML_ENTITY_TO_CHARACTER
+
+
+def _blocks_fast(html):
+    """_blocks_soup's answer without building a tree, or None for markup it does not handle.
+
+    It replays what BeautifulSoup's html.parser builder does with each tag: the text between
+    two tags is one string (references decoded), a start tag opens an element (a void one
+    closes at once), an end tag closes up to the newest open element of its name or is
+    ignored, and whatever is open at the end closes there. An element's strings are then the
+    texts between its start tag and the tag that closed it. tests/topics/test_topics_passages.py
+    checks it against BeautifulSoup on varied and random markup.
+    """
+    parts = _TAG.split(html)
+    # parts: text, then (start name, "/" or "", end name, text) for each tag.
+    texts = parts[::4]
+    tags = len(texts) - 1
+    if html.count("<") != tags:
+        return None  # a "<" that is not one of the tags above, or one inside a tag
+    if "&" in html:
+        texts = [_decoded(text) if "&" in text else text for text in texts]
+        if None in texts:
+            return None
+    stack = []  # open elements: (name, index into `spans` or None)
+    # Each collected blockquote, p and li: [first text, last text + 1, holds a blockquote].
+    spans = []
+    quotes, paragraphs = [], []
+    quoted = []  # numbers of the texts inside a blockquote
+    depth = 0  # open blockquotes
+    for number in range(tags):
+        if depth:
+            quoted.append(number)  # the text before this tag
+        start, closing, end = parts[4 * number + 1 : 4 * number + 4]
+        if start is not None:
+            name = start.lower()
+            if name in _SPECIAL:
+                return None
+            if name in _VOID:
+                continue
+            slot = None
+            if name == "blockquote":
+                # One inside another is decomposed with the outer one before its turn: "".
+                if depth:
+                    quotes.append(None)
+                else:
+                    for _, holder in stack:
+                        if holder is not None:
+                            spans[holder][2] = True
+                    slot = len(spans)
+                    quotes.append(slot)
+                    spans.append([number + 1, tags + 1, False])
+            elif name in ("p", "li") and not depth:
+                slot = len(spans)
+                paragraphs.append(slot)
+                spans.append([number + 1, tags + 1, False])
+            if closing:
+                if slot is not None:
+                    spans[slot][1] = number + 1  # <p/>: opened and closed at once
+                continue
+            stack.append((name, slot))
+            if name == "blockquote":
+                depth += 1
+        else:
+            name = end.lower()
+            if name in _VOID or name in _SPECIAL:
+                return None
+            for at in range(len(stack) - 1, -1, -1):
+                if stack[at][0] == name:
+                    for closed, slot in stack[at:]:
+                        if slot is not None:
+                            spans[slot][1] = number + 1
+                        if closed == "blockquote":
+                            depth -= 1
+                    del stack[at:]
+                    break
+    if depth:
+        quoted.append(tags)
+    # A p or li's text leaves out any blockquote inside it (decomposed before it is read).
+    inside = frozenset(quoted)
+    return (
+        [_text(texts, spans[slot], ()) if slot is not None else "" for slot in quotes],
+        [_text(texts, spans[slot], inside) for slot in paragraphs],
+    )
+
+
+def _text(texts, span, quoted):
+    """The whitespace-collapsed text of a span's TEXTS, less those in QUOTED if it holds any."""
+    first, last, holds_quote = span
+    if holds_quote:
+        chosen = [texts[at] for at in range(first, last) if at not in quoted]
+    else:
+        chosen = texts[first:last]
+    return " ".join(" ".join(chosen).split())
+
+
+def _decoded(text):
+    """TEXT with its character references replaced as BeautifulSoup does, or None if a "&"
+    starts no reference html.parser would read the same way."""
+    failed = False
+
+    def replace(match):
+        nonlocal failed
+        name, number = match.groups()
+        if name is not None:
+            character = _ENTITIES.get(name)
+            if character is not None:
+                return character
+        elif number is not None:
+            code = int(number[1:], 16) if number[0] in "xX" else int(number)
+            return UnicodeDammit.numeric_character_reference(code)[0]
+        failed = True
+        return ""
+
+    decoded = _REFERENCE.sub(replace, text)
+    return None if failed else decoded
+
+
+class _Read(NamedTuple):
+    """A post's passages with what key_quote needs to rule phrases and passages out fast."""
+
+    passages: list[tuple[bool, str, str]]
+    # Every passage's padded words end to end. Padded words never match across two passages
+    # (a phrase has single spaces, the seam two), so a phrase absent here is in no passage.
+    joined: str
+    vocabulary: frozenset[str]
+    # How many passages lead as blockquotes, with only sentences after; None if they mix.
+    quotes: int | None
+
+
+def _read(found):
+    """FOUND, a post's passages, with what key_quote looks up in them (see _Read)."""
+    found = list(found)
+    joined = "".join(words for _, _, words in found)
+    quotes = 0
+    while quotes < len(found) and found[quotes][0]:
+        quotes += 1
+    mixed = any(is_quote for is_quote, _, _ in found[quotes:])
+    return _Read(found, joined, frozenset(joined.split()), None if mixed else quotes)
+
+
+class PassageReader:
+    """passages() that reads each distinct HTML once: pass one to key_quote for many themes.
+
+    Make one per build (it keeps every post it has read) and drop it afterwards.
+    """
+
+    def __init__(self):
+        self._read = {}
+
+    def __call__(self, html: str) -> list[tuple[bool, str, str]]:
+        return self.read(html).passages
+
+    def read(self, html: str) -> _Read:
+        """The post's passages with their joined words, word set and blockquote count."""
+        known = self._read.get(html)
+        if known is None:
+            known = self._read[html] = _read(passages(html))
+        return known
 
 
 def key_quote(
@@ -163,22 +364,50 @@ def key_quote(
     come before curated news, then more of the theme's phrases wins, then a post where the
     theme is strongest, then the newer post, then the earlier passage in the post.
     PASSAGES_OF(html) gives a post's passages; a caller that asks for several themes can pass
-    one that remembers them (see passages).
+    a PassageReader, which reads each post once.
     """
     folded = sorted({_words(p) for p in phrases if _words(p)})
+    # A phrase padded with spaces, and the words a passage needs to hold it.
+    wanted = [(f" {phrase} ", frozenset(phrase.split())) for phrase in folded]
+    reader = passages_of.read if isinstance(passages_of, PassageReader) else None
     best = None
     for source in sources:
-        for position, (is_quote, text, words) in enumerate(passages_of(source.html or "")):
-            if not QUOTE_MIN <= len(text) <= QUOTE_MAX:
-                continue
-            hits = _hits(words, folded)
-            if hits == 0:
-                # Off-topic passages never stand for a theme, however quotable: a blockquote
-                # about executive summaries is no key quote for "Blame culture".
-                continue
-            rank = (is_quote, source.own, hits, source.strongest, _ordinal(source.date), -position)
-            if best is None or rank > best[0]:
-                best = (rank, Quote(_tidy(text), source.id, is_quote))
+        html = source.html or ""
+        post = reader(html) if reader else _read(passages_of(html))
+        # A post holding none of the phrases is skipped; the others' passages are matched only
+        # against the phrases the post holds. The word set rules most phrases out quickly.
+        present = [
+            padded
+            for padded, needed in wanted
+            if needed <= post.vocabulary and padded in post.joined
+        ]
+        if not present:
+            continue
+        found = post.passages
+        if post.quotes is None:
+            groups = ((0, found, False),)
+        else:
+            groups = ((0, found[: post.quotes], False), (post.quotes, found[post.quotes :], True))
+        ordinal = None
+        for first, group, sentences in groups:
+            if sentences and best is not None and best[0][0]:
+                break  # a sentence never outranks a blockquote already chosen
+            for position, (is_quote, text, words) in enumerate(group, first):
+                if not QUOTE_MIN <= len(text) <= QUOTE_MAX:
+                    continue
+                hits = 0
+                for phrase in present:
+                    if phrase in words:
+                        hits += 1
+                if hits == 0:
+                    # Off-topic passages never stand for a theme, however quotable: a
+                    # blockquote about executive summaries is no key quote for "Blame culture".
+                    continue
+                if ordinal is None:
+                    ordinal = _ordinal(source.date)
+                rank = (is_quote, source.own, hits, source.strongest, ordinal, -position)
+                if best is None or rank > best[0]:
+                    best = (rank, Quote(_tidy(text), source.id, is_quote))
     return best[1] if best else None
 
 

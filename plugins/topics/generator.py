@@ -93,22 +93,24 @@ class TopicsGenerator(Generator):
                     known.add(theme.slug)
                     themes.append(theme)
 
+        # article.url is formatted afresh on every read: read it once per article.
+        urls = [article.url for article in articles]
         entries = {
-            article.url: core.Entry(
-                article.url,
+            url: core.Entry(
+                url,
                 tuple(theme.slug for theme in getattr(article, "themes", None) or ()),
                 article.date,
             )
-            for article in articles
+            for url, article in zip(urls, articles, strict=True)
         }
-        by_url = {article.url: article for article in articles}
+        by_url = dict(zip(urls, articles, strict=True))
         listed = core.posts_by_theme(entries.values(), [theme.slug for theme in themes])
         self.pairs = core.pair_counts(entries.values())
 
         self.topics = []
         by_slug = {}
-        # A post's passages are parsed once for all its themes; the dict lives for this build.
-        self._passages = {}
+        # A post's passages are read once for all its themes; the reader lives for this build.
+        self._passages = core.PassageReader()
         for theme in themes:
             values = {"slug": theme.slug}
             topic = Topic(
@@ -124,7 +126,7 @@ class TopicsGenerator(Generator):
                 articles=[by_url[url] for url in listed[theme.slug]],
             )
             topic.years = core.group_by_year(topic.articles, lambda a: a.date)
-            topic.quote = self._quote(topic)
+            topic.quote = self._quote(topic, listed[theme.slug], by_url)
             self.topics.append(topic)
             by_slug[theme.slug] = topic
         order = [topic.slug for topic in self.topics]
@@ -151,32 +153,30 @@ class TopicsGenerator(Generator):
 
         self.context["topics"] = self.topics
         self.context.update(options)
-        self._passages = {}
+        self._passages = None
 
-    def _passages_of(self, html):
-        if html not in self._passages:
-            self._passages[html] = core.passages(html)
-        return self._passages[html]
+    def _quote(self, topic, urls, by_url):
+        """The topic's key quote as (text, article, is_blockquote), or None.
 
-    def _quote(self, topic):
-        """The topic's key quote as (text, article, is_blockquote), or None."""
+        URLS are the topic's articles' URLs in the order of topic.articles; BY_URL maps each
+        URL to its article.
+        """
         theme = topic.theme
         phrases = [theme.name, *getattr(theme, "synonyms", ()), *getattr(theme, "phrases", ())]
         sources = [
             core.QuoteSource(
-                article.url,
+                url,
                 article._content,
                 article.date,
                 strongest=bool(article.themes) and article.themes[0].slug == topic.slug,
                 own=not getattr(article, "source", None),
             )
-            for article in topic.articles
+            for url, article in zip(urls, topic.articles, strict=True)
         ]
-        found = core.key_quote(sources, phrases, self._passages_of)
+        found = core.key_quote(sources, phrases, self._passages)
         if found is None:
             return None
-        article = next(a for a in topic.articles if a.url == found.id)
-        return (found.text, article, found.blockquote)
+        return (found.text, by_url[found.id], found.blockquote)
 
     def map_svg(self):
         """The co-occurrence map of every theme with posts, as inline SVG markup."""
