@@ -8,6 +8,7 @@ from pelican.contents import Article
 from . import batch
 from .crosslinks import add_crosslinks, resolve_placeholders, topic_href
 from .detect import Match, ThemeEvidence, detect_themes, selected_themes
+from .report import detection_line, detection_message
 from .settings import SETTINGS, ThemesSettingsError, check_settings, detection_options
 from .tagging import PostThemes, html_text, markdown_text, tags_for_import, themes_for_post
 from .vocabulary import Theme, Vocabulary, VocabularyError, load_vocabulary, parse_vocabulary
@@ -81,7 +82,7 @@ def _exclusions(article):
     return [str(slug).strip() for slug in value]
 
 
-def _report(article, decision, level):
+def _report_exclusions(article, decision):
     path = _source(article)
     for slug in decision.unknown_excluded:
         logger.warning(
@@ -90,21 +91,6 @@ def _report(article, decision, level):
             path,
             slug,
         )
-    if decision.source != "detected":
-        return
-    if not decision.themes:
-        logger.log(level, "themes: %s has no theme tags and no theme was detected", path)
-        return
-    why = "; ".join(
-        f"{theme.name} ({decision.evidence_for(theme.slug).summary()})" for theme in decision.themes
-    )
-    logger.log(
-        level,
-        "themes: %s has no theme tags; detected %s. Add them to tags: to keep them, "
-        "or list a slug in themes_exclude: to drop one.",
-        path,
-        why,
-    )
 
 
 def _report_slug_collisions(articles):
@@ -169,6 +155,7 @@ def assign_themes(generator):
         settings["THEMES_POOL_MIN"],
     )
     fresh = dict(zip(todo, pooled, strict=True))
+    reports = []
     for index, article in enumerate(articles):
         if index in fresh:
             decision, linked = fresh[index] or batch.answer(
@@ -186,7 +173,11 @@ def assign_themes(generator):
         if tags:
             article.theme_tags = [t for t in tags if vocabulary.lookup(t.name)]
             article.tags = [t for t in tags if not vocabulary.lookup(t.name)]
-        _report(article, decision, level)
+        _report_exclusions(article, decision)
+        reports.append(detection_line(_source(article), decision))
+    message = detection_message(reports)
+    if message:
+        logger.log(level, message)  # no arguments: a % in a path is not taken for a format
     if kept.save_policy:
         kept.save({answer.key: answer for answer in answers})
     _report_slug_collisions(generator.articles)

@@ -19,8 +19,10 @@ import multiprocessing
 import os
 import pickle
 
-from .crosslinks import add_crosslinks
-from .tagging import PostThemes, html_text, themes_for_post
+from .crosslinks import link_page
+from .detect import Match
+from .markup import read_html
+from .tagging import PostThemes, themes_for_post
 
 logger = logging.getLogger(__name__)
 
@@ -77,9 +79,11 @@ def job_key(job, build):
 
 def answer(job, vocabulary, options, crosslink_class):
     """Detect JOB's themes and, when CROSSLINK_CLASS is not None, link their first mentions."""
+    # One parse serves both: the text to detect in, then the nodes to link.
+    page = read_html(job.html)
     decision = themes_for_post(
         job.title,
-        html_text(job.html),
+        page.text,
         list(job.tags),
         vocabulary,
         exclude=list(job.exclude),
@@ -87,8 +91,8 @@ def answer(job, vocabulary, options, crosslink_class):
     )
     linked = None
     if crosslink_class is not None and decision.themes:
-        html, slugs = add_crosslinks(
-            job.html, decision.themes, vocabulary, css_class=crosslink_class
+        html, slugs = link_page(
+            page, job.html, decision.themes, vocabulary, css_class=crosslink_class
         )
         linked = (html, slugs, tuple(t.slug for t in decision.themes), digest(job.html))
     return decision, linked
@@ -107,6 +111,43 @@ def rebind(decision, vocabulary):
     )
 
 
+def _pack(decision):
+    """DECISION for the trip from a worker: themes as slugs, matches as tuples."""
+    # Speed (bench/): pickling a hundred Match objects and each theme's whole vocabulary
+    # entry costs the main process ~1 ms a post to unpickle; slugs and tuples cost a tenth.
+    return dataclasses.replace(
+        decision,
+        themes=tuple(theme.slug for theme in decision.themes),
+        evidence=tuple(
+            dataclasses.replace(
+                item,
+                theme=item.theme.slug,
+                matches=tuple(
+                    (m.phrase, m.text, m.start, m.end, m.sentence, m.in_title, m.weak)
+                    for m in item.matches
+                ),
+            )
+            for item in decision.evidence
+        ),
+    )
+
+
+def _unpack(packed, vocabulary):
+    """The decision _pack made PACKED from, with VOCABULARY's own Theme objects."""
+    return dataclasses.replace(
+        packed,
+        themes=tuple(vocabulary[slug] for slug in packed.themes),
+        evidence=tuple(
+            dataclasses.replace(
+                item,
+                theme=vocabulary[item.theme],
+                matches=tuple(Match(*fields) for fields in item.matches),
+            )
+            for item in packed.evidence
+        ),
+    )
+
+
 def _start_worker(vocabulary, options, crosslink_class):
     global _worker
     _worker = (vocabulary, options, crosslink_class)
@@ -115,7 +156,8 @@ def _start_worker(vocabulary, options, crosslink_class):
 def _work(item):
     index, job = item
     try:
-        return index, answer(job, *_worker)
+        decision, linked = answer(job, *_worker)
+        return index, (_pack(decision), linked)
     except Exception:  # the main process computes it again and reports the error as usual
         return index, None
 
@@ -134,7 +176,7 @@ def answer_all(jobs, vocabulary, options, crosslink_class, workers, min_jobs):
             for index, result in pool.imap_unordered(_work, enumerate(jobs), chunksize=chunksize):
                 if result is not None:
                     decision, linked = result
-                    results[index] = (rebind(decision, vocabulary), linked)
+                    results[index] = (_unpack(decision, vocabulary), linked)
     except OSError as error:  # no processes to be had: the main process works them all out
         logger.debug("themes: no worker processes (%s); working in this process", error)
         return [None] * len(jobs)

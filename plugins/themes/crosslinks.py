@@ -5,35 +5,12 @@ import os
 import re
 from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup, NavigableString
+from bs4 import NavigableString
 
-from .detect import _APOSTROPHES, _find, _finditer, _fold, _patterns
+from .detect import _patterns, _settle, straighten
+from .markup import SKIP, read_html
 from .vocabulary import topic_url
 
-# Text inside these is never linked: links cannot nest, headings and code are not prose.
-SKIP = {
-    "a",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "code",
-    "pre",
-    "kbd",
-    "samp",
-    "script",
-    "style",
-    "title",
-    "button",
-    "label",
-    "textarea",
-    "select",
-    "option",
-    "svg",
-    "math",
-}
 PLACEHOLDER = "{topic}"
 _POSSESSIVE = re.compile(r"(?<=s)'$|'s$|$")
 # Joins text nodes for one matcher run; never in a phrase, a non-word character to regexes.
@@ -51,25 +28,10 @@ def _inside_compound(text, start, end):
 
 
 def _linkable(node):
+    """Whether text NODE may hold a link: plain, not blank, in no SKIP element (as read_html)."""
     if type(node) is not NavigableString or not node.strip():
         return False
     return not any(parent.name in SKIP for parent in node.parents)
-
-
-def _nodes_with_mentions(texts, wanted, patterns):
-    """Indexes, in order, of TEXTS where a strong phrase of a WANTED theme matches."""
-    starts, at = [], 0
-    for text in texts:
-        starts.append(at)
-        at += len(text) + len(_JOINT)
-    joined = _JOINT.join(texts).translate(_APOSTROPHES)
-    folded = _fold(joined)
-    found = set()
-    for pattern in patterns:
-        if pattern.weak is False and pattern.theme.slug in wanted:
-            for match in _finditer(pattern, joined, folded):
-                found.add(bisect.bisect_right(starts, match.start()) - 1)
-    return sorted(found)
 
 
 def add_crosslinks(html, themes, vocabulary, css_class="theme-link", href=None):
@@ -80,44 +42,52 @@ def add_crosslinks(html, themes, vocabulary, css_class="theme-link", href=None):
     default a "{topic}slug" placeholder that resolve_placeholders turns into a URL when
     the page is written. The text is unchanged; HTML without a mention is returned as is.
     """
+    if not html or not themes:
+        return html, ()
+    return link_page(read_html(html), html, themes, vocabulary, css_class, href)
+
+
+def link_page(page, html, themes, vocabulary, css_class="theme-link", href=None):
+    """add_crosslinks for HTML already parsed into PAGE (markup.read_html), which it changes."""
     wanted = {theme.slug: theme for theme in themes}
-    if not html or not wanted:
+    if not html or not wanted or not page.nodes:
         return html, ()
     href = href or (lambda theme: PLACEHOLDER + theme.slug)
-    soup = BeautifulSoup(html, "html.parser")
-    nodes = [node for node in soup.find_all(string=True) if _linkable(node)]
-    if not nodes:
-        return html, ()
-    # Speed (bench/): the full matcher runs only on text nodes where one of the post's themes
-    # has a strong phrase at all. Matches never span text nodes, so a node's links depend on
-    # that node alone; and a node with no raw match of a wanted theme's strong phrase can
-    # link nothing. One search over all the text (nodes joined by a character no phrase
-    # matches across and that regexes see as a non-word character, like a text's end) finds
-    # those nodes; the rest of the post is never matched. The links are the ones the full
-    # matcher gives node by node, first mention first.
-    texts = [str(node) for node in nodes]
-    candidates = _nodes_with_mentions(texts, wanted, _patterns(vocabulary))
+    # Speed (bench/): one run of the matcher over all the linkable text, not one per text
+    # node. The nodes are joined by a character no phrase matches across and that regexes
+    # see as a non-word character, like a text's end; so no match spans two nodes, and as
+    # overlaps are settled only between matches that share characters, each node gets the
+    # matches the matcher gives it alone, in the same order: first mention first.
+    texts = [str(node) for node in page.nodes]
+    starts, at = [], 0
+    for text in texts:
+        starts.append(at)
+        at += len(text) + len(_JOINT)
+    joined = straighten(_JOINT.join(texts))
     picks = {}
-    for index in candidates:
+    for found_start, found_end, pattern in _settle(joined, _patterns(vocabulary)):
+        theme = pattern.theme
+        if theme.slug not in wanted or pattern.weak:
+            continue
+        index = bisect.bisect_right(starts, found_start) - 1
+        # Offsets stay valid: straighten maps single characters to single characters.
+        start = found_start - starts[index]
+        # Link the word, not its possessive ending: "Ofsted" of "Ofsted's".
+        possessive = _POSSESSIVE.search(joined[found_start:found_end]).group()
+        end = found_end - starts[index] - len(possessive)
+        if _inside_compound(texts[index], start, end):
+            # Half a hyphenated word is no mention of the theme: a link on "blame" in
+            # "blame-the-victim" reads oddly. A later mention may still link.
+            continue
+        picks.setdefault(index, []).append((start, end, wanted.pop(theme.slug)))
         if not wanted:
             break
-        # Offsets stay valid: the translation maps single characters to single characters.
-        found = _find(texts[index].translate(_APOSTROPHES), _patterns(vocabulary), False, [0])
-        for theme, match in found:
-            if theme.slug in wanted and not match.weak:
-                # Link the word, not its possessive ending: "Ofsted" of "Ofsted's".
-                end = match.end - len(_POSSESSIVE.search(match.text).group())
-                if _inside_compound(texts[index], match.start, end):
-                    # Half a hyphenated word is no mention of the theme: a link on "blame"
-                    # in "blame-the-victim" reads oddly. A later mention may still link.
-                    continue
-                picks.setdefault(index, []).append((match.start, end, wanted.pop(theme.slug)))
     linked = []
     for index, node_picks in sorted(picks.items()):
-        linked += link_text_node(soup, nodes[index], node_picks, href, css_class)
+        linked += link_text_node(page.soup, page.nodes[index], node_picks, href, css_class)
     if not linked:
         return html, ()
-    return str(soup), tuple(linked)
+    return str(page.soup), tuple(linked)
 
 
 def link_text_node(soup, node, picks, href, css_class="theme-link"):

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 
 from .settings import DEFAULTS
 
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-"})
+_APOSTROPHE_PAIRS = (("’", "'"), ("‘", "'"), ("‐", "-"), ("‑", "-"))
+_APOSTROPHES = str.maketrans(dict(_APOSTROPHE_PAIRS))
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’')\]]*\s+|\n\s*\n|\n\s*[●•*\-–]\s+")
 _WORD = re.compile(r"\w+")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9_]+")
 _VOWELS = set("aeiou")
 
 
@@ -96,13 +98,33 @@ class _Pattern:
             return ""
         return lead if by_case else lead.lower()
 
+    @functools.cached_property
+    def first_word(self):
+        """How every match's first word looks, folded: see first_word()."""
+        return first_word(self.phrase)
+
 
 # Speed (bench/, plugins/build_speed): most phrases of the vocabulary are absent from most
 # texts, and substring tests rule them out far faster than running their regex. The tests
 # never rule out a real match: they look for the words of the phrase less their last letter
 # (which inflections may change), which every match spells out, compare ASCII only, and fold
 # the four non-ASCII characters that re.IGNORECASE treats as ASCII letters (İ ı ſ K).
-_RE_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+_RE_FOLD_PAIRS = (("\u0130", "i"), ("\u0131", "i"), ("\u017f", "s"), ("\u212a", "k"))
+
+
+def _replace_each(text, pairs):
+    # Speed (bench/): str.translate with a dict looks up every character of a text that has
+    # any non-ASCII character (a curly quote will do) and costs ~0.3 ms for a post; replacing
+    # the few characters one by one is a scan in C. No replacement makes another's character.
+    for old, new in pairs:
+        if old in text:
+            text = text.replace(old, new)
+    return text
+
+
+def straighten(text):
+    """TEXT with curly apostrophes and Unicode hyphens made ASCII: text.translate(_APOSTROPHES)."""
+    return _replace_each(text, _APOSTROPHE_PAIRS)
 
 
 def _required_literals(phrase, by_case):
@@ -139,6 +161,45 @@ def _token_pattern(token, last, acronym):
     return body + r"(?:s|'s|s'|ed|ing)?"
 
 
+def _token_start(token, last, acronym):
+    """The text every match of _token_pattern(TOKEN, LAST, ACRONYM) begins with, as written."""
+    stem = token.rstrip("*")
+    pieces = stem.split("-")
+    if token.endswith("*") or not last or acronym or len(pieces) > 1:
+        return pieces[0]  # matched as written (a hyphen may be a space or nothing after it)
+    if len(stem) > 2 and stem[-1] == "y" and stem[-2].lower() not in _VOWELS:
+        return stem[:-1]
+    if stem[-1:] == "e" and len(stem) > 3:
+        return stem[:-1]
+    return stem
+
+
+def first_word(phrase):
+    """How the first word of every match of compile_phrase(PHRASE) looks, folded.
+
+    (word, True) when it is WORD, (prefix, False) when it begins with PREFIX; None when
+    unknown (the phrase does not start with an ASCII letter, digit or underscore).
+    """
+    phrase = phrase.translate(_APOSTROPHES).strip()
+    acronym = phrase.replace("-", "").replace(" ", "").isupper()
+    tokens = phrase.split()
+    if not tokens:
+        return None
+    token = tokens[0]
+    start = _token_start(token, len(tokens) == 1, acronym)
+    run = _WORD.match(start)
+    ascii_run = _ASCII_WORD.match(start)
+    if not ascii_run:
+        return None
+    word = ascii_run.group()
+    if len(word) < len(run.group()):  # "Climbié": only the ASCII letters are known folded
+        return word.lower(), False
+    # The word ends where the start has a non-word character (never a hyphen: see
+    # _token_start), or where a whole token, followed by [-\s]+, ends.
+    whole = len(word) < len(start) or (start == token and len(tokens) > 1)
+    return word.lower(), whole
+
+
 def compile_phrase(phrase):
     """A regex for PHRASE: whole words, acronyms by case, other phrases with simple plurals."""
     phrase = phrase.translate(_APOSTROPHES).strip()
@@ -172,45 +233,132 @@ def _sentence_starts(text):
     return [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
 
 
+def _words_regex(words, prefixes):
+    """Regex source matching the strings that are one of WORDS or begin with one of PREFIXES.
+
+    A trie, so the regex engine tells each word by its first letters: at each letter it
+    tries the few branches for the letters that can follow, not every word in turn.
+    """
+    trie = {}
+    for text, end in [*((word, _WHOLE) for word in words), *((p, _START) for p in prefixes)]:
+        node = trie
+        for char in text:
+            node = node.setdefault(char, {})
+        node[end] = {}
+
+    def source(node):
+        if _START in node:  # what follows is free
+            return ""
+        branches = [re.escape(char) + source(child) for char, child in sorted(node.items()) if char]
+        if _WHOLE in node:
+            branches.append(r"(?!\w)")
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return source(trie)
+
+
+# Trie marks (never a character of a word): a word ends here; any word beginning here matches.
+_WHOLE, _START = "", "*"
+
+
 class _PatternSet(tuple):
-    """The vocabulary's patterns, with an index from each lead to the patterns it starts."""
+    """The vocabulary's patterns, with indexes from the words a match can begin with."""
 
     @functools.cached_property
-    def by_lead(self):
-        """Lead indexes ({lead: positions}, folded and by case), other positions, lead lengths."""
-        folded, by_case, unindexed = {}, {}, []
+    def by_word(self):
+        """({first word: positions}, {prefix of it: positions}, prefix lengths) of patterns."""
+        heads, leads = {}, {}
         for position, pattern in enumerate(self):
-            if pattern.lead and _WORD.fullmatch(pattern.lead):
-                index = folded if pattern.ignores_case else by_case
-                index.setdefault(pattern.lead, []).append(position)
-            else:
-                unindexed.append(position)
-        lengths = sorted({len(lead) for lead in (*folded, *by_case)})
-        return folded, by_case, tuple(unindexed), lengths
+            if pattern.first_word:
+                word, whole = pattern.first_word
+                (heads if whole else leads).setdefault(word, []).append(position)
+        return heads, leads, sorted({len(lead) for lead in leads})
+
+    @functools.cached_property
+    def searched(self):
+        """Positions of the patterns found by searching the whole text: no first word known."""
+        return frozenset(
+            position for position, pattern in enumerate(self) if not pattern.first_word
+        )
+
+    @functools.cached_property
+    def first_words(self):
+        """A regex of the (folded) words that are a first word or begin with a prefix; or None."""
+        # One alternation for the whole vocabulary finds, in C, the few words of a text worth
+        # a look, rather than looking up every word in Python.
+        heads, leads, _ = self.by_word
+        if not heads and not leads:
+            return None
+        return re.compile(r"(?<!\w)" + _words_regex(heads, leads) + r"\w*")
+
+    @functools.cached_property
+    def _memo(self):
+        # {folded word: beginning(word)}: the patterns a match may begin with at that word. Words
+        # recur from post to post, so each is worked out once per vocabulary; the dict lives
+        # and dies with the vocabulary (one build), and is emptied if it ever grows past
+        # _WORD_MEMO words.
+        return {}
+
+    def beginning(self, word):
+        """(position, regex) of each pattern whose match may begin with WORD (folded), in order."""
+        heads, leads, lengths = self.by_word
+        positions = list(heads.get(word, ()))
+        for size in lengths:
+            if size > len(word):
+                break
+            positions += leads.get(word[:size], ())
+        return tuple((position, self[position].regex) for position in sorted(positions))
+
+    def matches(self, text, folded):
+        """[(pattern, [re.Match])] as pattern.regex.finditer(TEXT) gives, for patterns matching.
+
+        Speed (bench/): a match starts where a run of word characters starts (every regex
+        opens with (?<!\\w)), so when a pattern's first_word is known, the regex need only
+        run at the words of FOLDED (TEXT folded as re.IGNORECASE compares; its words are where
+        TEXT's are) that are that word or begin with that prefix. One search finds those
+        words, left to right, and at each the regexes of its patterns run, skipping a pattern
+        until the end of its last match as finditer does. The few patterns with no first word
+        known are searched (_finditer).
+        """
+        # Where each pattern may match next: the end of its last match (a list: faster than a dict).
+        by_position, free = {}, [0] * len(self)
+        if self.first_words is not None:
+            memo = self._memo
+            for word in self.first_words.finditer(folded):
+                key = word.group()
+                candidates = memo.get(key)
+                if candidates is None:
+                    if len(memo) >= _WORD_MEMO:
+                        memo.clear()
+                    candidates = memo[key] = self.beginning(key)
+                at = word.start()
+                for position, regex in candidates:
+                    if free[position] <= at:
+                        match = regex.match(text, at)
+                        if match:
+                            free[position] = match.end()
+                            if position in by_position:
+                                by_position[position].append(match)
+                            else:
+                                by_position[position] = [match]
+        for position in self.searched:
+            matches = list(_finditer(self[position], text, folded))
+            if matches:
+                by_position[position] = matches
+        return [(self[position], by_position[position]) for position in sorted(by_position)]
 
 
-def _candidates(patterns, text, folded):
-    """The patterns that can match TEXT, in their order.
+# How many distinct words a vocabulary remembers the patterns of (_PatternSet._memo).
+_WORD_MEMO = 200_000
 
-    Speed (bench/): a match starts where a run of word characters starts (its regex opens
-    with (?<!\\w)), and a word-only lead is all word characters, so a pattern can match only
-    if its lead begins one of the text's words (folded, or as written for patterns matched
-    by case); set intersections find those patterns.
-    """
-    by_lead = getattr(patterns, "by_lead", None)
-    if by_lead is None:  # a plain list of patterns, as tests may pass
-        return patterns
-    folded_index, by_case_index, unindexed, lengths = by_lead
-    spans = [m.span() for m in _WORD.finditer(text)]
-    positions = set(unindexed)
-    for index, source in ((folded_index, folded), (by_case_index, text)):
-        if not index:
-            continue
-        words = {source[start:end] for start, end in spans}
-        prefixes = {word[:size] for word in words for size in lengths if size <= len(word)}
-        for lead in prefixes & index.keys():
-            positions.update(index[lead])
-    return [patterns[position] for position in sorted(positions)]
+
+def _raw_matches(patterns, text, folded):
+    """[(pattern, [re.Match])] for the PATTERNS with a match in TEXT, in their order."""
+    if isinstance(patterns, _PatternSet):
+        return patterns.matches(text, folded)
+    # A plain list of patterns, as tests may pass.
+    found = [(pattern, list(_finditer(pattern, text, folded))) for pattern in patterns]
+    return [(pattern, matches) for pattern, matches in found if matches]
 
 
 def _finditer(pattern, text, folded):
@@ -242,8 +390,55 @@ def _finditer(pattern, text, folded):
 
 def _fold(text):
     """TEXT folded as re.IGNORECASE compares, one character for one, for _finditer."""
-    # str.lower() lengthens only U+0130, which _RE_FOLD replaces.
-    return text.translate(_RE_FOLD).lower()
+    # str.lower() lengthens only U+0130, which _RE_FOLD_PAIRS replaces.
+    return _replace_each(text, _RE_FOLD_PAIRS).lower()
+
+
+def _longest_first(found):
+    return found[0] - found[1], found[0]
+
+
+def _first(item):
+    return item[0]
+
+
+def _settle(text, patterns):
+    """(start, end, pattern) of the phrase occurrences _find keeps in TEXT, by start."""
+    found, vetoes = [], {}
+    for pattern, matches in _raw_matches(patterns, text, _fold(text)):
+        if pattern.weak is None:
+            vetoes.setdefault(id(pattern.theme), []).extend(m.span() for m in matches)
+        else:
+            found += [(m.start(), m.end(), pattern) for m in matches]
+    if vetoes:
+        found = [
+            (start, end, p)
+            for start, end, p in found
+            if not any(s < end and start < e for s, e in vetoes.get(id(p.theme), ()))
+        ]
+    found.sort(key=_longest_first)
+    # Taken spans never overlap one another (a span that would is skipped), so the only
+    # candidates for a clash are the neighbours by start: O(n log n), not O(n^2) on long posts.
+    # A span already taken by another theme clashes with nothing else, for the same reason.
+    starts_taken, ends_taken, themes_at, kept = [], [], {}, []
+    for start, end, pattern in found:
+        themes = themes_at.get((start, end))
+        if themes is None:
+            here = bisect.bisect_left(starts_taken, start)
+            if here and ends_taken[here - 1] > start:
+                continue
+            if here < len(starts_taken) and starts_taken[here] < end:
+                continue
+            starts_taken.insert(here, start)
+            ends_taken.insert(here, end)
+            themes_at[start, end] = [pattern.theme]
+        elif pattern.theme in themes:
+            continue
+        else:
+            themes.append(pattern.theme)
+        kept.append((start, end, pattern))
+    kept.sort(key=_first)
+    return kept
 
 
 def _find(text, patterns, in_title, starts):
@@ -251,36 +446,6 @@ def _find(text, patterns, in_title, starts):
 
     A theme's not_phrases veto any of that theme's matches they overlap.
     """
-    found, vetoes = [], []
-    folded = _fold(text)
-    for pattern in _candidates(patterns, text, folded):
-        for m in _finditer(pattern, text, folded):
-            if pattern.weak is None:
-                vetoes.append((m.start(), m.end(), pattern.theme))
-            else:
-                found.append((m.start(), m.end(), pattern))
-    found = [
-        (start, end, p)
-        for start, end, p in found
-        if not any(t is p.theme and s < end and start < e for s, e, t in vetoes)
-    ]
-    found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
-    # Taken spans never overlap one another (a span that would is skipped), so the only
-    # candidates for a clash are the neighbours by start: O(n log n), not O(n^2) on long posts.
-    starts_taken, spans_taken, themes_at, kept = [], [], {}, []
-    for start, end, pattern in found:
-        here = bisect.bisect_left(starts_taken, start)
-        near = spans_taken[max(here - 1, 0) : here + 1]
-        clash = any(s < end and start < e and (s, e) != (start, end) for s, e in near)
-        same = pattern.theme in themes_at.get((start, end), ())
-        if clash or same:
-            continue
-        if (start, end) not in themes_at:
-            starts_taken.insert(here, start)
-            spans_taken.insert(here, (start, end))
-        themes_at.setdefault((start, end), []).append(pattern.theme)
-        kept.append((start, end, pattern))
-    kept.sort(key=lambda k: k[0])
     return [
         (
             pattern.theme,
@@ -294,7 +459,7 @@ def _find(text, patterns, in_title, starts):
                 weak=pattern.weak,
             ),
         )
-        for start, end, pattern in kept
+        for start, end, pattern in _settle(text, patterns)
     ]
 
 
@@ -329,8 +494,8 @@ def detect_themes(text, vocabulary, title="", **options):
     if unknown:
         raise TypeError(f"unknown detect_themes option(s): {', '.join(sorted(unknown))}")
     opts.update(options)
-    text = (text or "").translate(_APOSTROPHES)
-    title = (title or "").translate(_APOSTROPHES)
+    text = straighten(text or "")
+    title = straighten(title or "")
     patterns = _patterns(vocabulary)
     starts = _sentence_starts(text)
     found = _find(title, patterns, True, [0]) + _find(text, patterns, False, starts)

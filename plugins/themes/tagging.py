@@ -3,34 +3,9 @@
 from dataclasses import dataclass
 
 import markdown
-from bs4 import BeautifulSoup
 
 from .detect import detect_themes
-
-_BLOCKS = (
-    "p",
-    "li",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "blockquote",
-    "pre",
-    "tr",
-    "dt",
-    "dd",
-    "div",
-    "section",
-    "article",
-    "figcaption",
-    "br",
-    "hr",
-    "table",
-    "ul",
-    "ol",
-)
+from .markup import read_html
 
 
 @dataclass(frozen=True)
@@ -52,10 +27,7 @@ class PostThemes:
 
 def html_text(html):
     """Plain text of HTML with a blank line after each block, so sentences stay apart."""
-    soup = BeautifulSoup(html or "", "html.parser")
-    for tag in soup.find_all(_BLOCKS):
-        tag.append("\n\n")
-    return soup.get_text()
+    return read_html(html).text
 
 
 def markdown_text(body):
