@@ -383,9 +383,12 @@ def private_address(url):
 def check_private_links(posts):
     """Errors for links and images that point into a private network or to file: addresses."""
     problems = []
+    verdicts = {}  # url -> private_address(url): the same topic and post links recur in every post
     for post in posts:
         for url in dict.fromkeys(_URL_ATTRIBUTE.findall(post.body_html or "")):
-            why = private_address(url)
+            if url not in verdicts:
+                verdicts[url] = private_address(url)
+            why = verdicts[url]
             if why is None:
                 continue
             line = next(
