@@ -61,7 +61,7 @@ help:
 	@echo '  make bench          time the full build against plain Pelican on N=$(N) synthetic posts'
 	@echo '                      (N=10000 adds the scaling run; PROFILE=1 adds a cProfile top ten)'
 	@echo '  make lint           check the Python code with ruff'
-	@echo '  make clean          remove the built site'
+	@echo '  make clean          remove the built site and the build cache'
 	@echo ''
 	@echo 'Variables: INPUTDIR, OUTPUTDIR, CONFFILE, PORT, DEBUG=1, RELATIVE=1, SITEURL'
 	@echo 'e.g. make html INPUTDIR=/some/content OUTPUTDIR=/tmp/out'
@@ -163,3 +163,4 @@ lint: $(INSTALLED)
 
 clean:
 	[ ! -d "$(OUTPUTDIR)" ] || rm -rf "$(OUTPUTDIR)"
+	rm -rf "$(BASEDIR)/cache"
