@@ -57,6 +57,29 @@ def check_settings(pelican):
     resolve(pelican.settings)
 
 
+def _memo(settings):
+    """The build_speed plugin's memo of the last build's rankings, or None without it."""
+    try:
+        from build_speed.memo import BuildMemo
+    except ImportError:
+        return None
+    return BuildMemo(settings, "RelatedPosts")
+
+
+def _memo_key(*parts):
+    from build_speed.memo import memo_key
+
+    return memo_key(*parts)
+
+
+def _ranking_key(posts, options):
+    """Everything the ranking depends on: the settings, and each post as ranked."""
+    return _memo_key(
+        sorted((k, v) for k, v in options.items()),
+        [(p.id, p.themes, p.date.isoformat(), sorted(p.tokens)) for p in posts],
+    )
+
+
 def add_related_posts(generators):
     """Set article.related = [(article, 'Also about: ...')] on every published article."""
     articles_generator = next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
@@ -73,6 +96,16 @@ def add_related_posts(generators):
                 "posts can be found"
             )
         return
+
+    # With the build cache on (make html, the devserver), the last build's keyword sets and
+    # ranking are reused while the posts, themes, dates and settings they came from are the same.
+    memo = _memo(articles_generator.settings)
+    limit = options["RELATED_POSTS_KEYWORDS"]
+
+    def tokens(html):
+        if memo is None:
+            return keywords(html, limit)
+        return memo.get(_memo_key("keywords", limit, html), lambda: keywords(html, limit))
 
     # Keyed by URL and source file: two posts that clash on a URL are the content checks' error
     # to report; here they must not crash the build (the devserver keeps serving after it).
@@ -92,19 +125,28 @@ def add_related_posts(generators):
                 id=post_id,
                 themes=tuple(theme.slug for theme in themes),
                 date=article.date,
-                tokens=keywords(article._content, options["RELATED_POSTS_KEYWORDS"]),
+                tokens=tokens(article._content),
             )
         )
     # Counting steps costs time on every pair; only worth it when the count is logged.
     counter = OperationCounter() if logger.isEnabledFor(logging.DEBUG) else None
-    ranking = related(
-        posts,
-        options["RELATED_POSTS_MAX"],
-        window=options["RELATED_POSTS_WINDOW"],
-        time_weight=options["RELATED_POSTS_TIME_WEIGHT"],
-        text_weight=options["RELATED_POSTS_TEXT_WEIGHT"],
-        counter=counter,
-    )
+
+    def rank():
+        return related(
+            posts,
+            options["RELATED_POSTS_MAX"],
+            window=options["RELATED_POSTS_WINDOW"],
+            time_weight=options["RELATED_POSTS_TIME_WEIGHT"],
+            text_weight=options["RELATED_POSTS_TEXT_WEIGHT"],
+            counter=counter,
+        )
+
+    if memo is None or counter is not None:  # counting steps means ranking afresh
+        ranking = rank()
+    else:
+        ranking = memo.get(_ranking_key(posts, options), rank)
+    if memo is not None:
+        memo.save()
     for article, post_id in zip(articles, post_ids, strict=True):
         article.related = [
             (by_id[entry.id], reason_text(names[slug] for slug in entry.reasons))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import logging
 from dataclasses import dataclass, field
@@ -66,6 +67,25 @@ def vocabulary_for(settings, context=None):
     return list(load_vocabulary(path))
 
 
+def _memo(settings):
+    """The build_speed plugin's memo of the last build's key quotes, or None without it."""
+    try:
+        from build_speed.memo import BuildMemo
+    except ImportError:
+        return None
+    return BuildMemo(settings, "TopicQuotes")
+
+
+def _memo_key(*parts):
+    from build_speed.memo import memo_key
+
+    return memo_key(*parts)
+
+
+def _digest(text):
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
 class TopicsGenerator(Generator):
     """Writes the topic index, one page per theme and its Atom and RSS feeds."""
 
@@ -111,6 +131,7 @@ class TopicsGenerator(Generator):
         by_slug = {}
         # A post's passages are read once for all its themes; the reader lives for this build.
         self._passages = core.PassageReader()
+        self._memo = _memo(self.settings)
         for theme in themes:
             values = {"slug": theme.slug}
             topic = Topic(
@@ -154,6 +175,9 @@ class TopicsGenerator(Generator):
         self.context["topics"] = self.topics
         self.context.update(options)
         self._passages = None
+        if self._memo is not None:
+            self._memo.save()
+            self._memo = None
 
     def _quote(self, topic, urls, by_url):
         """The topic's key quote as (text, article, is_blockquote), or None.
@@ -173,7 +197,15 @@ class TopicsGenerator(Generator):
             )
             for url, article in zip(urls, topic.articles, strict=True)
         ]
-        found = core.key_quote(sources, phrases, self._passages)
+        if self._memo is None:
+            found = core.key_quote(sources, phrases, self._passages)
+        else:
+            # The last build's quote, while the theme's phrases and its posts are unchanged.
+            posts = [
+                (s.id, _digest(s.html), s.date.isoformat(), s.strongest, s.own) for s in sources
+            ]
+            key = _memo_key("quote", phrases, posts)
+            found = self._memo.get(key, lambda: core.key_quote(sources, phrases, self._passages))
         if found is None:
             return None
         return (found.text, by_url[found.id], found.blockquote)

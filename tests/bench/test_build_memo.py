@@ -1,0 +1,54 @@
+"""The build memo hands back last build's results only for the very same inputs."""
+
+import sys
+from pathlib import Path
+
+_ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(_ROOT / "plugins")]
+
+from build_speed.memo import BuildMemo, memo_key  # noqa: E402
+
+
+def _settings(tmp_path, cache=True):
+    return {"CACHE_CONTENT": cache, "LOAD_CONTENT_CACHE": cache, "CACHE_PATH": str(tmp_path)}
+
+
+def test_a_result_is_reused_for_the_same_key_and_worked_out_for_a_new_one(tmp_path):
+    calls = []
+
+    def work(value):
+        calls.append(value)
+        return value * 2
+
+    first = BuildMemo(_settings(tmp_path), "Demo")
+    assert first.get(memo_key("a", 1), lambda: work(1)) == 2
+    assert first.get(memo_key("b", 2), lambda: work(2)) == 4
+    first.save()
+
+    second = BuildMemo(_settings(tmp_path), "Demo")
+    assert second.get(memo_key("a", 1), lambda: work(1)) == 2
+    assert second.get(memo_key("a", 3), lambda: work(3)) == 6
+    assert calls == [1, 2, 3]
+    second.save()
+    # Only what the last build used is kept: "b" was not asked for, so it is gone.
+    third = BuildMemo(_settings(tmp_path), "Demo")
+    assert set(third.kept) == {memo_key("a", 1), memo_key("a", 3)}
+
+
+def test_nothing_is_kept_without_the_content_cache(tmp_path):
+    memo = BuildMemo(_settings(tmp_path, cache=False), "Demo")
+    assert memo.get(memo_key("x"), lambda: 1) == 1
+    memo.save()
+    assert not (tmp_path / "Demo").exists()
+
+
+def test_an_unreadable_memo_only_means_working_things_out(tmp_path):
+    (tmp_path / "Demo").write_bytes(b"not a pickle")
+    memo = BuildMemo(_settings(tmp_path), "Demo")
+    assert memo.get(memo_key("x"), lambda: "worked out") == "worked out"
+
+
+def test_keys_differ_with_any_part():
+    assert memo_key("a", (1, 2)) == memo_key("a", (1, 2))
+    assert memo_key("a", (1, 2)) != memo_key("a", (2, 1))
+    assert memo_key("a", "x") != memo_key("a", "y")
