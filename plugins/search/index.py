@@ -84,15 +84,20 @@ def index_key(pages, binary):
     return digest.hexdigest()
 
 
+def _link_or_copy(source, target):
+    """Hard-link SOURCE at TARGET; copy it where links cannot be made (another file system)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def _mirror(pages, site, folder):
     """Put the PAGES of SITE into FOLDER at the same paths (hard links where possible)."""
     for name in pages:
         target = folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(site / name, target)
-        except OSError:  # another file system, or no hard links: copy
-            shutil.copyfile(site / name, target)
+        _link_or_copy(site / name, target)
 
 
 def build_index(site_dir, bundle_dir="pagefind", executable=None, cache_dir=None):
@@ -165,7 +170,9 @@ class BundleCache:
         """Copy the kept bundle to BUNDLE; False when none was kept for these pages."""
         if not (self.entry / "pagefind-entry.json").is_file():
             return False
-        shutil.copytree(self.entry, bundle)
+        # Hard links: nothing writes into a bundle in place (a new build removes it first),
+        # and a thousand links cost a fraction of a thousand copies.
+        shutil.copytree(self.entry, bundle, copy_function=_link_or_copy)
         return True
 
     def keep(self, bundle):
@@ -173,7 +180,7 @@ class BundleCache:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             temporary = Path(tempfile.mkdtemp(prefix=".new-", dir=self.folder))
-            shutil.copytree(bundle, temporary, dirs_exist_ok=True)
+            shutil.copytree(bundle, temporary, dirs_exist_ok=True, copy_function=_link_or_copy)
             for old in self.folder.iterdir():
                 if old != temporary:
                     shutil.rmtree(old, ignore_errors=True)

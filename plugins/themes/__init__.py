@@ -155,7 +155,7 @@ def assign_themes(generator):
         settings["THEMES_POOL_MIN"],
     )
     fresh = dict(zip(todo, pooled, strict=True))
-    reports = []
+    reports, remembered = [], 0
     for index, article in enumerate(articles):
         if index in fresh:
             decision, linked = fresh[index] or batch.answer(
@@ -174,8 +174,14 @@ def assign_themes(generator):
             article.theme_tags = [t for t in tags if vocabulary.lookup(t.name)]
             article.tags = [t for t in tags if not vocabulary.lookup(t.name)]
         _report_exclusions(article, decision)
-        reports.append(detection_line(_source(article), decision))
-    message = detection_message(reports)
+        # Said in full for posts worked out in this build (new or edited since the last one);
+        # posts whose remembered answer was reused are only counted, so a rebuild's log
+        # shows what changed instead of repeating every untagged post each time.
+        if index in fresh:
+            reports.append(detection_line(_source(article), decision))
+        elif decision.source == "detected":
+            remembered += 1
+    message = detection_message(reports, remembered)
     if message:
         logger.log(level, message)  # no arguments: a % in a path is not taken for a format
     if kept.save_policy:

@@ -213,8 +213,11 @@ class AnswerCache:
 
     def save(self, answers):
         """Keep ANSWERS ({key: Answer}) for the next build, replacing what was kept."""
-        if not self.save_policy:
-            return
+        if not self.save_policy or answers.keys() == self.answers.keys():
+            return  # nothing new to keep (every answer came from this file)
+        # A kept answer is only reused for its themes and their evidence (a post worked out
+        # afresh is reported in full), so the evidence of themes not chosen is not kept.
+        answers = {key: _trimmed(answer) for key, answer in answers.items()}
         temporary = f"{self.path}.{os.getpid()}.tmp"
         try:
             os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
@@ -223,3 +226,14 @@ class AnswerCache:
             os.replace(temporary, self.path)  # never a half-written cache file
         except (OSError, pickle.PicklingError, TypeError) as error:
             logger.warning("themes: could not save the answer cache %s: %s", self.path, error)
+
+
+def _trimmed(answer):
+    """ANSWER with evidence only for the themes its post was given."""
+    chosen = {theme.slug for theme in answer.decision.themes}
+    evidence = tuple(e for e in answer.decision.evidence if e.theme.slug in chosen)
+    if len(evidence) == len(answer.decision.evidence):
+        return answer
+    return dataclasses.replace(
+        answer, decision=dataclasses.replace(answer.decision, evidence=evidence)
+    )

@@ -15,16 +15,30 @@ def detection_line(path, decision):
     return f"{path} has no theme tags; detected {why}.", True
 
 
-def detection_message(reports):
+REMEMBERED = (
+    "themes: {count} {other}post{s} without theme tags kept the themes detected in an earlier "
+    "build; `make themes` lists every post's themes with the evidence."
+)
+
+
+def detection_message(reports, remembered=0):
     """The build's one message for the REPORTS of detection_line (None ignored), or None.
 
     One post reads as it always has; several are listed one a line, with the advice once.
+    REMEMBERED untagged posts, unchanged since an earlier build said all this, are counted.
     """
     # Speed: each log record costs Pelican's rich handler milliseconds to lay out, so a build
     # of many untagged posts says it all in one record rather than one per post.
     reports = [report for report in reports if report]
+    other = "other " if reports else ""
+    note = REMEMBERED.format(count=remembered, other=other, s="" if remembered == 1 else "s")
     if not reports:
-        return None
+        return note if remembered else None
+    return _listed(reports) + (f"\n{note}" if remembered else "")
+
+
+def _listed(reports):
+    """One post as it always read; several one a line, with the advice once."""
     advice = ADVICE if any(detected for _, detected in reports) else ""
     if len(reports) == 1:
         return " ".join(part for part in (f"themes: {reports[0][0]}", advice) if part)

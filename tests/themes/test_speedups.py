@@ -1,5 +1,6 @@
 """The fast matcher, text extraction and report give what the plain, slow versions give."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -266,3 +267,44 @@ def test_many_untagged_posts_are_one_message_with_every_post_and_why(vocabulary)
     assert lines[4:] == [ADVICE]
     assert detection_message([reports[2], reports[2]]).count(ADVICE) == 0
     assert detection_message([None, None]) is None
+
+
+def test_posts_unchanged_since_an_earlier_build_are_counted_not_listed_again(vocabulary):
+    edited = detection_line("articles/edited.md", _decision(vocabulary, INSPECTION))
+    message = detection_message([edited], remembered=2)
+    first, note = message.split("\n")
+    assert first.startswith("themes: articles/edited.md has no theme tags; detected")
+    assert note.startswith("themes: 2 other posts without theme tags kept the themes detected")
+    assert "make themes" in note
+    alone = detection_message([None], remembered=1)
+    assert alone.startswith("themes: 1 post without theme tags kept the themes detected")
+    assert detection_message([], remembered=0) is None
+
+
+@pytest.mark.slow
+def test_a_rebuild_reports_only_the_edited_post_in_full(tmp_path):
+    from tests.conftest import build_site
+
+    content = tmp_path / "content"
+    articles = content / "articles"
+    articles.mkdir(parents=True)
+    body = "The Ofsted inspection report came out. Ofsted inspectors and the inspection team."
+    for name in ("first", "second"):
+        (articles / f"{name}.md").write_text(
+            f"---\ntitle: The {name} post\ndate: 2020-01-0{1 if name == 'first' else 2}\n---\n\n"
+            f"{body}\n",
+            encoding="utf-8",
+        )
+    cache = {"CACHE_PATH": f'"{tmp_path / "cache"}"', "THEMES_REPORT_LEVEL": '"warning"'}
+    wide = {**os.environ, "COLUMNS": "1000"}  # one log line per line, whatever the terminal
+    cold = build_site(content, tmp_path / "one", extra_settings=cache, env=wide)
+    cold_log = " ".join((cold.stdout + cold.stderr).split())
+    assert "first.md has no theme tags; detected" in cold_log
+    assert "second.md has no theme tags; detected" in cold_log
+    edited = articles / "second.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nMore inspection.\n", "utf-8")
+    warm = build_site(content, tmp_path / "two", extra_settings=cache, env=wide)
+    warm_log = " ".join((warm.stdout + warm.stderr).split())
+    assert "second.md has no theme tags; detected" in warm_log
+    assert "first.md has no theme tags" not in warm_log
+    assert "1 other post without theme tags kept the themes detected" in warm_log
