@@ -17,6 +17,13 @@ import pickle
 logger = logging.getLogger(__name__)
 
 
+def memo_for(settings, name):
+    """The BuildMemo NAME for a plugin, or None when the build_speed plugin is not in use."""
+    if "build_speed" not in (settings.get("PLUGINS") or ()):
+        return None
+    return BuildMemo(settings, name)
+
+
 def memo_key(*parts):
     """A short key for PARTS (strings, numbers, tuples of them...), by their repr."""
     return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
@@ -24,6 +31,8 @@ def memo_key(*parts):
 
 class BuildMemo:
     """{key: result} kept between builds under CACHE_PATH/NAME when the content cache is on."""
+
+    key = staticmethod(memo_key)
 
     def __init__(self, settings, name):
         self.enabled = bool(settings.get("CACHE_CONTENT"))

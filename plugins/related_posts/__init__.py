@@ -58,23 +58,17 @@ def check_settings(pelican):
 
 
 def _memo(settings):
-    """The build_speed plugin's memo of the last build's rankings, or None without it."""
+    """The last build's keyword sets and rankings (the build_speed plugin's memo), or None."""
     try:
-        from build_speed.memo import BuildMemo
+        from build_speed.memo import memo_for
     except ImportError:
         return None
-    return BuildMemo(settings, "RelatedPosts")
+    return memo_for(settings, "RelatedPosts")
 
 
-def _memo_key(*parts):
-    from build_speed.memo import memo_key
-
-    return memo_key(*parts)
-
-
-def _ranking_key(posts, options):
+def _ranking_key(memo, posts, options):
     """Everything the ranking depends on: the settings, and each post as ranked."""
-    return _memo_key(
+    return memo.key(
         sorted((k, v) for k, v in options.items()),
         [(p.id, p.themes, p.date.isoformat(), sorted(p.tokens)) for p in posts],
     )
@@ -105,7 +99,7 @@ def add_related_posts(generators):
     def tokens(html):
         if memo is None:
             return keywords(html, limit)
-        return memo.get(_memo_key("keywords", limit, html), lambda: keywords(html, limit))
+        return memo.get(memo.key("keywords", limit, html), lambda: keywords(html, limit))
 
     # Keyed by URL and source file: two posts that clash on a URL are the content checks' error
     # to report; here they must not crash the build (the devserver keeps serving after it).
@@ -144,7 +138,7 @@ def add_related_posts(generators):
     if memo is None or counter is not None:  # counting steps means ranking afresh
         ranking = rank()
     else:
-        ranking = memo.get(_ranking_key(posts, options), rank)
+        ranking = memo.get(_ranking_key(memo, posts, options), rank)
     if memo is not None:
         memo.save()
     for article, post_id in zip(articles, post_ids, strict=True):

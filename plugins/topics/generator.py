@@ -68,18 +68,12 @@ def vocabulary_for(settings, context=None):
 
 
 def _memo(settings):
-    """The build_speed plugin's memo of the last build's key quotes, or None without it."""
+    """The last build's key quotes (the build_speed plugin's memo), or None without it."""
     try:
-        from build_speed.memo import BuildMemo
+        from build_speed.memo import memo_for
     except ImportError:
         return None
-    return BuildMemo(settings, "TopicQuotes")
-
-
-def _memo_key(*parts):
-    from build_speed.memo import memo_key
-
-    return memo_key(*parts)
+    return memo_for(settings, "TopicQuotes")
 
 
 def _digest(text):
@@ -204,7 +198,7 @@ class TopicsGenerator(Generator):
             posts = [
                 (s.id, _digest(s.html), s.date.isoformat(), s.strongest, s.own) for s in sources
             ]
-            key = _memo_key("quote", phrases, posts)
+            key = self._memo.key("quote", phrases, posts)
             found = self._memo.get(key, lambda: core.key_quote(sources, phrases, self._passages))
         if found is None:
             return None
