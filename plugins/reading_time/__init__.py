@@ -19,8 +19,20 @@ def reading_minutes(html, words_per_minute=WORDS_PER_MINUTE):
 def add_reading_time(generator):
     """Set article.reading_time on every article, drafts included."""
     speed = generator.settings.get("READING_TIME_WORDS_PER_MINUTE", WORDS_PER_MINUTE)
+    try:  # the build_speed plugin's memo: last build's counts for unchanged posts
+        from build_speed.memo import memo_for
+    except ImportError:
+        memo_for = None
+    memo = memo_for(generator.settings, "ReadingTime") if memo_for else None
     for article in [*generator.articles, *generator.drafts]:
-        article.reading_time = reading_minutes(article._content, speed)
+        html = article._content
+        if memo is None:
+            article.reading_time = reading_minutes(html, speed)
+        else:
+            key = memo.key(speed, html)
+            article.reading_time = memo.get(key, lambda html=html: reading_minutes(html, speed))
+    if memo is not None:
+        memo.save()
 
 
 def register():

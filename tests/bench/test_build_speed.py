@@ -95,7 +95,7 @@ def test_fixture_site_is_byte_identical_with_speed_ups_and_caches_off_and_on(tmp
 
 @pytest.mark.slow
 def test_make_html_reuses_its_build_cache_and_writes_the_same_site(tmp_path):
-    # pelican.conf.py's own cache settings (md5 checks, search index kept), forced pools.
+    # pelican.conf.py's own cache settings (search index and memos kept), forced pools.
     site = FIXTURES / "site"
     build_site(site, tmp_path / "off", extra_settings=OFF)
     root = tmp_path / "cache"
