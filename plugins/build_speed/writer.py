@@ -107,14 +107,14 @@ class ParallelWriter(Writer):
             self._write(shares[0])
         except BaseException as error:  # wait for the children before stopping the build
             failure = error
-        failed = [self._reap(*child) for child in children]
+        errors = [self._reap(*child) for child in children]
         if failure is not None:
             raise failure
-        if any(failed):
-            raise WriteFailedError(
-                "build_speed: a writer process failed (its error is shown above); "
-                "the site was not completely written"
-            )
+        for error in errors:
+            if error is not None:
+                # The child's own exception, so the build stops with the message it would have
+                # given writing that page here (a full disk, a missing template...).
+                raise error
 
     def _write(self, calls):
         for name, args, kwargs in calls:
@@ -130,16 +130,12 @@ class ParallelWriter(Writer):
             status = 1
             try:
                 os.close(read)
-                report = None
                 try:
                     self._write(share)
-                    report = (self._written_files, self._overridden_files)
+                    report = ("written", self._written_files, self._overridden_files)
                     status = 0
-                except BaseException:
-                    # Pelican's own message (a fatal log) is already out; add where it happened.
-                    sys.stderr.write(
-                        f"build_speed: writing pages failed:\n{traceback.format_exc()}"
-                    )
+                except BaseException as error:
+                    report = ("failed", _portable(error))
                 with os.fdopen(write, "wb") as pipe:
                     pipe.write(pickle.dumps(report))
                 for handler in logging.getLogger().handlers:
@@ -154,21 +150,36 @@ class ParallelWriter(Writer):
         return pid, read
 
     def _reap(self, pid, read):
-        """Wait for a child; take in the files it wrote; return True when it failed."""
+        """Wait for a child and take in the files it wrote; return its exception, or None."""
         with os.fdopen(read, "rb") as pipe:
-            report = pipe.read()
+            data = pipe.read()
         _, status = os.waitpid(pid, 0)
-        failed = os.waitstatus_to_exitcode(status) != 0
         try:
-            files = pickle.loads(report) if report else None
-        except pickle.UnpicklingError:
-            files = None
-        if files is None:
-            return True
-        written, overridden = files
-        self._written_files |= written
-        self._overridden_files |= overridden
-        return failed
+            report = pickle.loads(data)
+        except Exception:  # it died before it could say (killed, out of memory)
+            report = None
+        if not report or report[0] != "written":
+            if report:
+                return report[1]
+            code = os.waitstatus_to_exitcode(status)
+            return WriteFailedError(
+                f"build_speed: a page-writing process ended ({code}) before it finished; "
+                "the site was not completely written. Build again; if it happens again, "
+                "set BUILD_SPEED_WORKERS = 1 in pelican.conf.py to write in one process"
+            )
+        self._written_files |= report[1]
+        self._overridden_files |= report[2]
+        return None
+
+
+def _portable(error):
+    """ERROR if it survives a trip through pickle, else a WriteFailedError with its message."""
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        text = "".join(traceback.format_exception_only(type(error), error)).strip()
+        return WriteFailedError(f"build_speed: writing pages failed: {text}")
+    return error
 
 
 class WriteOut:
