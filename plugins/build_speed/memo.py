@@ -58,8 +58,8 @@ class BuildMemo:
 
     def save(self):
         """Keep this build's results, and only those, for the next build."""
-        if not self.enabled:
-            return
+        if not self.enabled or self.used.keys() == self.kept.keys():
+            return  # nothing new to keep: every result came from the kept file
         temporary = f"{self.path}.{os.getpid()}.tmp"
         try:
             os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import logging
 from dataclasses import dataclass, field
@@ -74,10 +73,6 @@ def _memo(settings):
     except ImportError:
         return None
     return memo_for(settings, "TopicQuotes")
-
-
-def _digest(text):
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 class TopicsGenerator(Generator):
@@ -195,9 +190,7 @@ class TopicsGenerator(Generator):
             found = core.key_quote(sources, phrases, self._passages)
         else:
             # The last build's quote, while the theme's phrases and its posts are unchanged.
-            posts = [
-                (s.id, _digest(s.html), s.date.isoformat(), s.strongest, s.own) for s in sources
-            ]
+            posts = [(s.id, s.html, s.date.isoformat(), s.strongest, s.own) for s in sources]
             key = self._memo.key("quote", phrases, posts)
             found = self._memo.get(key, lambda: core.key_quote(sources, phrases, self._passages))
         if found is None:

@@ -33,6 +33,12 @@ def test_a_result_is_reused_for_the_same_key_and_worked_out_for_a_new_one(tmp_pa
     # Only what the last build used is kept: "b" was not asked for, so it is gone.
     third = BuildMemo(_settings(tmp_path), "Demo")
     assert set(third.kept) == {memo_key("a", 1), memo_key("a", 3)}
+    # A build that only asks for kept results leaves the file as it is.
+    kept_file = (tmp_path / "Demo").stat().st_ino  # a rewrite replaces the file
+    third.get(memo_key("a", 1), lambda: work(1))
+    third.get(memo_key("a", 3), lambda: work(3))
+    third.save()
+    assert (tmp_path / "Demo").stat().st_ino == kept_file and calls == [1, 2, 3]
 
 
 def test_nothing_is_kept_without_the_content_cache(tmp_path):
