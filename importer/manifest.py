@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import yaml
+from yaml_metadata.bounded import check_yaml_bounds
 
 from .records import SourceError
 
@@ -50,6 +51,7 @@ def load_manifest(sources: Path, files: list[str]) -> dict[str, dict]:
             path, None, f"cannot read the manifest ({error})", "save it as UTF-8 text"
         ) from None
     try:
+        check_yaml_bounds(text)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from yaml_metadata.bounded import check_yaml_bounds
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _FIELDS = {
@@ -190,6 +191,7 @@ _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def parse_vocabulary(text, path="<themes.yaml>"):
     """Build a Vocabulary from YAML TEXT, raising VocabularyError on any malformed entry."""
     try:
+        check_yaml_bounds(text)
         try:
             # Speed (bench/): libyaml reads the file several times faster. Only the scanner
             # and parser are C; the constructors are the same, so the data is the same.

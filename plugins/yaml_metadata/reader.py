@@ -10,6 +10,8 @@ import yaml
 from pelican.readers import MarkdownReader
 from pelican.utils import get_date
 
+from .bounded import check_yaml_bounds
+
 FENCE = "---"
 KNOWN_STATUSES = ("published", "draft", "hidden")
 DATE_FORMATS = (
@@ -65,6 +67,7 @@ if getattr(yaml, "__with_libyaml__", False):
 
 def _load_yaml(front):
     """Parse FRONT with the fast loader; on bad YAML raise the Python loader's error."""
+    check_yaml_bounds(front)
     try:
         return yaml.load(front, Loader=_FastStringDatesLoader)
     except yaml.YAMLError:

@@ -1,0 +1,78 @@
+"""Load YAML with bounded size and depth, so that hostile or broken YAML fails fast."""
+
+from __future__ import annotations
+
+import yaml
+
+# A few hundred bytes of nested aliases ("billion laughs") expand to billions of nodes, and
+# YAML nested tens of thousands of levels deep exhausts the stack of any recursive loader.
+# Nothing the blog reads (front matter, themes.yaml, the importer's manifest, the glossary)
+# comes anywhere near these numbers.
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+
+_PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class YAMLLimitError(yaml.MarkedYAMLError):
+    """YAML that would expand beyond MAX_NODES or nest beyond MAX_DEPTH."""
+
+
+def _limit_error(event, problem):
+    return YAMLLimitError(problem=problem, problem_mark=event.start_mark)
+
+
+def check_yaml_bounds(text, max_nodes=MAX_NODES, max_depth=MAX_DEPTH):
+    """Raise YAMLLimitError if TEXT nests too deep or its aliases expand too far.
+
+    Walks the event stream once, without building anything: each collection's expanded size
+    is the sum of its children's, and an alias counts as the size of the node it repeats, so
+    the expanded size of the whole document is known in time linear in the text.
+    """
+    sizes = {}  # anchor -> expanded size of the node it names
+    stack = []  # [anchor, size] of each open collection
+    expanded = 0  # values in the document as it would be once every alias is expanded
+    for event in yaml.parse(text, Loader=_PARSER):
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(stack) >= max_depth:
+                raise _limit_error(
+                    event, f"it nests more than {max_depth} levels deep, which this blog refuses"
+                )
+            stack.append([event.anchor, 1])
+            expanded += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            anchor, size = stack.pop()
+            if anchor is not None:
+                sizes[anchor] = size
+            if stack:
+                stack[-1][1] += size
+            continue
+        elif isinstance(event, yaml.ScalarEvent):
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+            expanded += 1
+            if stack:
+                stack[-1][1] += 1
+        elif isinstance(event, yaml.AliasEvent):
+            size = sizes.get(event.anchor, 1)
+            expanded += size
+            if stack:
+                stack[-1][1] += size
+        if expanded > max_nodes:
+            raise _limit_error(
+                event,
+                f"its aliases (*name) expand to more than {max_nodes:,} values, "
+                "which this blog refuses",
+            )
+
+
+def load_bounded(text, loader=None):
+    """Check TEXT's bounds, then load it with LOADER (a SafeLoader by default)."""
+    check_yaml_bounds(text)
+    return yaml.load(text, Loader=loader or _PARSER)
+
+
+def compose_bounded(text, loader=None):
+    """Check TEXT's bounds, then compose its node tree with LOADER."""
+    check_yaml_bounds(text)
+    return yaml.compose(text, Loader=loader or _PARSER)
