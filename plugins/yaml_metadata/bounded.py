@@ -27,8 +27,21 @@ def check_yaml_bounds(text, max_nodes=MAX_NODES, max_depth=MAX_DEPTH):
 
     Walks the event stream once, without building anything: each collection's expanded size
     is the sum of its children's, and an alias counts as the size of the node it repeats, so
-    the expanded size of the whole document is known in time linear in the text.
+    the expanded size of the whole document is known in time linear in the text. YAML that is
+    malformed before any limit is reached passes: the loader that reads it next reports the
+    problem in its own words.
     """
+    try:
+        _walk(text, max_nodes, max_depth)
+    except YAMLLimitError:
+        raise
+    except yaml.YAMLError:
+        return False
+    return True
+
+
+def _walk(text, max_nodes, max_depth):
+    """Raise YAMLLimitError at the first event past a limit."""
     sizes = {}  # anchor -> expanded size of the node it names
     stack = []  # [anchor, size] of each open collection
     expanded = 0  # values in the document as it would be once every alias is expanded
