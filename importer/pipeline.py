@@ -9,6 +9,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from safe_paths.tree import unsafe_files
+
 from .blogger import is_archive_page, parse_archive
 from .decode import decode
 from .emit import Tagger, apply_tagger, emit, slugify
@@ -50,6 +52,10 @@ def read_sources(sources_dir, notes=None) -> list[Post]:
         raise ImportFailed(
             [f"{sources}: no such folder. Fix: give the folder that holds the *.txt sources."]
         )
+    # A source linked to a file outside the folder (/etc/passwd), or a FIFO, is never read.
+    unsafe = unsafe_files(sources)
+    if unsafe:
+        raise ImportFailed([str(finding) for finding in unsafe])
     files = sorted(path.name for path in sources.glob("*.txt"))
     if not files:
         raise ImportFailed(

@@ -28,6 +28,7 @@ from content_checks import (  # noqa: E402
     post_from_content,
 )
 from yaml_metadata.reader import FrontMatterError, YAMLMarkdownReader, shown_path  # noqa: E402
+from yaml_metadata.text import printable  # noqa: E402
 
 
 def _settings(conf, content):
@@ -143,9 +144,24 @@ def detect_themes(posts, contents, settings, vocabulary):
         post.themes = [theme.slug for theme in decision.themes]
 
 
+def unsafe_content(settings):
+    """Errors for links out of the content folder, special files and scriptable static files
+    (the build refuses them too, before reading anything: plugins/safe_paths)."""
+    from safe_paths import SETTINGS, static_problems, unsafe_files
+
+    root = settings["PATH"]
+    allowed = settings.get("SAFE_PATHS_ALLOW_STATIC", SETTINGS["SAFE_PATHS_ALLOW_STATIC"][0])
+    found = unsafe_files(root, settings.get("IGNORE_FILES") or ())
+    found += static_problems(root, settings.get("STATIC_PATHS") or (), allowed)
+    return [Problem(f.path, None, ERROR, f"this file {f.problem}", f"Fix: {f.fix}") for f in found]
+
+
 def check(content, conf):
     """All problems in the content tree, errors and warnings, sorted by file and line."""
     settings = _settings(conf, content)
+    unsafe = unsafe_content(settings)
+    if unsafe:  # reading a FIFO would never end, and a link out would be read
+        return 0, unsafe
     posts, contents, problems, count = read_posts(settings)
     vocabulary = load_vocabulary_or_none(settings)
     if vocabulary is not None:
@@ -163,7 +179,7 @@ def main(argv=None):
     logging.getLogger("pelican").setLevel(logging.ERROR)
     count, problems = check(args.content, args.settings)
     for problem in problems:
-        print(f"{problem.severity}: {problem}")
+        print(printable(f"{problem.severity}: {problem}", one_line=True))
     errors = sum(p.severity == ERROR for p in problems)
     warnings = sum(p.severity == WARNING for p in problems)
     files = "file" if count == 1 else "files"

@@ -90,7 +90,22 @@ class CleanContentErrors(logging.Filter):
             else:
                 return True
             record.exc_info, record.exc_text = None, None
+        _printable(record)
         return True
+
+
+def _printable(record):
+    """Write control characters in RECORD's message as visible escapes: a title holding an
+    escape sequence must not recolour, clear or hide the console lines after it."""
+    from yaml_metadata.text import printable
+
+    try:
+        message = record.getMessage()
+    except (TypeError, ValueError):
+        return
+    shown = printable(message)
+    if shown != message:
+        record.msg, record.args = shown, ()
 
 
 FILTER = CleanContentErrors()

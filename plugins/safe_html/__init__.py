@@ -1,99 +1,150 @@
-"""Neutralise script URLs and drop HTML comments in the HTML that posts render to.
+"""Sanitise the HTML that posts render to: no address that runs code, nothing that sends
+readers elsewhere, no comments.
 
 Decision (documented in README and tests/robustness): authors may write raw HTML in their
-Markdown and it is theirs, but a URL that runs code when followed (`javascript:`,
-`vbscript:`, or `data:` other than a `data:image/...` picture) is never published. The
-build removes such an attribute (the link text stays, as plain text) and warns, naming
-the post, so the author can fix it. HTML comments are authors' private notes: they are
-not shown to readers and are dropped from the published pages, feeds and search index.
-The site's Content-Security-Policy (theme/templates/base.html) is the second wall.
+Markdown and it is theirs, but what could run code or take the reader away is never
+published. sanitise.py reads each post's HTML with a real HTML parser and removes an address
+that is not http, https, mailto, relative or a data: picture (the link's words stay), event
+handler attributes, <meta http-equiv> (a refresh redirects), <base>, <form>, <object>,
+<embed> and <iframe> (their words stay; SAFE_HTML_ALLOW_ELEMENTS keeps named ones), and
+HTML comments (authors' private notes). The build warns, naming the post, so the author can
+fix it. The site's Content-Security-Policy (theme/templates/base.html) is the second wall.
 """
 
 from __future__ import annotations
 
-import html
 import logging
-import re
+import sys
+from pathlib import Path
 
 from pelican import signals
 
+# Sibling plugins are imported by name: Pelican does not put the plugins folder on sys.path.
+_PLUGINS_DIR = str(Path(__file__).resolve().parent.parent)
+if _PLUGINS_DIR not in sys.path:
+    sys.path.append(_PLUGINS_DIR)
+
+from yaml_metadata.text import allowed_url, printable  # noqa: E402
+
+from .sanitise import DANGEROUS, Removal, sanitise  # noqa: E402
+
+__all__ = [
+    "DEFAULTS",
+    "Removal",
+    "clean",
+    "is_unsafe_url",
+    "neutralise_urls",
+    "register",
+    "sanitise",
+    "strip_comments",
+]
+
 log = logging.getLogger(__name__)
 
-# Attributes that browsers follow or load as URLs.
-URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "poster", "background")
-_NAMES = "|".join(re.escape(name) for name in URL_ATTRIBUTES)
-_ATTRIBUTE = re.compile(
-    rf"""(?P<space>\s+)(?P<name>{_NAMES})\s*=\s*(?P<value>"[^"]*"|'[^']*'|[^\s"'=<>`]+)""",
-    re.IGNORECASE,
-)
-_TAG = re.compile(r"<[A-Za-z][^>]*>")
-_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
-# Browsers ignore ASCII control characters and whitespace anywhere in a scheme.
-_IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\x7f]+")
-UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:")
-SAFE_DATA = ("data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp")
+# Every setting of this plugin: name -> (default, description). Unknown SAFE_HTML_* names
+# are refused when the build starts.
+SETTINGS = {
+    "SAFE_HTML_ALLOW_ELEMENTS": (
+        (),
+        "elements kept in posts although they embed or redirect, e.g. ('iframe',); any of "
+        + ", ".join(sorted(DANGEROUS)),
+    ),
+}
+DEFAULTS = {name: default for name, (default, _) in SETTINGS.items()}
+
+
+class SafeHtmlSettingsError(ValueError):
+    """A SAFE_HTML_* setting is unknown or has the wrong form."""
+
+    def __init__(self, problem, fix):
+        self.problem, self.fix = problem, fix
+        super().__init__(f"{problem}. {fix}")
+
+
+def safe_html_settings(settings):
+    """The SAFE_HTML_* settings with defaults; SafeHtmlSettingsError on a bad one."""
+    unknown = sorted(n for n in settings if n.startswith("SAFE_HTML_") and n not in SETTINGS)
+    if unknown:
+        raise SafeHtmlSettingsError(
+            f"pelican.conf.py sets {', '.join(unknown)}, which plugins/safe_html does not know",
+            f"Remove it; the settings are {', '.join(SETTINGS)}",
+        )
+    values = {name: settings.get(name, default) for name, default in DEFAULTS.items()}
+    allowed = values["SAFE_HTML_ALLOW_ELEMENTS"]
+    if isinstance(allowed, str) or not all(str(name).lower() in DANGEROUS for name in allowed):
+        raise SafeHtmlSettingsError(
+            f"SAFE_HTML_ALLOW_ELEMENTS is {allowed!r}",
+            f"Set it to a tuple of element names from: {', '.join(sorted(DANGEROUS))}",
+        )
+    values["SAFE_HTML_ALLOW_ELEMENTS"] = frozenset(str(name).lower() for name in allowed)
+    return values
 
 
 def is_unsafe_url(value: str) -> bool:
-    """True when following or loading the URL VALUE (as written in HTML) could run code."""
-    url = _IGNORED_IN_SCHEME.sub("", html.unescape(value)).lower()
-    # Percent-encoded leading spaces (`%20javascript:`) make a relative link, not a script.
-    if not url.startswith(UNSAFE_SCHEMES):
-        return False
-    return not url.startswith(SAFE_DATA)
+    """True when the URL VALUE (as written in HTML, entities and all) is not one we publish."""
+    import html
+
+    return not allowed_url(html.unescape(value))
 
 
-def neutralise_urls(fragment: str) -> tuple[str, list[str]]:
-    """Return FRAGMENT without unsafe URL attributes, and the URLs removed."""
-    removed: list[str] = []
-
-    def attribute(match):
-        value = match["value"]
-        if value[:1] in "\"'":
-            value = value[1:-1]
-        if is_unsafe_url(value):
-            removed.append(value)
-            return ""
-        return match.group(0)
-
-    def tag(match):
-        return _ATTRIBUTE.sub(attribute, match.group(0))
-
-    return _TAG.sub(tag, fragment), removed
+def clean(fragment, allow_elements=frozenset()):
+    """Return the sanitised FRAGMENT and the Removals made."""
+    return sanitise(fragment, allow_elements)
 
 
-def strip_comments(fragment: str) -> str:
-    """Return FRAGMENT without HTML comments (an author's notes to themselves)."""
-    return _COMMENT.sub("", fragment)
+def neutralise_urls(fragment):
+    """Return FRAGMENT sanitised, and the addresses removed from it."""
+    cleaned, removed = sanitise(fragment)
+    return cleaned, [r.what for r in removed if r.kind == "address"]
 
 
-def clean(fragment: str | None) -> tuple[str | None, list[str]]:
-    """Return the cleaned FRAGMENT and the unsafe URLs removed from it."""
-    if not fragment:
-        return fragment, []
-    return neutralise_urls(strip_comments(fragment))
+def strip_comments(fragment):
+    """Return FRAGMENT without HTML comments (and sanitised as clean() does)."""
+    return sanitise(fragment)[0]
+
+
+_WHY = {
+    "address": (
+        "removed the link to '{what}': only http, https, mailto and addresses on this site "
+        "are published",
+        "link to a web page (https://...) or remove the link",
+    ),
+    "handler": (
+        "removed the '{what}' attribute: script in a post never runs",
+        "remove the attribute",
+    ),
+    "element": (
+        "removed {what}: a post may not redirect readers, re-target its links or embed other "
+        "pages or forms (its words stay)",
+        "remove it, or allow it by name in SAFE_HTML_ALLOW_ELEMENTS",
+    ),
+}
 
 
 def clean_content(content):
-    """Clean one article's or page's HTML (body and summary) and warn about removed URLs."""
-    content._content, removed = clean(content._content)
+    """Clean one article's or page's HTML (body and summary) and warn about what was removed."""
+    allow = safe_html_settings(content.settings)["SAFE_HTML_ALLOW_ELEMENTS"]
+    content._content, removed = clean(content._content, allow)
     if "summary" in content.metadata:
-        summary, more = clean(content.metadata["summary"])
+        summary, more = clean(content.metadata["summary"], allow)
         content.metadata["summary"] = summary
         if hasattr(content, "_summary"):
             content._summary = summary
         removed += more
     source = getattr(content, "source_path", None) or "?"
-    for url in removed:
-        log.warning(
-            "%s: removed the link to '%s': a link that runs code is never published. "
-            "Fix: link to a web page (https://...) or remove the link.",
-            source,
-            url,
-        )
+    for removal in dict.fromkeys((r.kind, r.what) for r in removed):
+        problem, fix = _WHY[removal[0]]
+        what = printable(removal[1], one_line=True)
+        log.warning("%s: %s. Fix: %s.", source, problem.format(what=what), fix)
+
+
+def check_settings(pelican):
+    """Refuse an unknown or malformed SAFE_HTML_* setting before anything is read."""
+    safe_html_settings(pelican.settings)
 
 
 def register():
+    signals.initialized.connect(check_settings)
     # content_object_init fires once each article or page is read, before any generator
     # builds summaries, feeds or pages from it, so every output sees the cleaned HTML.
     signals.content_object_init.connect(clean_content)

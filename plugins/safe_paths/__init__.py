@@ -10,7 +10,12 @@ does not check, before anything is written:
 * no two contents map to the same file, compared case-insensitively and after NFC
   normalisation (macOS and Windows disks, and many web servers, treat `Post` and `post`,
   or `café` composed and decomposed, as one name), and no post or page takes a page the
-  site itself writes (archives, tags, search, topics ...).
+  site itself writes (archives, tags, feeds, sitemap, search, topics, pagination ...), or a
+  static file, and no post or page writes a dot-file (.htaccess is a web server's setting).
+
+Before the build reads anything (tree.py, static.py): no file in the content folder may be a
+link that resolves outside it or a special file (device, FIFO, socket), and no static file may
+be script (HTML, JavaScript, an SVG holding script) unless SAFE_PATHS_ALLOW_STATIC names it.
 
 Problems are collected and raised together as one UnsafePathError naming the source files.
 """
@@ -20,10 +25,42 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 from pelican import signals
+
+# Sibling plugins are imported by name: Pelican does not put the plugins folder on sys.path.
+_PLUGINS_DIR = str(Path(__file__).resolve().parent.parent)
+if _PLUGINS_DIR not in sys.path:
+    sys.path.append(_PLUGINS_DIR)
+
+from .static import static_problems  # noqa: E402
+from .tree import UnsafeContentError, refuse_unsafe_files, unsafe_files  # noqa: E402
+
+__all__ = [
+    "SETTINGS",
+    "Target",
+    "UnsafeContentError",
+    "UnsafePathError",
+    "check_targets",
+    "collision_key",
+    "refuse_unsafe_files",
+    "static_problems",
+    "unsafe_files",
+]
+
+# Every setting of this plugin: name -> (default, description); unknown SAFE_PATHS_* names
+# are refused when the build starts.
+SETTINGS = {
+    "SAFE_PATHS_ALLOW_STATIC": (
+        (),
+        "static files (paths inside the content folder, e.g. 'extra/google1234.html') copied "
+        "although they are HTML, JavaScript, an SVG with script or a dot-file",
+    ),
+}
 
 NAME_MAX_BYTES = 200
 _BAD_CHARS = re.compile(r"[\x00-\x1f\x7f\\]")
@@ -35,7 +72,22 @@ RESERVED_SETTINGS = (
     "AUTHORS_SAVE_AS",
     "INDEX_SAVE_AS",
 )
-RESERVED_FOLDERS = ("topics", "search", "feeds", "theme", "pagefind", "page", "drafts")
+# Folders the site writes itself: no post or page may write anything inside them.
+RESERVED_FOLDERS = ("topics", "search", "feeds", "theme", "pagefind", "page")
+RESERVED_FILES = ("sitemap.xml", "robots.txt", "drafts/index.html")
+# The content's own patterns: a post written where posts are written is not a clash.
+CONTENT_PATTERNS = (
+    "ARTICLE_SAVE_AS",
+    "ARTICLE_LANG_SAVE_AS",
+    "DRAFT_SAVE_AS",
+    "DRAFT_LANG_SAVE_AS",
+    "PAGE_SAVE_AS",
+    "PAGE_LANG_SAVE_AS",
+    "DRAFT_PAGE_SAVE_AS",
+    "DRAFT_PAGE_LANG_SAVE_AS",
+    "STATIC_SAVE_AS",
+    "STATIC_LANG_SAVE_AS",
+)
 
 
 class UnsafePathError(Exception):
@@ -50,12 +102,21 @@ class UnsafePathError(Exception):
         super().__init__(f"{self.problem}; nothing was written:\n{listed}")
 
 
+class SafePathsSettingsError(ValueError):
+    """A SAFE_PATHS_* setting is unknown or has the wrong form."""
+
+    def __init__(self, problem, fix):
+        self.problem, self.fix = problem, fix
+        super().__init__(f"{problem}. {fix}")
+
+
 @dataclass(frozen=True)
 class Target:
     """One file the build will write, and what it comes from (for messages)."""
 
     save_as: str
     source: str
+    content: bool = True  # a post or page (False: a tag, category, author or static file)
 
 
 def path_problems(target: Target, output_path: str) -> list[str]:
@@ -68,6 +129,12 @@ def path_problems(target: Target, output_path: str) -> list[str]:
         problems.append(
             f"{target.source}: its output path '{shown}' holds a backslash or control "
             "character. Fix: use letters, digits and hyphens in the slug"
+        )
+    if target.content and any(part.startswith(".") and part != ".." for part in parts):
+        problems.append(
+            f"{target.source}: its output path '{save_as}' is a hidden file (a name starting "
+            "with '.'), which web servers read as settings. Fix: use letters, digits and "
+            "hyphens in the slug, and remove any 'save_as:' or 'url:' line"
         )
     if ".." in parts or save_as.startswith("/"):
         problems.append(
@@ -96,18 +163,55 @@ def collision_key(save_as: str) -> str:
     return unicodedata.normalize("NFC", posixpath.normpath(save_as)).casefold()
 
 
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def _pattern(save_as: str) -> re.Pattern:
+    """A pattern for the files a *_SAVE_AS setting such as 'tag/{slug}/index.html' names."""
+    pieces = re.split(r"(\{[^}]*\})", save_as)
+    regex = []
+    for piece in pieces:
+        if not piece.startswith("{"):
+            regex.append(re.escape(_fold(piece)))
+        elif re.fullmatch(r"\{date:%[Ymd]\}", piece):
+            regex.append(r"\d{4}" if piece.endswith("Y}") else r"\d{2}")
+        else:
+            regex.append(r"[^/]+")
+    return re.compile("".join(regex))
+
+
+def _reserved_by(key: str, reserved) -> str | None:
+    """The reserved path or pattern a content's collision KEY falls on, or None."""
+    for path in reserved:
+        if "{" in path:
+            if _pattern(path).fullmatch(key):
+                return path
+        elif path.endswith("/"):
+            if key.startswith(_fold(path)):
+                return path
+        elif key == collision_key(path):
+            return path
+    return None
+
+
 def check_targets(targets: list[Target], output_path: str, reserved=()) -> list[str]:
-    """Every problem with TARGETS: unsafe paths and files two sources would both write."""
+    """Every problem with TARGETS: unsafe paths and files two sources would both write.
+
+    RESERVED: what the site writes itself: exact paths, folders (ending in '/') and patterns
+    of *_SAVE_AS settings ('tag/{slug}/index.html'); no post or page may take any of them.
+    """
     problems = []
     seen: dict[str, Target] = {}
-    reserved_keys = {collision_key(path): path for path in reserved}
     for target in targets:
         problems += path_problems(target, output_path)
         key = collision_key(target.save_as)
-        if key in reserved_keys:
+        taken = _reserved_by(key, reserved) if target.content else None
+        if taken is not None:
             problems.append(
                 f"{target.source}: its page '{target.save_as}' is one the site writes itself "
-                f"('{reserved_keys[key]}'). Fix: give it another slug"
+                f"('{taken}'). Fix: give it another slug, and remove any 'save_as:' or 'url:' "
+                "line"
             )
         first = seen.setdefault(key, target)
         if first is not target and first.source != target.source:
@@ -154,15 +258,24 @@ def gather(context, settings) -> tuple[list[Target], list[str]]:
     for key, kind in (("tags", "tag"), ("categories", "category"), ("authors", "author")):
         for wrapper, _ in context.get(key) or ():
             if wrapper.save_as:
-                targets.append(Target(wrapper.save_as, f"the {kind} '{wrapper.name}'"))
+                targets.append(Target(wrapper.save_as, f"the {kind} '{wrapper.name}'", False))
+    for static in context.get("staticfiles") or ():
+        if getattr(static, "save_as", None):
+            targets.append(Target(static.save_as, _source(static, root), False))
     return targets, problems
 
 
 def reserved_paths(settings) -> list[str]:
-    """Output files the site writes itself, that no content may take."""
+    """Output files, folders and *_SAVE_AS patterns the site writes itself (see check_targets)."""
     paths = [settings[name] for name in RESERVED_SETTINGS if settings.get(name)]
-    paths += [f"{folder}/index.html" for folder in RESERVED_FOLDERS]
-    return paths
+    paths += [f"{folder}/" for folder in RESERVED_FOLDERS]
+    paths += list(RESERVED_FILES)
+    for name, value in settings.items():
+        feed = "FEED" in name and name.endswith(("_ATOM", "_RSS"))
+        writes = name.endswith("_SAVE_AS") or feed
+        if writes and name not in CONTENT_PATTERNS and isinstance(value, str) and value:
+            paths.append(value)
+    return list(dict.fromkeys(paths))
 
 
 def check_site(pelican_or_generators):
@@ -175,7 +288,45 @@ def check_site(pelican_or_generators):
         raise UnsafePathError(list(dict.fromkeys(problems)))
 
 
+def safe_paths_settings(settings):
+    """The SAFE_PATHS_* settings with defaults; UnsafePathError on an unknown or bad one."""
+    unknown = sorted(n for n in settings if n.startswith("SAFE_PATHS_") and n not in SETTINGS)
+    if unknown:
+        raise UnsafePathError(
+            [
+                f"pelican.conf.py sets {', '.join(unknown)}, which plugins/safe_paths does not "
+                f"know. Fix: remove it; the settings are {', '.join(SETTINGS)}"
+            ]
+        )
+    values = {name: settings.get(name, default) for name, (default, _) in SETTINGS.items()}
+    allowed = values["SAFE_PATHS_ALLOW_STATIC"]
+    if isinstance(allowed, str) or not all(isinstance(name, str) for name in allowed):
+        raise UnsafePathError(
+            [
+                f"SAFE_PATHS_ALLOW_STATIC is {allowed!r}. Fix: make it a tuple of paths inside "
+                "the content folder, e.g. ('extra/google1234.html',)"
+            ]
+        )
+    return values
+
+
+def check_content_folder(pelican):
+    """Refuse unsafe links, special files and scriptable static files before anything is read."""
+    settings = pelican.settings
+    allowed = safe_paths_settings(settings)["SAFE_PATHS_ALLOW_STATIC"]
+    root = settings["PATH"]
+    problems = unsafe_files(root, settings.get("IGNORE_FILES") or ())
+    if problems:
+        raise UnsafeContentError(problems)
+    problems = static_problems(root, settings.get("STATIC_PATHS") or (), allowed)
+    if problems:
+        raise UnsafeContentError(problems)
+
+
 def register():
+    # get_generators is sent at the start of every build (the devserver's rebuilds too),
+    # before any generator reads a post or copies a static file; it adds no generator.
+    signals.get_generators.connect(check_content_folder)
     # all_generators_finalized: every article, page, tag and category has its final
     # save_as, and nothing has been written yet, so a bad path stops the build cleanly.
     signals.all_generators_finalized.connect(check_site)

@@ -11,6 +11,14 @@ from pelican.readers import MarkdownReader
 from pelican.utils import get_date
 
 from .bounded import check_yaml_bounds
+from .text import (
+    allowed_url,
+    describe_character,
+    forbidden_characters,
+    path_problem,
+    printable,
+    slug_problem,
+)
 
 FENCE = "---"
 KNOWN_STATUSES = ("published", "draft", "hidden")
@@ -31,7 +39,8 @@ class FrontMatterError(ValueError):
     def __init__(self, path, line, problem, fix):
         self.path, self.line, self.problem, self.fix = str(path), line, problem, fix
         where = f"{shown_path(path)}, line {line}" if line else shown_path(path)
-        super().__init__(f"{where}: {problem}. {fix}")
+        # One line on the console whatever the author wrote: no raw control characters.
+        super().__init__(printable(f"{where}: {problem}. {fix}", one_line=True))
 
 
 def shown_path(path):
@@ -180,8 +189,56 @@ def parse_front_matter(front, path="<text>"):
             value = [str(item) for item in value]
         elif value is not None and not isinstance(value, bool):
             value = str(value)
+        _check_field(name, value, path, line)
         result[name] = value
     return result
+
+
+# Fields whose value is a path inside the site, and fields whose value is an address a
+# template publishes in an href or JSON-LD (source_url, and any other *_url).
+PATH_FIELDS = ("url", "save_as")
+
+
+def _check_field(name, value, path, line):
+    """Refuse control characters in any text field, unsafe slugs, paths and addresses."""
+    texts = value if isinstance(value, list) else [value]
+    for text in texts:
+        if not isinstance(text, str):
+            continue
+        for _, _, char in forbidden_characters(text):
+            raise FrontMatterError(
+                path,
+                line,
+                f"'{name}' holds an invisible control character, {describe_character(char)}",
+                "Retype the value without it (an escape such as \\e or \\x1b in quotes "
+                "counts too).",
+            )
+    if not isinstance(value, str):
+        return
+    shown = printable(value, one_line=True)
+    if name == "slug" and (why := slug_problem(value)):
+        raise FrontMatterError(
+            path,
+            line,
+            f"'slug: {shown}' is not a URL name: {why}",
+            "Use lower-case letters, digits and hyphens, e.g. 'slug: why-supervision-matters'.",
+        )
+    if name in PATH_FIELDS and (why := path_problem(value)):
+        raise FrontMatterError(
+            path,
+            line,
+            f"'{name}: {shown}' is not a path inside the site: {why}",
+            f"Remove the '{name}:' line (the blog makes the address from the slug), or use "
+            "letters, digits, hyphens and '/' only.",
+        )
+    if name.endswith("_url") and not allowed_url(value, data_images=False):
+        raise FrontMatterError(
+            path,
+            line,
+            f"'{name}: {shown}' is not a web address the blog publishes (only http, https, "
+            "mailto and addresses on this site are)",
+            f"Write the address as https://..., or remove the '{name}:' line.",
+        )
 
 
 def _as_list(name, value, path, line):
@@ -199,6 +256,18 @@ def _as_list(name, value, path, line):
     )
 
 
+def refuse_control_characters(text, path):
+    """Raise FrontMatterError at the first character of TEXT that no post may hold."""
+    for line, column, char in forbidden_characters(text.lstrip("\ufeff")):
+        raise FrontMatterError(
+            path,
+            line,
+            f"column {column} holds an invisible control character, "
+            f"{describe_character(char)}, which feeds cannot carry",
+            "Delete it, or type an ordinary line break or space in its place.",
+        )
+
+
 class YAMLMarkdownReader(MarkdownReader):
     """Pelican reader for Markdown with YAML front matter; plain Pelican metadata still works."""
 
@@ -208,6 +277,7 @@ class YAMLMarkdownReader(MarkdownReader):
         """Return (HTML, metadata) for one post, raising FrontMatterError on bad metadata."""
         with open(source_path, encoding="utf-8-sig") as handle:
             text = handle.read()
+        refuse_control_characters(text, source_path)
         front, body, _ = split_front_matter(text, source_path)
         if front is None:
             return super().read(source_path)
