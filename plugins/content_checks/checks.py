@@ -346,13 +346,58 @@ def group_by_state(problems):
     return grouped[ERROR], grouped[WARNING]
 
 
-# The lookahead only spares the regex engine trying the names at every word (same matches).
+# Every attribute a browser follows or loads as an address (formaction, <object data> ...),
+# with its value in any quoting. The lookahead only spares the regex engine trying the names
+# at every word (same matches).
+_URL_NAMES = (
+    "href|src|srcset|imagesrcset|action|formaction|poster|data|cite|background|ping|"
+    "xlink:href|longdesc|manifest|codebase|icon|lowsrc|dynsrc"
+)
 _URL_ATTRIBUTE = re.compile(
-    r"""(?=[hsapHSAP])\b(?:href|src|srcset|action|poster)\s*=\s*["']?([^"'\s>]+)""", re.I
+    rf"""(?=[hsapfdcbxlmiHSAPFDCBXLMI])(?<![\w:.-])(?:{_URL_NAMES})\s*=\s*"""
+    r"""(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""",
+    re.I,
 )
 # Names that only resolve inside someone's own network.
 _PRIVATE_SUFFIXES = (".localhost", ".local", ".internal", ".intranet", ".lan", ".home.arpa")
 _PRIVATE_SUFFIXES += (".corp",)
+_IPV4_PART = re.compile(r"0[xX][0-9a-fA-F]*|0[0-7]*|[1-9][0-9]*")
+
+
+def _ipv4_part(text):
+    if text[:2].lower() == "0x":
+        return int(text[2:] or "0", 16)
+    return int(text, 8) if text.startswith("0") else int(text)
+
+
+def ipv4_number(host):
+    """HOST as a browser reads an IPv4 address, or None: browsers (and inet_aton) accept one to
+    four parts in decimal, octal (leading 0) or hex (0x), the last filling the remaining bytes:
+    '127.1', '10.1', '192.168.1', '0x7f.1', '2130706433' and '0177.0.0.1' are all addresses."""
+    parts = host.split(".")
+    if parts and parts[-1] == "":
+        parts.pop()
+    if not 1 <= len(parts) <= 4 or not all(_IPV4_PART.fullmatch(part) for part in parts):
+        return None
+    numbers = [_ipv4_part(part) for part in parts]
+    *leading, last = numbers
+    if any(n > 255 for n in leading) or last >= 256 ** (5 - len(numbers)):
+        return None
+    value = last
+    for index, number in enumerate(leading):
+        value += number << (8 * (3 - index))
+    return value
+
+
+def urls_in(fragment):
+    """Every address in the URL-valued attributes of FRAGMENT (each srcset candidate too)."""
+    for match in _URL_ATTRIBUTE.finditer(fragment or ""):
+        value = next(group for group in match.groups() if group is not None)
+        name = match.group(0).split("=", 1)[0].strip().lower()
+        if name.endswith("srcset"):
+            yield from (c.split()[0] for c in value.split(",") if c.split())
+        else:
+            yield value
 
 
 def private_address(url):
@@ -370,8 +415,9 @@ def private_address(url):
         return "a file on the reader's own computer (file:)"
     if parts.scheme.lower() not in ("http", "https", "ftp", "ws", "wss") or not host:
         return None
+    number = ipv4_number(host)
     try:
-        address = ipaddress.ip_address(host)
+        address = ipaddress.ip_address(number if number is not None else host)
     except ValueError:
         if host == "localhost" or host.endswith(_PRIVATE_SUFFIXES) or "." not in host:
             return f"'{host}', a name only a private network knows"
@@ -379,7 +425,8 @@ def private_address(url):
     if getattr(address, "ipv4_mapped", None):
         address = address.ipv4_mapped
     if not address.is_global or address.is_multicast:
-        return f"{host}, an address on a private network"
+        shown = host if str(address) == host else f"{host} ({address})"
+        return f"{shown}, an address on a private network"
     return None
 
 
@@ -388,7 +435,7 @@ def check_private_links(posts):
     problems = []
     verdicts = {}  # url -> private_address(url): the same topic and post links recur in every post
     for post in posts:
-        for url in dict.fromkeys(_URL_ATTRIBUTE.findall(post.body_html or "")):
+        for url in dict.fromkeys(urls_in(post.body_html)):
             if url not in verdicts:
                 verdicts[url] = private_address(url)
             why = verdicts[url]

@@ -57,19 +57,24 @@ def topic_links(articles):
 
 
 _MARK = b"data-pagefind-body"
+# A page that asks search engines not to index it (a hidden post) is kept out of ours too.
+_NOINDEX = re.compile(rb"<meta\s+name=\"robots\"\s+content=\"[^\"]*noindex", re.IGNORECASE)
 
 
 def pages_to_index(site, bundle_dir):
     """{relative path: bytes} of the HTML files Pagefind would index in SITE, in path order.
 
     Pagefind indexes only pages marked data-pagefind-body when any page is marked (our article
-    pages are), and every page otherwise.
+    pages are), and every page otherwise. Pages marked noindex (hidden posts) are never given
+    to it.
     """
     pages = {}
     for path in sorted(site.rglob("*.html")):
         relative = path.relative_to(site)
         if relative.parts[0] != bundle_dir and path.is_file():
-            pages[relative.as_posix()] = path.read_bytes()
+            data = path.read_bytes()
+            if not _NOINDEX.search(data, 0, data.find(b"</head>") + 1 or len(data)):
+                pages[relative.as_posix()] = data
     marked = {name: data for name, data in pages.items() if _MARK in data}
     return marked or pages
 

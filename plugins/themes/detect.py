@@ -402,6 +402,14 @@ def _first(item):
     return item[0]
 
 
+def _mask(length, spans):
+    """A bytearray of LENGTH with 1 under each of SPANS [(start, end)]."""
+    mask = bytearray(length)
+    for start, end in spans:
+        mask[start:end] = b"\x01" * (end - start)
+    return mask
+
+
 def _settle(text, patterns):
     """(start, end, pattern) of the phrase occurrences _find keeps in TEXT, by start."""
     found, vetoes = [], {}
@@ -411,26 +419,28 @@ def _settle(text, patterns):
         else:
             found += [(m.start(), m.end(), pattern) for m in matches]
     if vetoes:
+        # One mask per vetoing theme: a match is vetoed when any of its characters is under
+        # one of that theme's vetoes (linear in the text; comparing every match with every
+        # veto was quadratic on long posts).
+        masks = {key: _mask(len(text), spans) for key, spans in vetoes.items()}
         found = [
             (start, end, p)
             for start, end, p in found
-            if not any(s < end and start < e for s, e in vetoes.get(id(p.theme), ()))
+            if id(p.theme) not in masks or 1 not in masks[id(p.theme)][start:end]
         ]
     found.sort(key=_longest_first)
-    # Taken spans never overlap one another (a span that would is skipped), so the only
-    # candidates for a clash are the neighbours by start: O(n log n), not O(n^2) on long posts.
-    # A span already taken by another theme clashes with nothing else, for the same reason.
-    starts_taken, ends_taken, themes_at, kept = [], [], {}, []
+    # Taken spans never overlap one another (a span that would is skipped), so a span clashes
+    # when any of its characters is already taken: a mask of the text answers that in time
+    # linear in the span (a sorted list of taken spans cost a list insert per span, quadratic
+    # on long posts). A span already taken by another theme clashes with nothing else, for the
+    # same reason.
+    taken, themes_at, kept = bytearray(len(text)), {}, []
     for start, end, pattern in found:
         themes = themes_at.get((start, end))
         if themes is None:
-            here = bisect.bisect_left(starts_taken, start)
-            if here and ends_taken[here - 1] > start:
+            if 1 in taken[start:end]:
                 continue
-            if here < len(starts_taken) and starts_taken[here] < end:
-                continue
-            starts_taken.insert(here, start)
-            ends_taken.insert(here, end)
+            taken[start:end] = b"\x01" * (end - start)
             themes_at[start, end] = [pattern.theme]
         elif pattern.theme in themes:
             continue

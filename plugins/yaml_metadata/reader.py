@@ -11,6 +11,7 @@ from pelican.readers import MarkdownReader
 from pelican.utils import get_date
 
 from .bounded import check_yaml_bounds
+from .linear import convert, make_linear
 from .text import (
     allowed_url,
     describe_character,
@@ -291,7 +292,7 @@ class YAMLMarkdownReader(MarkdownReader):
             )
         self._source_path = source_path
         markdown = self._markdown()
-        content = markdown.convert(body)
+        content = convert(markdown, self._yaml_md_linear, body)
         metadata = {}
         for name, value in fields.items():
             if value is None or value == "" or value == []:
@@ -320,5 +321,7 @@ class YAMLMarkdownReader(MarkdownReader):
                 ext for ext in settings.get("extensions", []) if ext != "markdown.extensions.meta"
             ]
             markdown = self._yaml_md = Markdown(**settings)
+            # Long posts: the inline pass in chunks, so time grows with length (linear.py).
+            self._yaml_md_linear = make_linear(markdown)
         markdown.reset()
         return markdown
