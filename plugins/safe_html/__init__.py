@@ -144,7 +144,9 @@ def check_settings(pelican):
 
 
 def register():
-    signals.initialized.connect(check_settings)
+    # get_generators: sent at the start of every build, once every plugin is set up (the log
+    # filter that turns this error into one line included), before any post is read.
+    signals.get_generators.connect(check_settings)
     # content_object_init fires once each article or page is read, before any generator
     # builds summaries, feeds or pages from it, so every output sees the cleaned HTML.
     signals.content_object_init.connect(clean_content)
