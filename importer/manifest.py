@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import yaml
-from yaml_metadata.bounded import check_yaml_bounds
+from yaml_metadata.bounded import YAMLLimitError, check_yaml_bounds
 
 from .records import SourceError
 
@@ -56,6 +56,13 @@ def load_manifest(sources: Path, files: list[str]) -> dict[str, dict]:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
+        if isinstance(error, YAMLLimitError):
+            raise SourceError(
+                path,
+                mark.line + 1,
+                f"the manifest is refused because {error.problem}",
+                error.fix[0].lower() + error.fix[1:],
+            ) from None
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise SourceError(
             path,

@@ -156,6 +156,26 @@ def unsafe_content(settings):
     return [Problem(f.path, None, ERROR, f"this file {f.problem}", f"Fix: {f.fix}") for f in found]
 
 
+def vocabulary_problems(settings):
+    """An error for a theme vocabulary that cannot be read (the build stops on it too)."""
+    try:
+        from themes.settings import DEFAULT_VOCABULARY
+        from themes.vocabulary import VocabularyError, load_vocabulary
+    except ImportError:
+        return []
+    path = settings.get("THEMES_VOCABULARY") or DEFAULT_VOCABULARY
+    if not os.path.exists(path):
+        return []
+    try:
+        load_vocabulary(path)
+    except VocabularyError as error:
+        entry = str(error.entry or "")
+        line = int(entry[5:]) if entry.startswith("line ") and entry[5:].isdigit() else None
+        problem = error.problem if line or not entry else f"{entry}: {error.problem}"
+        return [Problem(shown_path(path), line, ERROR, problem, f"Fix: {error.fix}")]
+    return []
+
+
 def check(content, conf):
     """All problems in the content tree, errors and warnings, sorted by file and line."""
     settings = _settings(conf, content)
@@ -163,6 +183,7 @@ def check(content, conf):
     if unsafe:  # reading a FIFO would never end, and a link out would be read
         return 0, unsafe
     posts, contents, problems, count = read_posts(settings)
+    problems += vocabulary_problems(settings)
     vocabulary = load_vocabulary_or_none(settings)
     if vocabulary is not None:
         detect_themes(posts, contents, settings, vocabulary)

@@ -22,6 +22,11 @@ from .checks import (
 )
 from .report import theme_report
 
+# The clean one-line messages must be in place before any plugin's `initialized` handler can
+# fail (themes checks its vocabulary there, before ours runs): Pelican imports every plugin,
+# after setting up logging, before it sends `initialized`.
+logfilter.install()
+
 __all__ = [
     "DEFAULTS",
     "ERROR",

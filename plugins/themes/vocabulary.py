@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from yaml_metadata.bounded import check_yaml_bounds
+from yaml_metadata.bounded import YAMLLimitError, check_yaml_bounds
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _FIELDS = {
@@ -204,6 +204,13 @@ def parse_vocabulary(text, path="<themes.yaml>"):
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else ""
+        if isinstance(error, YAMLLimitError):
+            raise VocabularyError(
+                path,
+                where,
+                f"is refused because {error.problem}",
+                error.fix[0].lower() + error.fix[1:],
+            ) from None
         problem = getattr(error, "problem", None) or str(error)
         raise VocabularyError(
             path,

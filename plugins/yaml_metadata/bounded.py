@@ -15,11 +15,19 @@ _PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class YAMLLimitError(yaml.MarkedYAMLError):
-    """YAML that would expand beyond MAX_NODES or nest beyond MAX_DEPTH."""
+    """YAML that would expand beyond MAX_NODES or nest beyond MAX_DEPTH.
+
+    `problem` completes a sentence about the file ("... is refused: PROBLEM"); `fix` says
+    what to write instead. Callers word both into their own one-line messages.
+    """
+
+    def __init__(self, problem, problem_mark, fix):
+        super().__init__(problem=problem, problem_mark=problem_mark)
+        self.fix = fix
 
 
-def _limit_error(event, problem):
-    return YAMLLimitError(problem=problem, problem_mark=event.start_mark)
+def _limit_error(event, problem, fix):
+    return YAMLLimitError(problem, event.start_mark, fix)
 
 
 def check_yaml_bounds(text, max_nodes=MAX_NODES, max_depth=MAX_DEPTH):
@@ -49,7 +57,10 @@ def _walk(text, max_nodes, max_depth):
         if isinstance(event, yaml.CollectionStartEvent):
             if len(stack) >= max_depth:
                 raise _limit_error(
-                    event, f"it nests more than {max_depth} levels deep, which this blog refuses"
+                    event,
+                    f"it nests lists or fields more than {max_depth} levels deep",
+                    f"Write the values at most {max_depth} levels deep (nothing the blog reads "
+                    "needs more than three)",
                 )
             stack.append([event.anchor, 1])
             expanded += 1
@@ -74,8 +85,9 @@ def _walk(text, max_nodes, max_depth):
         if expanded > max_nodes:
             raise _limit_error(
                 event,
-                f"its aliases (*name) expand to more than {max_nodes:,} values, "
-                "which this blog refuses",
+                f"its aliases (*name) would repeat their values more than {max_nodes:,} times",
+                "Write each value out where it is used, without anchors (&name) and aliases "
+                "(*name)",
             )
 
 

@@ -10,7 +10,7 @@ import yaml
 from pelican.readers import MarkdownReader
 from pelican.utils import get_date
 
-from .bounded import check_yaml_bounds
+from .bounded import YAMLLimitError, check_yaml_bounds
 from .linear import convert, make_linear
 from .text import (
     allowed_url,
@@ -150,6 +150,13 @@ def parse_front_matter(front, path="<text>"):
         )
     try:
         data = _load_yaml(front)
+    except YAMLLimitError as error:
+        raise FrontMatterError(
+            path,
+            _front_matter_line(error),
+            f"the front matter is refused because {error.problem}",
+            f"{error.fix}.",
+        ) from None
     except yaml.YAMLError as error:
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise FrontMatterError(
