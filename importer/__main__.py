@@ -53,15 +53,18 @@ def main(argv=None, tagger=None) -> int:
             print(f"error: {error}", file=sys.stderr)
             print("Nothing was written.", file=sys.stderr)
             return 1
+    from yaml_metadata.text import printable  # plugins/ is on the path (importer/__init__)
+
     try:
         report = import_sources(args.sources, args.out, force=args.force, tagger=tagger)
     except ImportFailed as failure:
         for error in failure.errors:
-            print(f"error: {error}", file=sys.stderr)
+            # Source text may hold escape sequences: never print them raw.
+            print(printable(f"error: {error}"), file=sys.stderr)
         print("Nothing was written.", file=sys.stderr)
         return 1
     for note in report.notes:
-        print(f"note: {note}")
+        print(printable(f"note: {note}"))
     for relative in report.written:
         print(f"wrote {args.out.rstrip('/')}/{relative}")
     for relative, reason in report.skipped:

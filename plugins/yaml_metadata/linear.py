@@ -30,15 +30,23 @@ class ChunkedInline(Treeprocessor):
     def __init__(self, md, inner):
         super().__init__(md)
         self.inner = inner
-        self.whole = False  # set for a post whose text holds footnotes
 
     def __getattr__(self, name):
         # Inline patterns read the processor's state (stashed_nodes) through the registry.
         return getattr(self.__dict__["inner"], name)
 
+    def _has_footnotes(self):
+        """True when the document defines footnotes (read before any tree processor runs)."""
+        try:
+            pattern = self.md.inlinePatterns["footnote"]
+        except KeyError:  # the footnotes extension is not loaded
+            return False
+        extension = getattr(pattern, "footnotes", None)
+        return bool(getattr(extension, "footnotes", None))
+
     def run(self, root):
         children = list(root)
-        if self.whole or len(children) < 2 * CHUNK:
+        if len(children) < 2 * CHUNK or self._has_footnotes():
             return self.inner.run(root)
         done = []
         for start in range(0, len(children), CHUNK):
@@ -62,11 +70,3 @@ def make_linear(md):
         md.treeprocessors.register(wrapper, name, priority)
         wrappers.append(wrapper)
     return wrappers
-
-
-def convert(md, wrappers, text):
-    """MD.convert(TEXT), in chunks when long and free of footnotes."""
-    whole = "[^" in text
-    for wrapper in wrappers:
-        wrapper.whole = whole
-    return md.convert(text)

@@ -11,7 +11,7 @@ from pelican.readers import MarkdownReader
 from pelican.utils import get_date
 
 from .bounded import YAMLLimitError, check_yaml_bounds
-from .linear import convert, make_linear
+from .linear import make_linear
 from .text import (
     allowed_url,
     describe_character,
@@ -299,7 +299,7 @@ class YAMLMarkdownReader(MarkdownReader):
             )
         self._source_path = source_path
         markdown = self._markdown()
-        content = convert(markdown, self._yaml_md_linear, body)
+        content = markdown.convert(body)
         metadata = {}
         for name, value in fields.items():
             if value is None or value == "" or value == []:
@@ -329,6 +329,6 @@ class YAMLMarkdownReader(MarkdownReader):
             ]
             markdown = self._yaml_md = Markdown(**settings)
             # Long posts: the inline pass in chunks, so time grows with length (linear.py).
-            self._yaml_md_linear = make_linear(markdown)
+            make_linear(markdown)
         markdown.reset()
         return markdown

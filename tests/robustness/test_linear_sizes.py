@@ -63,7 +63,7 @@ def test_the_chunked_inline_pass_gives_the_same_html_byte_for_byte(monkeypatch, 
     for text in _texts():
         whole, _ = _converter(False)
         md, wrappers = _converter(True)
-        assert linear.convert(md, wrappers, text) == whole.convert(text)
+        assert md.convert(text) == whole.convert(text)
 
 
 def test_the_reader_converts_with_the_chunked_pass():
@@ -87,7 +87,7 @@ def test_the_inline_pass_never_sees_more_than_a_chunk_of_a_long_post(monkeypatch
         return original(tree, *args)
 
     monkeypatch.setattr(inner, "run", spy)
-    html = linear.convert(md, wrappers, "A *paragraph*.\n\n" * (3 * linear.CHUNK))
+    html = md.convert("A *paragraph*.\n\n" * (3 * linear.CHUNK))
     assert html.count("<em>paragraph</em>") == 3 * linear.CHUNK
     assert len(sizes) == 3 and max(sizes) == linear.CHUNK
 
@@ -104,12 +104,12 @@ def test_markdown_time_grows_linearly_with_the_post():
     paragraph = (
         'Supervision gives a *social worker* room, with [a link](https://x.org/) and "q".\n\n'
     )
-    md, wrappers = _converter(True)
-    small = _seconds(linear.convert, md, wrappers, paragraph * 4_000)
-    md, wrappers = _converter(True)
-    large = _seconds(linear.convert, md, wrappers, paragraph * 16_000)
-    # Linear work is 4 times the time; the quadratic pass took 6 times and more at this size.
-    assert large / small < 5.5, (small, large)
+    md, _ = _converter(True)
+    md.convert(paragraph * 500)  # warm up
+    small = _seconds(md.convert, paragraph * 5_000)
+    large = _seconds(md.convert, paragraph * 20_000)
+    # Linear work takes 4 times as long (3.7 measured); the quadratic pass took 6 times.
+    assert large / small < 5, (small, large)
 
 
 @pytest.mark.slow
