@@ -1,0 +1,142 @@
+"""Cut a post file (and its comments file) into Blocks, find their clues, judge every post."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from .core import ERROR, Block, across_posts, drop_public, find_clues, judge
+
+COMMENT_SUFFIXES = (".comments.yaml", ".comments.yml")
+_FIELD = re.compile(r"([A-Za-z_][\w-]*)\s*:")
+
+
+def _front_matter(source_text, path):
+    """(fields, {field: line}, body, body's first line) of a post; fields {} without YAML."""
+    from yaml_metadata.reader import parse_front_matter, split_front_matter
+
+    front, body, body_line = split_front_matter(source_text, path)
+    if front is None:
+        return {}, {}, body, body_line
+    lines = {}
+    for number, line in enumerate(front.split("\n"), start=2):
+        match = _FIELD.match(line)
+        if match:
+            lines.setdefault(match.group(1).lower(), number)
+    return parse_front_matter(front, path), lines, body, body_line
+
+
+def public_items(fields):
+    """The names and facts a post's 'public_record:' lists (each with its source)."""
+    items = []
+    for entry in fields.get("public_record") or ():
+        if isinstance(entry, dict):
+            items.append(str(entry.get("name") or entry.get("fact") or ""))
+        else:
+            items.append(str(entry))
+    return [item for item in items if item.strip()]
+
+
+def _paragraphs(body, first_line):
+    """(line, text) of each blank-line-separated paragraph of BODY."""
+    out, start, chunk = [], None, []
+    in_fence = False
+    for number, line in enumerate(body.split("\n"), start=first_line):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+            line = ""
+        if in_fence:
+            line = ""
+        if line.strip():
+            if start is None:
+                start = number
+            chunk.append(line)
+        elif chunk:
+            out.append((start, "\n".join(chunk)))
+            start, chunk = None, []
+    if chunk:
+        out.append((start, "\n".join(chunk)))
+    return out
+
+
+def comments_file(post_path):
+    """The comments file imported beside a post (post.comments.yaml), or None."""
+    stem = os.path.splitext(post_path)[0]
+    for suffix in COMMENT_SUFFIXES:
+        if os.path.exists(stem + suffix):
+            return stem + suffix
+    return None
+
+
+def comment_blocks(path, text):
+    """A Block per comment of a comments file: a list of {text|body|content: ...} entries,
+    or a mapping with such a list under 'comments'."""
+    from yaml_metadata.bounded import load_bounded
+
+    data = load_bounded(text) or []
+    if isinstance(data, dict):
+        data = data.get("comments") or []
+    lines = text.split("\n")
+    blocks, cursor = [], 0
+    for entry in data if isinstance(data, list) else ():
+        body = (
+            entry.get("text") or entry.get("body") or entry.get("content")
+            if isinstance(entry, dict)
+            else entry
+        )
+        if not isinstance(body, str) or not body.strip():
+            continue
+        # The line where the comment's first words are, searched from the previous comment on.
+        probe = body.strip().split("\n")[0][:40]
+        line = next((n for n in range(cursor, len(lines)) if probe and probe in lines[n]), cursor)
+        cursor = line
+        blocks.append(Block(path, line + 1, body, "comment"))
+    return blocks
+
+
+def post_blocks(source_text, path, public=None, comments_text=None, comments_path=None):
+    """The Blocks of one post (title, summary, body paragraphs, comments) with their clues."""
+    fields, lines, body, body_line = _front_matter(source_text, path)
+    if public is None:
+        public = public_items(fields)
+    blocks = []
+    for name in ("title", "summary"):
+        value = fields.get(name)
+        if isinstance(value, str) and value.strip():
+            blocks.append(Block(path, lines.get(name, 2), value, name))
+    blocks += [Block(path, line, text) for line, text in _paragraphs(body, body_line)]
+    if comments_text is not None:
+        blocks += comment_blocks(comments_path, comments_text)
+    seen = set()
+    for block in blocks:
+        block.clues = find_clues(block.text, public, seen)
+    if seen:  # a public speaker named in full once is public in the whole post
+        for block in blocks:
+            block.clues = drop_public(block.text, block.clues, sorted(seen))
+    return blocks, fields
+
+
+def check_files(paths, shown=str):
+    """Findings for the post files PATHS: each post judged alone, then across posts.
+
+    Drafts are judged too (an author wants to know before publishing); SHOWN turns a path
+    into the form messages use. Returns (findings, {shown path: status})."""
+    findings, by_post, statuses = [], {}, {}
+    for path in paths:
+        with open(path, encoding="utf-8-sig") as handle:
+            text = handle.read()
+        extra = comments_file(path)
+        comments = Path(extra).read_text(encoding="utf-8") if extra else None
+        blocks, fields = post_blocks(
+            text, shown(path), comments_text=comments, comments_path=extra and shown(extra)
+        )
+        statuses[shown(path)] = str(fields.get("status") or "published")
+        by_post[shown(path)] = blocks
+        findings += judge(blocks)
+    recurring = across_posts(by_post)
+    covered = {(f.path, f.line, f.words) for f in recurring}
+    findings = [f for f in findings if (f.path, f.line, f.words) not in covered] + recurring
+    order = {ERROR: 0, "warning": 1, "note": 2}
+    findings.sort(key=lambda f: (f.path, f.line, order[f.severity]))
+    return findings, statuses
