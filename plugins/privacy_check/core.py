@@ -325,7 +325,11 @@ def _names(text, public_seen=None):
     first, common = lists.first_names(), lists.name_words()
     places, authorities = lists.small_places(), lists.local_authorities()
     public = lists.public_names()
-    sensitive = [(m.start(), m.end()) for m in _SENSITIVE.finditer(text)]
+    sensitive = (
+        [(m.start(), m.end()) for m in _SENSITIVE.finditer(text)]
+        if _triggered("sensitive", text.lower())
+        else []
+    )
     for match in _TITLES.finditer(text):
         found.append(Clue("name", match.group(), match.start(), match.end()))
     titled = [(c.start, c.end) for c in found]
@@ -443,6 +447,116 @@ def _simple(kind, pattern, text):
     return [Clue(kind, m.group(), m.start(), m.end()) for m in pattern.finditer(text)]
 
 
+# Speed: a regex of many alternatives, case-insensitive, is slow over long text; a substring
+# test is fast. Each pattern runs only on text that holds one of the words it could match.
+_TRIGGERS = {
+    "sensitive": (
+        "muslim",
+        "sikh",
+        "hindu",
+        "jew",
+        "christian",
+        "catholic",
+        "buddhist",
+        "rastafarian",
+        "jehovah",
+        "mosque",
+        "synagogue",
+        "gurdwara",
+        "mixed",
+        "dual heritage",
+        "white ",
+        "black ",
+        "roma",
+        "gypsy",
+        "traveller",
+        "asylum",
+        "refugee",
+        "unaccompanied",
+        "somali",
+        "eritrean",
+        "nigerian",
+        "ghanaian",
+        "pakistani",
+        "bangladeshi",
+        "polish",
+        "romanian",
+        "lithuanian",
+        "afghan",
+        "syrian",
+        "kurdish",
+        "vietnamese",
+        "chinese",
+        "indian",
+        "jamaican",
+        "heritage",
+        "autis",
+        "adhd",
+        "disab",
+        "cerebral",
+        "sclerosis",
+        "epilep",
+        "diabet",
+        "heart",
+        "down",
+        "deaf",
+        "blind",
+        "wheelchair",
+        "pregnan",
+        "hiv",
+        "cancer",
+        "schizophren",
+        "bipolar",
+        "psychosis",
+        "depressi",
+        "mental",
+        "self-harm",
+        "self harm",
+        "anorexi",
+        "terminally",
+        "sickle",
+    ),
+    "family": (
+        "half",
+        "step",
+        "twin",
+        "triplet",
+        "only child",
+        "eldest",
+        "oldest",
+        "youngest",
+        "middle",
+        "brother",
+        "sister",
+        "sibling",
+        "children",
+        "grandchildren",
+        "sons",
+        "daughters",
+        "grand",
+        "aunt",
+        "uncle",
+        "partner",
+        "boyfriend",
+        "mother",
+        "father",
+        "mum",
+        "dad",
+        "parent",
+        "son",
+        "daughter",
+        "husband",
+        "wife",
+        "cousin",
+    ),
+    "age": ("age", "old", "year", "was ", "is ", "were ", "turn", " at ", ", "),
+}
+
+
+def _triggered(kind, lowered):
+    return any(word in lowered for word in _TRIGGERS[kind])
+
+
 _MASK = re.compile(
     r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)"  # a Markdown link's or image's address
     r"|<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>"  # an HTML tag (its alt text is kept below)
@@ -477,15 +591,18 @@ def find_clues(text, public=(), public_seen=None):
     post can leave out 'Barnes' after 'David Barnes, BASW policy officer' (see drop_public)."""
     text = _masked(text)
     clues = _direct(text)
+    lowered = text.lower()
     seen = set()
     clues += _names(text, seen)
     if public_seen is not None:
         public_seen.update(seen)
-    clues += _ages(text)
+    clues += _ages(text) if _triggered("age", lowered) else []
     clues += _dates(text)
     clues += _places(text)
-    clues += _simple("family", _FAMILY, text)
-    clues += _simple("sensitive", _SENSITIVE, text)
+    if _triggered("family", lowered):
+        clues += _simple("family", _FAMILY, text)
+    if _triggered("sensitive", lowered):
+        clues += _simple("sensitive", _SENSITIVE, text)
     if public or seen:
         clues = drop_public(text, clues, [*public, *sorted(seen)])
     # One clue per stretch of text: a direct identifier wins over what overlaps it.
