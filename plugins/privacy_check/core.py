@@ -99,6 +99,7 @@ class Finding:
 # ---------------------------------------------------------------- direct identifiers
 
 _POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b")
+_DIGIT = re.compile(r"\d")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _TEN_DIGITS = re.compile(r"(?<![\d/.-])[1-9]\d{2}[ -]?\d{3}[ -]?\d{4}(?![\d/-])")
 # HMRC's rules: no D, F, I, Q, U or V first; no D, F, I, O, Q, U or V second; some pairs unused.
@@ -119,9 +120,9 @@ _STREET_WORDS = (
     "Road|Street|Lane|Avenue|Close|Drive|Grove|Crescent|Way|Gardens|Terrace|Place|Court|Row|"
     "Walk|Rise|Square|Mews|Parade|Hill|View"
 )
-_ADDRESS = re.compile(
-    rf"\b(?:Flat \d+[A-Z]?,? )?\d{{1,4}}[A-Za-z]?,? (?:[A-Z][a-z'-]+ ){{1,3}}(?:{_STREET_WORDS})\b"
-)
+# The house number first: an optional "Flat 3, " in front would be tried at every word.
+_ADDRESS = re.compile(rf"\b\d{{1,4}}[A-Za-z]?,? (?:[A-Z][a-z'-]+ ){{1,3}}(?:{_STREET_WORDS})\b")
+_FLAT = re.compile(r"\bFlat \d+[A-Z]?,? $")
 
 
 def _nhs_valid(digits):
@@ -148,8 +149,11 @@ def _phones(text):
 
 def _direct(text):
     found = []
-    for match in _EMAIL.finditer(text):
-        found.append(Clue("email", match.group(), match.start(), match.end()))
+    if "@" in text:
+        for match in _EMAIL.finditer(text):
+            found.append(Clue("email", match.group(), match.start(), match.end()))
+    if not _DIGIT.search(text):
+        return found  # every other direct identifier has a digit
     for match in _POSTCODE.finditer(text):
         found.append(Clue("postcode", match.group(), match.start(), match.end()))
     for match in _TEN_DIGITS.finditer(text):
@@ -171,7 +175,9 @@ def _direct(text):
             continue  # a year, a count or an ordinal, not a reference
         found.append(Clue("case_number", ref, match.start("ref"), match.end("ref")))
     for match in _ADDRESS.finditer(text):
-        found.append(Clue("address", match.group(), match.start(), match.end()))
+        flat = _FLAT.search(text, max(0, match.start() - 12), match.start())
+        start = flat.start() if flat else match.start()
+        found.append(Clue("address", text[start : match.end()], start, match.end()))
     taken = [(c.start, c.end) for c in found]
     for start, end, raw in _phones(text) if re.search(r"\d{3}", text) else ():
         if not any(s < end and start < e for s, e in taken):
@@ -191,27 +197,23 @@ _AGE = re.compile(
     rf"\baged? (?:just |only |about )?{_CHILD_NUMBER}(?: (?:months|years|weeks))?\b"
     rf"|\b{_CHILD_NUMBER}[- ](?:year|month|week|day)s?[- ]olds?\b"
     rf"|\b{_CHILD_NUMBER} (?:years|months|weeks|days) old\b"
-    r"|\bYear (?:[1-9]|1[0-3])\b(?!\d)"
+    r"|\byear (?:[1-9]|1[0-3])\b(?!\d)"
     rf"|\bat the age of {_CHILD_NUMBER}\b",
-    re.I,
 )
 # "Tyler was four when...", "she was 15 and pregnant": a number after a verb of being.
 _AGE_AFTER_VERB = re.compile(
     rf"\b(?:was|is|were|turned|turns) (?:only |just |nearly |almost )?(?P<n>{_CHILD_NUMBER})"
     r"(?= (?:when|and|at|years|months|but|by)\b|[,.;:])",
-    re.I,
 )
 # "diagnosed with ADHD at eight": 'at' a number word, not a time ('at ten o'clock').
 _AGE_AT = re.compile(
     rf"\bat (?P<n>{_NUMBER_WORDS})\b(?! ?(?:o'clock|am|pm|a\.m|p\.m|past|to|in the|%|per\b))"
     r"(?= (?:and|when|but)\b|[,.;:])",
-    re.I,
 )
 # "the mother, 34, had...": a relative's age in commas.
 _RELATIVE_AGE = re.compile(
     r"\b(?:mother|father|mum|dad|parent|stepfather|stepmother|grandmother|grandfather|partner|"
     r"boy|girl|baby|son|daughter|brother|sister|child|teenager),? (?P<n>\d{1,2}),",
-    re.I,
 )
 _DATE = re.compile(
     rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{_MONTHS})(?:,? (?:19|20)\d\d)?\b"
@@ -237,24 +239,24 @@ _FAMILY = re.compile(
     r"|\bgrandchildren\b"
     r"|\b(?:grand(?:mother|father|parents?)|aunt|uncle)'s care\b"
     r"|\b(?:mother|mum)'s (?:new )?(?:partner|boyfriend)\b|\bnew partner\b"
-    r"|\b(?:his|her|their) (?:sister|brother) [A-Z][a-z]+"
-    r"|\b(?:his|her|their|the (?:boy|girl|child|baby|children)'s) (?:[\w-]+ ){0,2}?(?:mother|"
+    r"|\b(?:his|her|their) (?:sister|brother) [a-z]+"
+    r"|\b(?:his|her|the (?:boy|girl|child|baby)'s) (?:[\w-]+ ){0,2}?(?:mother|"
     r"father|mum|dad|parents|son|daughter|husband|wife|partner|sister|brother|siblings|"
-    r"grandmother|grandfather|grandparents|aunt|uncle|cousin)s?\b",
-    re.I,
+    r"grandmother|grandfather|grandparents|aunt|uncle|cousin)s?\b"
+    # 'their parents' is about children in general; 'their son' is about one family.
+    r"|\btheir (?:[\w-]+ ){0,2}?(?:son|daughter|baby)\b",
 )
 _SENSITIVE = re.compile(
-    r"\b(?:Muslim|Sikh|Hindu|Jewish|Jew|Christian|Catholic|Buddhist|Rastafarian|"
-    r"Jehovah's Witness(?:es)?|mosque|synagogue|gurdwara|"
-    r"mixed[- ]race|dual heritage|(?:White|Black) (?:British|African|Caribbean)|"
-    r"Roma|Gypsy|Traveller|asylum[- ]seek\w*|refugee|unaccompanied|"
-    r"Somali|Eritrean|Nigerian|Ghanaian|Pakistani|Bangladeshi|Polish|Romanian|Lithuanian|"
-    r"Afghan|Syrian|Kurdish|Vietnamese|Chinese|Indian|Jamaican|Irish Traveller|heritage|"
-    r"autis\w*|ADHD|learning disabilit\w*|disabled|disability|cerebral palsy|"
-    r"multiple sclerosis|epilep\w*|diabet\w*|heart condition|Down'?s syndrome|deaf|blind|"
-    r"wheelchair|pregnan\w*|HIV|cancer|schizophreni\w*|bipolar|psychosis|depressi\w*|"
+    r"\b(?:muslim|sikh|hindu|jewish|jew|christian|catholic|buddhist|rastafarian|"
+    r"jehovah's witness(?:es)?|mosque|synagogue|gurdwara|"
+    r"mixed[- ]race|dual heritage|(?:white|black) (?:british|african|caribbean)|"
+    r"roma|gypsy|traveller|asylum[- ]seek\w*|refugee|unaccompanied|"
+    r"somali|eritrean|nigerian|ghanaian|pakistani|bangladeshi|polish|romanian|lithuanian|"
+    r"afghan|syrian|kurdish|vietnamese|chinese|indian|jamaican|irish traveller|heritage|"
+    r"autis\w*|adhd|learning disabilit\w*|disabled|disability|cerebral palsy|"
+    r"multiple sclerosis|epilep\w*|diabet\w*|heart condition|down'?s syndrome|deaf|blind|"
+    r"wheelchair|pregnan\w*|hiv|cancer|schizophreni\w*|bipolar|psychosis|depressi\w*|"
     r"mental (?:health|illness)|self-harm\w*|anorexi\w*|terminally ill|sickle cell)\b",
-    re.I,
 )
 _PLACE_PATTERN = re.compile(
     r"\b(?:the )?(?:[A-Z][\w'-]+ ){1,3}(?:estate|Estate)\b"
@@ -265,6 +267,10 @@ _PLACE_PATTERN = re.compile(
     r"Children's Centre|Family Centre|Sure Start|Ward|ward)\b"
     rf"|\b(?:[A-Z][\w'-]+ ){{1,2}}(?:{_STREET_WORDS})\b"
 )
+# Speed: the patterns above are written in lower case and run on the text lowered (ASCII only,
+# so offsets hold): case-insensitive matching of many alternatives is several times slower.
+_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
 # Capitalised words that start an organisation, a law or a title rather than a name or place.
 _NOT_NAME = frozenset(
     """The A An This That These Those It In On At Of For And But Or If When While As By From
@@ -307,7 +313,11 @@ _PUBLIC_AFTER = re.compile(
     r"| in (?:yesterday|today|last week|this week)['’]s"
     r"|['’]s (?:article|book|report|review|research|study|blog|column|speech|letter|foreword))"
 )
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“‘(]\s*|\n\s*(?:[-*+]|\d+\.)?\s*)$")
+# "Jordan had told...": a first name at a sentence start followed by a verb is a name.
+_NAME_VERB = re.compile(
+    r"[,]? (?:was|is|had|has|said|told|and|who|would|could|did|went|came|ran|"
+    r"lived|started|asked|wanted|never|always|still)\b"
+)
 _ORG_AFTER = re.compile(
     r"^(?:'s)? ?(?:[A-Z][\w'-]+ )*(?:review|report|inquiry|principles|Council|Trust|Review|"
     r"Report|Act|Inquiry|Centre|Hospital|"
@@ -316,21 +326,25 @@ _ORG_AFTER = re.compile(
 )
 
 
-def _names(text, public_seen=None):
+def _at_sentence_start(before):
+    """True when the text BEFORE a word ends a sentence (or is empty, or a list marker)."""
+    line = before.rsplit("\n", 1)[-1].strip()
+    if not line or line in ("-", "*", "+") or re.fullmatch(r"\d+\.", line):
+        return True
+    return line[-1] in '.!?:;"“‘('
+
+
+def _names(text, public_seen=None, sensitive=()):
     """Clues for people's names: Mr/Mrs X, First Surname, First alone where it must be a name.
 
-    Full names that are public (listed, or a titled or quoted speaker) go into PUBLIC_SEEN."""
+    Full names that are public (listed, or a titled or quoted speaker) go into PUBLIC_SEEN;
+    words inside SENSITIVE spans ('Christian', 'Roma') are not names."""
     found = []
     seen = public_seen if public_seen is not None else set()
     first, common = lists.first_names(), lists.name_words()
     places, authorities = lists.small_places(), lists.local_authorities()
     public = lists.public_names()
-    sensitive = (
-        [(m.start(), m.end()) for m in _SENSITIVE.finditer(text)]
-        if _triggered("sensitive", text.lower())
-        else []
-    )
-    for match in _TITLES.finditer(text):
+    for match in _TITLES.finditer(text) if "M" in text else ():
         found.append(Clue("name", match.group(), match.start(), match.end()))
     titled = [(c.start, c.end) for c in found]
     for match in _CAPITALISED.finditer(text):
@@ -340,17 +354,24 @@ def _names(text, public_seen=None):
         if word in _NOT_NAME or word not in first or word.lower() in authorities:
             continue
         before, after = text[max(0, start - 80) : start], text[match.end() : match.end() + 60]
-        if _ORG_AFTER.match(after):
-            continue
         surname = _SURNAME.match(after)
         if surname and surname.group(1) in _NOT_NAME:
             surname = None
+        possessive = after.startswith(("'s", "’s"))
+        if not surname and not possessive:
+            if word in common:
+                continue  # 'Will', 'Grace', 'Hope': the word, unless it cannot be
+            if _at_sentence_start(before) and not _NAME_VERB.match(after):
+                continue  # a capital at a sentence start proves nothing
+        if _ORG_AFTER.match(after):
+            continue
         words = f"{word} {surname.group(1)}" if surname else word
         end = match.end() + (surname.end() if surname else 0)
         if words.lower() in places or word.lower() in places:
             continue
         if (
             words.lower() in public
+            or (not surname and word.lower() in lists.public_surnames())
             or _PUBLIC_TITLES.search(before.split("\n")[-1])
             or (surname and _PUBLIC_AFTER.match(text[end : end + 120]))
         ):
@@ -358,24 +379,17 @@ def _names(text, public_seen=None):
             if surname:
                 seen.add(words)
             continue
-        possessive = after.startswith(("'s", "’s"))
-        if not surname and not possessive:
-            if word in common:
-                continue  # 'Will', 'Grace', 'Hope': the word, unless it cannot be
-            if _SENTENCE_START.search(before) and not re.match(
-                r"[,]? (?:was|is|had|has|said|told|and|who|would|could|did|went|came|ran|"
-                r"lived|started|asked|wanted|never|always|still)\b",
-                after,
-            ):
-                continue  # a capital at a sentence start proves nothing
         found.append(Clue("name", words, start, end))
     return found
 
 
-def _places(text):
+_CAP_RUN = re.compile(r"[A-Z][\w'-]+(?:(?: upon| on| in| le| under)? [A-Z][\w'-]+){0,2}")
+
+
+def _places(text, spans):
     found = []
     authorities, places = lists.local_authorities(), lists.small_places()
-    for match in _PLACE_PATTERN.finditer(text):
+    for match in _scan(_PLACE_PATTERN, text, spans):
         words = match.group()
         head = re.sub(r"^(?:the|The) ", "", words)
         generic = head.split(" ")[0] in _NOT_NAME and len(head.split(" ")) <= 2
@@ -383,10 +397,12 @@ def _places(text):
             continue  # "The Children's Centre", "Every School": a generic phrase, not a place
         found.append(Clue("place", words, match.start(), match.end()))
     taken = [(c.start, c.end) for c in found]
-    for match in re.finditer(
-        r"\b[A-Z][\w'-]+(?:(?: upon| on| in| le| under)? [A-Z][\w'-]+){0,2}", text
-    ):
+    for match in _CAP_RUN.finditer(text):
+        if match.start() and (text[match.start() - 1].isalnum() or text[match.start() - 1] in "'-"):
+            continue  # inside a word: the pattern has no leading \b, which would slow it down
         tokens = match.group().split(" ")
+        if len(tokens) == 1 and tokens[0].lower() not in places:
+            continue
         # Longest known place inside the run of capitalised words.
         offset = match.start()
         i = 0
@@ -401,7 +417,7 @@ def _places(text):
                     start = offset + len(" ".join(tokens[:i])) + (1 if i else 0)
                     end = start + len(candidate)
                     if _ORG_AFTER.match(text[end : end + 60]):
-                        break  # "Lund University", "Tottenham Hotspur" is not where anyone lives
+                        break  # "Lund University" is not where anyone lives
                     if not any(s < end and start < e for s, e in taken):
                         found.append(Clue("place", candidate, start, end))
                     i = j - 1
@@ -410,22 +426,24 @@ def _places(text):
     return found
 
 
-def _ages(text):
+def _ages(text, lowered, spans):
+    """Age clues, looked for only in SPANS (the stretches around a number)."""
     found = []
-    for match in _AGE.finditer(text):
+    for match in _scan(_AGE, lowered, spans):
         number = re.match(r"\D*(\d+)", match.group())
-        if number and int(number.group(1)) > 17 and not match.group().lower().startswith("year"):
+        if number and int(number.group(1)) > 17 and not match.group().startswith("year"):
             continue  # "a 30-year-old system", "aged 45": an adult's age or not a person
         found.append(Clue("age", match.group(), match.start(), match.end()))
     for pattern in (_AGE_AFTER_VERB, _AGE_AT):
-        for match in pattern.finditer(text):
+        for match in _scan(pattern, lowered, spans):
             number = match.group("n")
             if number.isdigit() and int(number) > 17:
                 continue  # an adult's age is not a clue about a child on its own
             found.append(Clue("age", match.group(), match.start(), match.end()))
-    for match in _RELATIVE_AGE.finditer(text):
+    for match in _scan(_RELATIVE_AGE, lowered, spans):
         found.append(Clue("age", match.group(), match.start(), match.end()))
-    return found
+    # The words as the author wrote them, not lowered.
+    return [Clue(c.kind, text[c.start : c.end], c.start, c.end) for c in found]
 
 
 def _sentence_around(text, start, end):
@@ -434,127 +452,30 @@ def _sentence_around(text, start, end):
     return text[left + 1 : right]
 
 
-def _dates(text):
+def _dates(text, spans):
     found = []
-    for match in _DATE.finditer(text):
+    for match in _scan(_DATE, text, spans):
         if _PUBLIC_EVENT.search(_sentence_around(text, match.start(), match.end())):
             continue
         found.append(Clue("date", match.group(), match.start(), match.end()))
     return found
 
 
-def _simple(kind, pattern, text):
-    return [Clue(kind, m.group(), m.start(), m.end()) for m in pattern.finditer(text)]
+def _simple(kind, pattern, text, lowered, spans):
+    return [
+        Clue(kind, text[m.start() : m.end()], m.start(), m.end())
+        for m in _scan(pattern, lowered, spans)
+    ]
 
 
-# Speed: a regex of many alternatives, case-insensitive, is slow over long text; a substring
-# test is fast. Each pattern runs only on text that holds one of the words it could match.
-_TRIGGERS = {
-    "sensitive": (
-        "muslim",
-        "sikh",
-        "hindu",
-        "jew",
-        "christian",
-        "catholic",
-        "buddhist",
-        "rastafarian",
-        "jehovah",
-        "mosque",
-        "synagogue",
-        "gurdwara",
-        "mixed",
-        "dual heritage",
-        "white ",
-        "black ",
-        "roma",
-        "gypsy",
-        "traveller",
-        "asylum",
-        "refugee",
-        "unaccompanied",
-        "somali",
-        "eritrean",
-        "nigerian",
-        "ghanaian",
-        "pakistani",
-        "bangladeshi",
-        "polish",
-        "romanian",
-        "lithuanian",
-        "afghan",
-        "syrian",
-        "kurdish",
-        "vietnamese",
-        "chinese",
-        "indian",
-        "jamaican",
-        "heritage",
-        "autis",
-        "adhd",
-        "disab",
-        "cerebral",
-        "sclerosis",
-        "epilep",
-        "diabet",
-        "heart",
-        "down",
-        "deaf",
-        "blind",
-        "wheelchair",
-        "pregnan",
-        "hiv",
-        "cancer",
-        "schizophren",
-        "bipolar",
-        "psychosis",
-        "depressi",
-        "mental",
-        "self-harm",
-        "self harm",
-        "anorexi",
-        "terminally",
-        "sickle",
-    ),
-    "family": (
-        "half",
-        "step",
-        "twin",
-        "triplet",
-        "only child",
-        "eldest",
-        "oldest",
-        "youngest",
-        "middle",
-        "brother",
-        "sister",
-        "sibling",
-        "children",
-        "grandchildren",
-        "sons",
-        "daughters",
-        "grand",
-        "aunt",
-        "uncle",
-        "partner",
-        "boyfriend",
-        "mother",
-        "father",
-        "mum",
-        "dad",
-        "parent",
-        "son",
-        "daughter",
-        "husband",
-        "wife",
-        "cousin",
-    ),
-    "age": ("age", "old", "year", "was ", "is ", "were ", "turn", " at ", ", "),
-}
-
-
-def _triggered(kind, lowered):
-    return any(word in lowered for word in _TRIGGERS[kind])
+def _scan(pattern, text, spans):
+    """PATTERN's matches in TEXT within SPANS ((start, end) pairs, in order), each once."""
+    last = -1
+    for start, end in spans:
+        for match in pattern.finditer(text, start, end):
+            if match.start() > last:
+                last = match.start()
+                yield match
 
 
 _MASK = re.compile(
@@ -584,6 +505,96 @@ def _masked(text):
     return _MASK.sub(blank, text)
 
 
+# Speed: each pattern runs only near a word it needs (a dictionary lookup per word is far
+# cheaper than a regex of many alternatives over the whole text).
+_NUMBERS = frozenset(_NUMBER_WORDS.split("|")) | {"twenty"}
+
+
+def _set(words):
+    return frozenset(words.split())
+
+
+_GATES = {
+    "age": _set("aged age year years old olds month months week weeks day days"),
+    "verb": _set("was is were turned turns at"),
+    "family": _set(
+        """half step stepfather stepmother stepbrother stepbrothers stepsister stepsisters
+        stepson stepsons stepdaughter stepdaughters stepdad stepmum stepparent stepparents
+        stepfamily twin twins triplets only eldest oldest youngest middle brother brothers
+        sister sisters sibling siblings children grandchildren sons daughters grandmother
+        grandfather grandparent grandparents aunt uncle partner boyfriend mother father mum
+        dad parents son daughter husband wife cousin cousins"""
+    ),
+    "sensitive": _set(
+        """muslim sikh hindu jewish jew christian catholic buddhist rastafarian jehovah mosque
+        synagogue gurdwara mixed dual white black roma gypsy traveller asylum refugee
+        unaccompanied somali eritrean nigerian ghanaian pakistani bangladeshi polish romanian
+        lithuanian afghan syrian kurdish vietnamese chinese indian jamaican irish heritage
+        autism autistic autist adhd learning disabled disability disabilities cerebral
+        multiple epilepsy epileptic diabetes diabetic heart down downs deaf blind wheelchair
+        pregnant pregnancy hiv cancer schizophrenia schizophrenic bipolar psychosis depression
+        depressed depressive mental self anorexia anorexic terminally sickle"""
+    ),
+    "place": _set("estate school academy nursery surgery centre ward start practice"),
+    "street": frozenset(_STREET_WORDS.lower().split("|")),
+    "date": frozenset(_MONTHS.lower().split("|")),
+}
+_ALPHA = re.compile(r"[a-z]+")
+_DIGITS = re.compile(r"\d+")
+# Each pattern needs a word near where it matches: the words that wake each kind.
+_WAKES = {}
+for _kind in ("family", "sensitive", "place", "street", "date"):
+    for _word in _GATES[_kind]:
+        _WAKES.setdefault(_word, set()).add(_kind)
+for _word in _NUMBERS:
+    _WAKES.setdefault(_word, set()).add("age")
+_WAKE_WORDS = frozenset(_WAKES)
+_REACH = 70  # no pattern's match reaches further than this from the word that wakes it
+
+
+def _spans(text, lowered):
+    """{kind: [(start, end)...]}: where in TEXT each kind's patterns can match."""
+    hits = {}
+    for token in set(_ALPHA.findall(lowered)) & _WAKE_WORDS:
+        kinds = _WAKES[token]
+        at = lowered.find(token)
+        while at >= 0:
+            end = at + len(token)
+            whole = (at == 0 or not lowered[at - 1].isalpha()) and (
+                end == len(lowered) or not lowered[end].isalpha()
+            )
+            if whole:
+                for kind in kinds:
+                    if kind == "street" and not text[at].isupper():
+                        continue  # 'the way', not 'Elm Way'
+                    hits.setdefault("place" if kind == "street" else kind, []).append(at)
+            at = lowered.find(token, end)
+    if _DIGIT.search(text):
+        for match in _DIGITS.finditer(text):
+            short = match.end() - match.start() <= 2
+            for kind in ("age", "date") if short else ("date",):
+                hits.setdefault(kind, []).append(match.start())
+    for starts in hits.values():
+        starts.sort()
+    spans = {}
+    limit = len(text)
+    for kind, starts in hits.items():
+        merged = []
+        for at in starts:
+            start, end = max(0, at - _REACH), min(limit, at + _REACH)
+            # Whole words only: a window cut inside a word would let '\b' match there.
+            while start > 0 and not text[start - 1].isspace():
+                start -= 1
+            while end < limit and not text[end].isspace():
+                end += 1
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        spans[kind] = merged
+    return spans
+
+
 def find_clues(text, public=(), public_seen=None):
     """Every clue in TEXT, in order; clues inside a PUBLIC item (name or fact) are left out.
 
@@ -591,18 +602,18 @@ def find_clues(text, public=(), public_seen=None):
     post can leave out 'Barnes' after 'David Barnes, BASW policy officer' (see drop_public)."""
     text = _masked(text)
     clues = _direct(text)
-    lowered = text.lower()
+    lowered = text.translate(_LOWER)
+    spans = _spans(text, lowered)
+    sensitive = _simple("sensitive", _SENSITIVE, text, lowered, spans.get("sensitive", ()))
     seen = set()
-    clues += _names(text, seen)
+    clues += _names(text, seen, [(c.start, c.end) for c in sensitive])
     if public_seen is not None:
         public_seen.update(seen)
-    clues += _ages(text) if _triggered("age", lowered) else []
-    clues += _dates(text)
-    clues += _places(text)
-    if _triggered("family", lowered):
-        clues += _simple("family", _FAMILY, text)
-    if _triggered("sensitive", lowered):
-        clues += _simple("sensitive", _SENSITIVE, text)
+    clues += _ages(text, lowered, spans.get("age", ()))
+    clues += _dates(text, spans.get("date", ()))
+    clues += _places(text, spans.get("place", ()))
+    clues += _simple("family", _FAMILY, text, lowered, spans.get("family", ()))
+    clues += sensitive
     if public or seen:
         clues = drop_public(text, clues, [*public, *sorted(seen)])
     # One clue per stretch of text: a direct identifier wins over what overlaps it.
@@ -622,7 +633,7 @@ def find_clues(text, public=(), public_seen=None):
 
 def drop_public(text, clues, public):
     """CLUES less those inside, or made only of the words of, a PUBLIC name or fact."""
-    lowered = text.lower()
+    lowered = text.translate(_LOWER)
     spans, tokens = [], set()
     for item in public:
         item = item.strip().lower()

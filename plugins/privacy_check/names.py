@@ -60,3 +60,10 @@ def small_places():
 def public_names():
     """Lower-cased names of public figures and of children named in published reviews."""
     return frozenset(s.lower() for s in _lines("public_names.txt"))
+
+
+@functools.cache
+def public_surnames():
+    """The last words of the public names ('munro' for Eileen Munro), which a post may use
+    alone once the reader knows who is meant ('Munro argued...')."""
+    return frozenset(name.split()[-1] for name in public_names() if " " in name)

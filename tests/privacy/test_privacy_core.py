@@ -69,6 +69,8 @@ def test_health_or_religion_alone_is_nothing_but_counts_with_another_clue():
         "Our children's social care system is a 30-year-old tower of Jenga.",
         "The review was published on 3 March 2017.",
         "See https://example.org/2018/07/0161-496-0734/ for the report.",
+        "Children in care need their parents to be heard too.",
+        "As Munro argued, compliance crowds out judgement.",
     ],
 )
 def test_public_figures_local_authorities_adults_and_addresses_of_pages_are_not_clues(text):
@@ -111,3 +113,9 @@ def test_the_same_name_across_posts_is_a_warning_in_each():
         ("b.md", 7, WARNING),
     ]
     assert "also appears in b.md" in result[0].problem
+
+
+def test_a_clue_far_into_a_long_paragraph_is_found():
+    filler = "Reflection on practice takes time and honest supervision. " * 40
+    [clue] = [c for c in find_clues(filler + "The boy was aged 7 then.") if c.kind == "age"]
+    assert clue.words == "aged 7"
