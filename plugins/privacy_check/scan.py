@@ -6,7 +6,9 @@ import os
 import re
 from pathlib import Path
 
-from .core import ERROR, Block, across_posts, drop_public, find_clues, judge
+import yaml
+
+from .core import ERROR, Block, Finding, across_posts, drop_public, find_clues, judge
 
 COMMENT_SUFFIXES = (".comments.yaml", ".comments.yml")
 _FIELD = re.compile(r"([A-Za-z_][\w-]*)\s*:")
@@ -128,9 +130,28 @@ def check_files(paths, shown=str):
             text = handle.read()
         extra = comments_file(path)
         comments = Path(extra).read_text(encoding="utf-8") if extra else None
-        blocks, fields = post_blocks(
-            text, shown(path), comments_text=comments, comments_path=extra and shown(extra)
-        )
+        try:
+            blocks, fields = post_blocks(
+                text, shown(path), comments_text=comments, comments_path=extra and shown(extra)
+            )
+        except yaml.YAMLError as error:  # a broken comments file: say so, check the post
+            mark = getattr(error, "problem_mark", None)
+            why = getattr(error, "problem", None) or error
+            findings.append(
+                Finding(
+                    shown(extra),
+                    mark.line + 1 if mark else 1,
+                    "warning",
+                    (),
+                    (),
+                    f"privacy: the comments file is not valid YAML ({why}), so its "
+                    "comments were not checked",
+                    "Fix the YAML (one '- name:, date:, text:' entry per comment)",
+                )
+            )
+            blocks, fields = post_blocks(text, shown(path))
+        except ValueError:
+            continue  # bad front matter: the build and `make check` report it in their words
         statuses[shown(path)] = str(fields.get("status") or "published")
         by_post[shown(path)] = blocks
         findings += judge(blocks)

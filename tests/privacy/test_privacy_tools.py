@@ -24,7 +24,7 @@ def test_make_check_lists_every_privacy_finding_with_file_and_line():
     assert process.returncode == 1  # the phone number in a comment is an error
     lines = process.stdout.splitlines()
     assert (
-        f"error: {POSTS}/home-visit.comments.yaml, line 3: privacy: '0161 496 0734' is a phone "
+        f"error: {POSTS}/home-visit.comments.yaml, line 9: privacy: '0161 496 0734' is a phone "
         "number, which identifies a person directly. Remove it; to point readers to a service, "
         "link to its public contact page."
     ) in lines
@@ -123,3 +123,24 @@ def test_a_privacy_error_in_a_draft_does_not_stop_publishing(tmp_path):
     assert publish_blockers(tmp_path) == []
     post.write_text(text.format("published"), encoding="utf-8")
     assert [f.words for f in publish_blockers(tmp_path)] == [("SK4 2QX",)]
+
+
+def test_a_broken_comments_file_is_a_warning_and_the_post_is_still_checked(tmp_path):
+    from privacy_check import check_files
+
+    post = tmp_path / "visit.md"
+    post.write_text("---\ntitle: V\ndate: 2019-01-01\n---\nWrite to SK4 2QX.\n", "utf-8")
+    (tmp_path / "visit.comments.yaml").write_text("comments:\n- text: [unclosed\n", "utf-8")
+    findings, _ = check_files([post])
+    assert [(f.severity, f.path.endswith("visit.comments.yaml")) for f in findings] == [
+        ("warning", True),
+        ("error", False),
+    ]
+    assert "the comments file is not valid YAML" in findings[0].problem
+
+
+def test_a_post_with_broken_front_matter_is_left_to_the_build_to_report(tmp_path):
+    from privacy_check import publish_blockers
+
+    (tmp_path / "bad.md").write_text("---\ntitle: [unclosed\n---\nSK4 2QX\n", "utf-8")
+    assert publish_blockers(tmp_path) == []
