@@ -6,6 +6,7 @@ as fast and as quiet as before. The core (core.py) is plain functions over text.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -33,9 +34,11 @@ EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
 
 
 def _shown(path):
-    from yaml_metadata.reader import shown_path
-
-    return shown_path(path)
+    """PATH as yaml_metadata.reader.shown_path writes it (relative to the current folder when
+    inside it), without importing the reader, which imports Pelican."""
+    text = str(path)
+    relative = os.path.relpath(os.path.abspath(text))
+    return os.path.abspath(text) if relative.startswith("..") else relative
 
 
 def post_files(content):
