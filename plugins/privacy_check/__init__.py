@@ -56,10 +56,13 @@ def publish_blockers(content):
     return [f for f in findings if f.severity == ERROR and statuses.get(f.path) != "draft"]
 
 
+_DEVSERVER_CACHE = {}  # path -> clues, kept while the devserver runs
+
+
 def saved_post_lines(content, saved):
     """Console lines ('warning: path, line N: privacy: ...') for the posts in SAVED, judged
     with every other post (so a detail repeated across posts is caught)."""
-    findings, _statuses = check_files(post_files(content), shown=_shown)
+    findings, _statuses = check_files(post_files(content), shown=_shown, cache=_DEVSERVER_CACHE)
     wanted = {_shown(path) for path in saved}
     return [f"{f.severity}: {f}" for f in findings if f.path in wanted or _post_of(f) in wanted]
 

@@ -148,42 +148,66 @@ def _front_matter_readable(text, path):
     return True
 
 
-def check_files(paths, shown=str):
+def _signature(*paths):
+    return tuple((os.stat(p).st_mtime_ns, os.stat(p).st_size) if p else None for p in paths)
+
+
+def _read_post(path, shown):
+    """(findings about the files themselves, blocks, fields) of one post, or None when its
+    front matter cannot be read (the build and `make check` report that in their words)."""
+    with open(path, encoding="utf-8-sig") as handle:
+        text = handle.read()
+    extra = comments_file(path)
+    comments = Path(extra).read_text(encoding="utf-8") if extra else None
+    try:
+        blocks, fields = post_blocks(
+            text, shown(path), comments_text=comments, comments_path=extra and shown(extra)
+        )
+    except yaml.YAMLError as error:
+        if extra is None or not _front_matter_readable(text, path):
+            return None
+        # A broken comments file: say so, and check the post.
+        mark = getattr(error, "problem_mark", None)
+        why = getattr(error, "problem", None) or error
+        problem = Finding(
+            shown(extra),
+            mark.line + 1 if mark else 1,
+            "warning",
+            (),
+            (),
+            f"privacy: the comments file is not valid YAML ({why}), so its "
+            "comments were not checked",
+            "Fix the YAML (one '- name:, date:, text:' entry per comment)",
+        )
+        blocks, fields = post_blocks(text, shown(path))
+        return [problem], blocks, fields
+    except ValueError:
+        return None
+    return [], blocks, fields
+
+
+def check_files(paths, shown=str, cache=None):
     """Findings for the post files PATHS: each post judged alone, then across posts.
 
     Drafts are judged too (an author wants to know before publishing); SHOWN turns a path
-    into the form messages use. Returns (findings, {shown path: status})."""
+    into the form messages use; CACHE (a dict kept between calls, as the devserver does)
+    keeps each post's clues until its file or comments file changes.
+    Returns (findings, {shown path: status})."""
     findings, by_post, statuses = [], {}, {}
     for path in paths:
-        with open(path, encoding="utf-8-sig") as handle:
-            text = handle.read()
-        extra = comments_file(path)
-        comments = Path(extra).read_text(encoding="utf-8") if extra else None
-        try:
-            blocks, fields = post_blocks(
-                text, shown(path), comments_text=comments, comments_path=extra and shown(extra)
-            )
-        except yaml.YAMLError as error:
-            if extra is None or not _front_matter_readable(text, path):
-                continue  # bad front matter: the build and `make check` report it in their words
-            # A broken comments file: say so, and check the post.
-            mark = getattr(error, "problem_mark", None)
-            why = getattr(error, "problem", None) or error
-            findings.append(
-                Finding(
-                    shown(extra),
-                    mark.line + 1 if mark else 1,
-                    "warning",
-                    (),
-                    (),
-                    f"privacy: the comments file is not valid YAML ({why}), so its "
-                    "comments were not checked",
-                    "Fix the YAML (one '- name:, date:, text:' entry per comment)",
-                )
-            )
-            blocks, fields = post_blocks(text, shown(path))
-        except ValueError:
-            continue  # bad front matter: the build and `make check` report it in their words
+        key = str(path)
+        signature = _signature(path, comments_file(path))
+        known = cache.get(key) if cache is not None else None
+        if known is not None and known[0] == signature:
+            read = known[1]
+        else:
+            read = _read_post(path, shown)
+            if cache is not None:
+                cache[key] = (signature, read)
+        if read is None:
+            continue
+        problems, blocks, fields = read
+        findings += problems
         statuses[shown(path)] = str(fields.get("status") or "published")
         by_post[shown(path)] = blocks
         findings += judge(blocks)

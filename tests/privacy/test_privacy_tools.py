@@ -144,3 +144,15 @@ def test_a_post_with_broken_front_matter_is_left_to_the_build_to_report(tmp_path
 
     (tmp_path / "bad.md").write_text("---\ntitle: [unclosed\n---\nSK4 2QX\n", "utf-8")
     assert publish_blockers(tmp_path) == []
+
+
+def test_the_devserver_cache_rereads_a_post_only_when_it_changes(tmp_path):
+    from privacy_check import check_files
+
+    post = tmp_path / "visit.md"
+    post.write_text("---\ntitle: V\ndate: 2019-01-01\n---\nA calm visit.\n", "utf-8")
+    cache = {}
+    assert check_files([post], cache=cache)[0] == []
+    post.write_text("---\ntitle: V\ndate: 2019-01-01\n---\nWrite to SK4 2QX now.\n", "utf-8")
+    os.utime(post, ns=(1, 2_000_000_000_000_000_000))  # a new time stamp, whatever the clock
+    assert [f.words for f in check_files([post], cache=cache)[0]] == [("SK4 2QX",)]
