@@ -518,22 +518,25 @@ _GATES = {
     "age": _set("aged age year years old olds month months week weeks day days"),
     "verb": _set("was is were turned turns at"),
     "family": _set(
+        # Not 'children', 'sons' or 'daughters': they count only after a number, and every
+        # number wakes the family patterns too. Not 'only': 'only child' is looked for whole.
         """half step stepfather stepmother stepbrother stepbrothers stepsister stepsisters
         stepson stepsons stepdaughter stepdaughters stepdad stepmum stepparent stepparents
-        stepfamily twin twins triplets only eldest oldest youngest middle brother brothers
-        sister sisters sibling siblings children grandchildren sons daughters grandmother
-        grandfather grandparent grandparents aunt uncle partner boyfriend mother father mum
-        dad parents son daughter husband wife cousin cousins"""
+        stepfamily twin twins triplets eldest oldest youngest middle brother brothers
+        sister sisters sibling siblings grandchildren grandmother grandfather grandparent
+        grandparents aunt uncle partner boyfriend mother father mum dad parents son daughter
+        husband wife cousin cousins baby"""
     ),
     "sensitive": _set(
+        # Each multi-word term is woken by its rarer word ('syndrome', not 'down').
         """muslim sikh hindu jewish jew christian catholic buddhist rastafarian jehovah mosque
-        synagogue gurdwara mixed dual white black roma gypsy traveller asylum refugee
+        synagogue gurdwara race white black roma gypsy traveller asylum refugee
         unaccompanied somali eritrean nigerian ghanaian pakistani bangladeshi polish romanian
-        lithuanian afghan syrian kurdish vietnamese chinese indian jamaican irish heritage
-        autism autistic autist adhd learning disabled disability disabilities cerebral
-        multiple epilepsy epileptic diabetes diabetic heart down downs deaf blind wheelchair
-        pregnant pregnancy hiv cancer schizophrenia schizophrenic bipolar psychosis depression
-        depressed depressive mental self anorexia anorexic terminally sickle"""
+        lithuanian afghan syrian kurdish vietnamese chinese indian jamaican heritage
+        autism autistic autist adhd disabled disability disabilities palsy sclerosis epilepsy
+        epileptic diabetes diabetic condition syndrome deaf blind wheelchair pregnant pregnancy
+        hiv cancer schizophrenia schizophrenic bipolar psychosis depression depressed
+        depressive mental harm anorexia anorexic terminally sickle"""
     ),
     "place": _set("estate school academy nursery surgery centre ward start practice"),
     "street": frozenset(_STREET_WORDS.lower().split("|")),
@@ -547,7 +550,7 @@ for _kind in ("family", "sensitive", "place", "street", "date"):
     for _word in _GATES[_kind]:
         _WAKES.setdefault(_word, set()).add(_kind)
 for _word in _NUMBERS:
-    _WAKES.setdefault(_word, set()).add("age")
+    _WAKES.setdefault(_word, set()).update(("age", "family"))
 _WAKE_WORDS = frozenset(_WAKES)
 _REACH = 70  # no pattern's match reaches further than this from the word that wakes it
 
@@ -572,8 +575,12 @@ def _spans(text, lowered):
     if _DIGIT.search(text):
         for match in _DIGITS.finditer(text):
             short = match.end() - match.start() <= 2
-            for kind in ("age", "date") if short else ("date",):
+            for kind in ("age", "date", "family") if short else ("date",):
                 hits.setdefault(kind, []).append(match.start())
+    at = lowered.find("only child")
+    while at >= 0:
+        hits.setdefault("family", []).append(at)
+        at = lowered.find("only child", at + 1)
     for starts in hits.values():
         starts.sort()
     spans = {}
