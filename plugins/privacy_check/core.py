@@ -349,7 +349,9 @@ def _names(text, public_seen=None, sensitive=()):
     titled = [(c.start, c.end) for c in found]
     for match in _CAPITALISED.finditer(text):
         word, start = match.group(), match.start()
-        if any(s <= start < e for s, e in titled) or any(s <= start < e for s, e in sensitive):
+        if (titled and any(s <= start < e for s, e in titled)) or (
+            sensitive and any(s <= start < e for s, e in sensitive)
+        ):
             continue
         if word in _NOT_NAME or word not in first or word.lower() in authorities:
             continue
