@@ -156,3 +156,18 @@ def test_the_devserver_cache_rereads_a_post_only_when_it_changes(tmp_path):
     post.write_text("---\ntitle: V\ndate: 2019-01-01\n---\nWrite to SK4 2QX now.\n", "utf-8")
     os.utime(post, ns=(1, 2_000_000_000_000_000_000))  # a new time stamp, whatever the clock
     assert [f.words for f in check_files([post], cache=cache)[0]] == [("SK4 2QX",)]
+
+
+def test_an_authors_own_contact_address_listed_as_public_record_does_not_stop_publishing(
+    tmp_path,
+):
+    from privacy_check import publish_blockers
+
+    page = tmp_path / "pages" / "about.md"
+    page.parent.mkdir()
+    text = "---\ntitle: About\n{}---\nWrite to me at chris@example.org.\n"
+    page.write_text(text.format(""), encoding="utf-8")
+    assert [f.words for f in publish_blockers(tmp_path)] == [("chris@example.org",)]
+    listed = "public_record:\n  - fact: chris@example.org\n    source: my own address\n"
+    page.write_text(text.format(listed), encoding="utf-8")
+    assert publish_blockers(tmp_path) == []
