@@ -171,3 +171,20 @@ def test_an_authors_own_contact_address_listed_as_public_record_does_not_stop_pu
     listed = "public_record:\n  - fact: chris@example.org\n    source: my own address\n"
     page.write_text(text.format(listed), encoding="utf-8")
     assert publish_blockers(tmp_path) == []
+
+
+def test_the_title_and_summary_are_checked_at_their_own_lines(tmp_path):
+    from privacy_check import check_files
+
+    post = tmp_path / "post.md"
+    post.write_text(
+        "---\ntitle: What Kayleigh, aged 4, taught me\ndate: 2019-01-01\n"
+        "summary: A visit in Walthamstow.\n---\nA calm paragraph.\n",
+        encoding="utf-8",
+    )
+    findings, _ = check_files([post])
+    assert [(f.line, f.severity, f.words) for f in findings] == [
+        (2, "warning", ("Kayleigh", "aged 4")),
+        (4, "note", ("Walthamstow",)),
+    ]
+    assert "together in one title" in findings[0].problem
