@@ -3,11 +3,12 @@
 import sys
 from pathlib import Path
 
-# plugins/ is Pelican's plugin path, not a package: the importer borrows plugin cores from it
-# (bounded YAML, the unsafe-file check), however it is started.
+# plugins/ is a plugin path for Pelican, not a package; the importer borrows its YAML
+# loader, the unsafe-file check and the theme detector from it. (Until the project is an
+# installable package.)
 _PLUGINS = str(Path(__file__).resolve().parents[1] / "plugins")
 if _PLUGINS not in sys.path:
-    sys.path.append(_PLUGINS)
+    sys.path.insert(0, _PLUGINS)
 
 from .pipeline import ImportFailed, Report, import_sources, read_sources  # noqa: E402
 from .records import Post, SourceError  # noqa: E402
