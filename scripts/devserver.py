@@ -60,7 +60,10 @@ def snapshot(folder):
     for base, _dirs, files in os.walk(folder):
         for name in files:
             path = os.path.join(base, name)
-            stamps[path] = os.path.getmtime(path)
+            try:  # the link itself, not its target: a dangling link is the build's to report
+                stamps[path] = os.lstat(path).st_mtime
+            except OSError:  # removed while we looked
+                continue
     return stamps
 
 

@@ -297,3 +297,14 @@ def test_a_post_may_not_take_the_place_of_a_static_file(tmp_path, content):
     log = " ".join((process.stdout + process.stderr).split())
     assert process.returncode != 0
     assert "articles/2020/taker.md" in log and "images/photo.jpg" in log
+
+
+def test_the_devserver_watcher_survives_dangling_links_and_fifos(content):
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from devserver import snapshot
+
+    os.symlink(content / "images" / "gone.png", content / "images" / "photo.png")
+    os.mkfifo(content / "images" / "pipe")
+    stamps = snapshot(content)  # neither followed nor read: the build reports both
+    assert str(content / "images" / "photo.png") in stamps
+    assert str(content / "images" / "pipe") in stamps
