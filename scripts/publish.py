@@ -58,6 +58,18 @@ def check(site, siteurl):
         raise PublishError(f"{len(problems)} problem(s) in the new site:\n{listed}")
 
 
+def refuse_unsafe_files(content):
+    """Raise PublishError naming every file in CONTENT that is a link out of it or a special
+    file (plugins/safe_paths): nothing reads the content before this says it is safe."""
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from safe_paths.tree import unsafe_files
+
+    problems = unsafe_files(content, ignore=(".#*",))
+    if problems:
+        listed = "\n".join(f"  {problem}" for problem in problems)
+        raise PublishError(f"{len(problems)} unsafe file(s) in the content folder:\n{listed}")
+
+
 def refuse_privacy_errors(content):
     """Raise PublishError listing every privacy error (plugins/privacy_check) in a post that
     would be published: a postcode, phone number, e-mail address, NHS or NI number, case
@@ -119,6 +131,7 @@ def publish(content, output, settings, siteurl, extra=()):
         os.rename(old, output)  # a swap was interrupted last time: put the old site back
     if new.exists():
         shutil.rmtree(new)
+    refuse_unsafe_files(content)
     refuse_privacy_errors(content)
     try:
         build(content, new, settings, extra)

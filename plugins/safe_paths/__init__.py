@@ -30,8 +30,6 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from pelican import signals
-
 # Sibling plugins are imported by name: Pelican does not put the plugins folder on sys.path.
 _PLUGINS_DIR = str(Path(__file__).resolve().parent.parent)
 if _PLUGINS_DIR not in sys.path:
@@ -324,6 +322,10 @@ def check_content_folder(pelican):
 
 
 def register():
+    # Pelican is imported here, not at the top: the importer and `make publish` use the
+    # unsafe-file check (tree.py) without paying for importing Pelican.
+    from pelican import signals
+
     # get_generators is sent at the start of every build (the devserver's rebuilds too),
     # before any generator reads a post or copies a static file; it adds no generator.
     signals.get_generators.connect(check_content_folder)

@@ -308,3 +308,30 @@ def test_the_devserver_watcher_survives_dangling_links_and_fifos(content):
     stamps = snapshot(content)  # neither followed nor read: the build reports both
     assert str(content / "images" / "photo.png") in stamps
     assert str(content / "images" / "pipe") in stamps
+
+
+@pytest.mark.slow
+def test_make_publish_refuses_before_anything_reads_the_content(tmp_path, content):
+    outside = _outside(tmp_path)
+    (outside / "notes.md").write_text(
+        post("Private notes", 2, body="Call Jo on 07700 900123 at 10 Acacia Avenue, SW1A 1AA."),
+        encoding="utf-8",
+    )
+    os.symlink(outside / "notes.md", content / "articles" / "2020" / "notes.md")
+    output = tmp_path / "site"
+    output.mkdir()
+    (output / "index.html").write_text("the published site")
+    command = [
+        sys.executable,
+        str(ROOT / "scripts" / "publish.py"),
+        "--content",
+        str(content),
+        "--output",
+        str(output),
+    ]
+    process = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    out = " ".join((process.stdout + process.stderr).split())
+    assert process.returncode != 0
+    assert "articles/2020/notes.md is a link to" in out and "outside the folder" in out
+    assert "07700" not in out and "SW1A" not in out  # the linked file was never read
+    assert (output / "index.html").read_text() == "the published site"
