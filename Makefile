@@ -15,7 +15,9 @@ PUBLISHCONF = $(BASEDIR)/publish.conf.py
 
 SOURCES ?= sources
 OUT ?= content/articles
-SITEURL ?= https://blog.example.org
+# The published site's address: set SITEURL in publish.conf.py once, or SITEURL=... here.
+# No default: publishing for a placeholder address would put a broken site online.
+SITEURL ?=
 export SITEURL
 
 # A build with an error in any post fails instead of skipping the post.
@@ -51,7 +53,7 @@ help:
 	@echo '  make themes         list every post in INPUTDIR with its themes and the evidence'
 	@echo '  make html           build the site into OUTPUTDIR=$(OUTPUTDIR)'
 	@echo '  make devserver      serve and rebuild whenever content changes'
-	@echo '  make publish        build with production settings (SITEURL=$(SITEURL)) into'
+	@echo '  make publish        build for the site address (SITEURL in publish.conf.py) into'
 	@echo '                      OUTPUTDIR.new, check its links, then swap it into OUTPUTDIR'
 	@echo '  make newpost TITLE="..."  start a draft post in content/articles/YYYY/'
 	@echo '  make check          check every post without building (all problems at once)'
