@@ -163,6 +163,15 @@ lint: $(INSTALLED)
 	"$(BIN)/ruff" check .
 	"$(BIN)/ruff" format --check .
 
+# Removes OUTPUTDIR only when a build of ours made it (plugins/site_marker's .blog-build file):
+# `make clean OUTPUTDIR=content` (or `.`) must never delete posts or the project.
 clean:
-	[ ! -d "$(OUTPUTDIR)" ] || rm -rf "$(OUTPUTDIR)"
+	@if [ -e "$(OUTPUTDIR)" ] || [ -L "$(OUTPUTDIR)" ]; then \
+		if [ -d "$(OUTPUTDIR)" ] && [ -f "$(OUTPUTDIR)/.blog-build" ]; then \
+			rm -rf "$(OUTPUTDIR)"; \
+		else \
+			echo "clean: $(OUTPUTDIR) was not made by a build of this blog (no .blog-build file in it), so it was left alone; remove it yourself if you are sure." >&2; \
+			exit 1; \
+		fi; \
+	fi
 	rm -rf "$(BASEDIR)/cache"

@@ -306,3 +306,27 @@ def test_the_dry_run_tells_a_site_of_ours_from_other_files(tmp_path):
     assert rsync_preview(site, f"{theirs}/", 22) == ([], False)  # would overwrite their page
     assert rsync_preview(site, f"{empty}/", 22) == ([], True)
     assert rsync_preview(site, f"{tmp_path}/new-folder/", 22) == ([], True)
+
+
+@pytest.mark.parametrize("where", ["content", ".", "..", ".git", "theme"])
+def test_make_clean_removes_only_a_folder_a_build_made(project, where):
+    before = _snapshot(project.parent)
+    process = subprocess.run(
+        ["make", "-s", "clean", f"OUTPUTDIR={project / where}"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert process.returncode != 0
+    assert f"clean: {project / where} was not made by a build of this blog" in process.stderr
+    assert _snapshot(project.parent) == before
+
+
+def test_make_clean_removes_a_built_output_and_the_cache(project):
+    mark(project / "output")
+    (project / "output" / "index.html").write_text("built", encoding="utf-8")
+    (project / "cache" / "build").mkdir(parents=True)
+    process = subprocess.run(["make", "-s", "clean"], cwd=project, capture_output=True, text=True)
+    assert process.returncode == 0, process.stderr
+    assert not (project / "output").exists() and not (project / "cache").exists()
+    assert (project / "content" / "themes.yaml").exists()
