@@ -41,6 +41,10 @@ class PublishError(Exception):
     """The new site was not swapped in; the message says why."""
 
 
+class Refused(PublishError):
+    """Publish would destroy or use what is not ours, so it did nothing; one line says why."""
+
+
 # http(s), a host name (or IPv4 address), an optional port and path; nothing else.
 _SITEURL = re.compile(
     r"https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d{1,5})?(?:/[\w.~%/-]*)?"
@@ -112,7 +116,11 @@ def _within(path, folder):
 def output_problem(output, content, root=ROOT):
     """Why publish must not replace OUTPUT (one sentence), or None when it may."""
     real = Path(os.path.realpath(output))
-    shown = f"{output}" + (f" (a link to {real})" if Path(output).is_symlink() else "")
+    shown = str(output)
+    if Path(output).is_symlink():
+        shown += f" (a link to {real})"
+    elif Path(output).absolute() != real:
+        shown += f" ({real})"
     content = Path(os.path.realpath(content))
     root = Path(os.path.realpath(root))
     fix = "Set OUTPUTDIR to a folder of its own, e.g. OUTPUTDIR=output"
@@ -139,13 +147,13 @@ def clear_leftover(path):
     """Remove PATH if it is a folder an earlier publish of ours left; refuse anything else."""
     if path.is_symlink() or (path.exists() and not path.is_dir()):
         kind = "a symbolic link" if path.is_symlink() else "a file"
-        raise PublishError(
+        raise Refused(
             f"{path} is {kind}, not a folder left by an earlier publish; publish builds the new "
             "site there. Move or delete it yourself, then publish again"
         )
     if path.is_dir():
         if not is_marked(path) and any(path.iterdir()):
-            raise PublishError(
+            raise Refused(
                 f"{path} holds files no build of this blog made ({_some(path)}); publish builds "
                 "the new site there. Move them away, then publish again"
             )
@@ -214,7 +222,7 @@ def prepare(output, content):
     """The real folder to replace, its scratch folder (made and marked), after every check."""
     problem = output_problem(output, content)
     if problem:
-        raise PublishError(problem)
+        raise Refused(problem)
     real = Path(os.path.realpath(output))
     new = real.with_name(real.name + ".new")
     old = real.with_name(real.name + ".old")
@@ -229,6 +237,7 @@ def prepare(output, content):
 def publish(content, output, settings, siteurl, extra=()):
     """Build, check and swap in the production site; return the number of files published."""
     real, new = prepare(output, content)
+    print(f"publish: building {content} for {siteurl} into {new}", flush=True)
     try:
         build(content, new, settings, extra)
     except PublishError:
@@ -254,9 +263,11 @@ def main(argv=None, locked=False):
         print(f"publish: {problem}. Nothing was built or published.", file=sys.stderr)
         return 2
     with contextlib.nullcontext() if locked else publish_lock(output):
-        print(f"publish: building {args.content} for {siteurl} into {output}.new")
         try:
             count = publish(args.content, output, args.settings, siteurl, args.extra)
+        except Refused as error:
+            print(f"publish: {error}. Nothing was published.", file=sys.stderr)
+            return 1
         except PublishError as error:
             print(f"publish: {error}", file=sys.stderr)
             new = Path(f"{os.path.realpath(output)}.new")

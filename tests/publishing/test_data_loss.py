@@ -64,7 +64,7 @@ def _publish(project, output, content=None, env=None):
 def _one_line(process):
     lines = process.stderr.strip().splitlines()
     assert process.returncode != 0, process.stdout + process.stderr
-    assert lines, "no message"
+    assert len(lines) == 1, process.stderr  # one line: what is wrong and the fix
     return lines[0]
 
 
@@ -88,7 +88,7 @@ def test_publish_never_replaces_content_the_project_a_parent_or_git(project, whe
     line = _one_line(process)
     assert said in line
     assert "OUTPUTDIR to a folder of its own, e.g. OUTPUTDIR=output" in line
-    assert "nothing was published" in process.stderr
+    assert line.endswith("Nothing was published.")
     assert _snapshot(project.parent) == before  # nothing lost, nothing written
 
 
@@ -110,7 +110,7 @@ def test_publish_refuses_a_folder_of_someone_elses_files(project, tmp_path):
     assert line == (
         f"publish: {www} holds files no build of this blog made (index.html, photos; no "
         f"{MARKER} file), and publish replaces the folder whole. Move them away, or set "
-        "OUTPUTDIR to a folder of its own, e.g. OUTPUTDIR=output"
+        "OUTPUTDIR to a folder of its own, e.g. OUTPUTDIR=output. Nothing was published."
     )
     assert (www / "index.html").read_text(encoding="utf-8") == "someone else's site"
     assert not (tmp_path / "www.new").exists()
