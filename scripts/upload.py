@@ -164,6 +164,11 @@ def is_remote_rsync_target(target):
 def _rsync_target_problem(target):
     if not is_remote_rsync_target(target):
         return None  # a local folder: checked by local_target_problem
+    if re.match(r"(?:rsync://)?[^/@]*:[^/@]*@", target):
+        return (
+            "RSYNC_TARGET must not hold a password: rsync reads it from RSYNC_PASSWORD, and ssh "
+            "uses your key (write user@host:/path/)"
+        )
     if _RSYNC_URL.fullmatch(target) or _RSYNC_DAEMON.fullmatch(target):
         return None
     if _SCP_LIKE.fullmatch(target):
@@ -245,10 +250,14 @@ def _run(command, secrets=(), **kwargs):
 def rsync_plan(output, target, ssh_port):
     """(description, command) for copying OUTPUT to TARGET, deleting files the site dropped."""
     command = ["rsync", "-rlc", "--delete", "--itemize-changes", f"{output}/", target]
-    remote = is_remote_rsync_target(target)
-    if remote and not target.startswith("rsync://") and "::" not in target:
+    daemon = target.startswith("rsync://") or "::" in target
+    if daemon:
+        where = f"the rsync server {mask(target)}"
+    elif is_remote_rsync_target(target):
         command[1:1] = ["-z", "-e", f"ssh -p {int(ssh_port)}"]
-    where = f"{mask(target)} over ssh (port {ssh_port})" if remote else f"the folder {target}"
+        where = f"{mask(target)} over ssh (port {ssh_port})"
+    else:
+        where = f"the folder {target}"
     return f"copy {output}/ to {where}, deleting files there that the site no longer has", command
 
 
@@ -299,8 +308,9 @@ def rsync_preview(output, target, ssh_port, secrets=()):
     command.insert(1, "--dry-run")
     process = subprocess.run(command, capture_output=True, text=True)
     if process.returncode != 0:
-        detail = mask(process.stderr.strip().splitlines()[-1:] and process.stderr.strip(), secrets)
-        raise UploadError(f"cannot reach {mask(target, secrets)}: {detail}")
+        said = [line.strip() for line in process.stderr.splitlines() if line.strip()]
+        detail = mask(said[0] if said else f"rsync exit {process.returncode}", secrets)
+        raise UploadError(f"cannot reach {mask(target, secrets)} (nothing was changed): {detail}")
     deleted, other_content, marker_new = [], False, False
     for line in process.stdout.splitlines():
         gone = _DELETING.fullmatch(line)
@@ -332,7 +342,7 @@ def upload_rsync(output, target, ssh_port=22, content=ROOT / "content"):
         raise UploadError(
             f"RSYNC_TARGET {mask(target, secrets)} holds files that are not a site published "
             f"from here (no {MARKER} file there), and --delete would remove or overwrite them. "
-            "Choose an empty folder or one an earlier upload filled"
+            "Choose an empty folder or one an earlier upload filled. Nothing was uploaded."
         )
     if deleted:
         shown = ", ".join(deleted[:10]) + (

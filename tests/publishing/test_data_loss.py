@@ -330,3 +330,71 @@ def test_make_clean_removes_a_built_output_and_the_cache(project):
     assert process.returncode == 0, process.stderr
     assert not (project / "output").exists() and not (project / "cache").exists()
     assert (project / "content" / "themes.yaml").exists()
+
+
+# A stand-in for ssh: "ssh [-p PORT] [-l USER] HOST COMMAND..." runs COMMAND on this machine,
+# so a user@host:/path target exercises the remote code path against a temporary folder.
+FAKE_SSH = """#!/bin/sh
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -p|-l|-o|-i) shift 2 ;;
+    -*) shift ;;
+    *) break ;;
+  esac
+done
+shift
+exec sh -c "$*"
+"""
+
+
+@pytest.fixture
+def fake_ssh(tmp_path):
+    if shutil.which("rsync") is None:
+        pytest.skip("rsync is not installed")
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    (folder / "ssh").write_text(FAKE_SSH, encoding="utf-8")
+    (folder / "ssh").chmod(0o755)
+    return {"PATH": f"{folder}{os.pathsep}{os.environ['PATH']}"}
+
+
+def test_a_remote_target_of_other_files_is_refused_before_anything_is_deleted(fake_ssh, tmp_path):
+    theirs = tmp_path / "server" / "www"
+    theirs.mkdir(parents=True)
+    (theirs / "index.html").write_text("their site", encoding="utf-8")
+    (theirs / "cv.pdf").write_bytes(b"%PDF")
+    before = _snapshot(theirs)
+    target = f"me@host.example.net:{theirs}/"
+    process = make(
+        "rsync_upload",
+        f"INPUTDIR={DRAFTS}",
+        f"OUTPUTDIR={tmp_path / 'output'}",
+        f"RSYNC_TARGET={target}",
+        env=fake_ssh,
+    )
+    assert process.returncode != 0
+    lines = [line for line in process.stderr.splitlines() if not line.startswith("make: ***")]
+    assert lines == [
+        f"upload: RSYNC_TARGET {target} holds files that are not a site published from here "
+        f"(no {MARKER} file there), and --delete would remove or overwrite them. Choose an "
+        "empty folder or one an earlier upload filled. Nothing was uploaded."
+    ]
+    assert _snapshot(theirs) == before
+
+
+def test_a_remote_site_of_ours_is_updated_after_saying_what_goes(fake_ssh, tmp_path):
+    www = tmp_path / "server" / "www"
+    www.parent.mkdir()
+    target = f"me@host.example.net:{www}/"
+    variables = [f"INPUTDIR={DRAFTS}", f"OUTPUTDIR={tmp_path / 'output'}", f"RSYNC_TARGET={target}"]
+    first = make("rsync_upload", *variables, env=fake_ssh)  # a new folder: nothing to remove
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "upload: --delete will remove nothing there." in first.stdout.splitlines()
+    (www / "old.html").write_text("a page the site dropped", encoding="utf-8")
+    again = make("rsync_upload", *variables, env=fake_ssh)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert (
+        "upload: --delete will remove 1 file(s) the site no longer has: old.html"
+        in again.stdout.splitlines()
+    )
+    assert tree_hashes(www) == tree_hashes(tmp_path / "output")

@@ -95,7 +95,9 @@ def test_a_password_in_an_rsync_target_is_never_printed(tmp_path):
         "rsync_upload", DRAFTS, f"OUTPUTDIR={tmp_path / 'output'}", f"RSYNC_TARGET={target}"
     )
     assert process.returncode != 0
-    assert "rsync://me:***@127.0.0.1:9/blog/" in _no_token_in(process)
+    text = _no_token_in(process)
+    assert "RSYNC_TARGET must not hold a password" in text
+    assert "(now 'rsync://me:***@127.0.0.1:9/blog/')" in text
 
 
 def test_credentials_in_the_s3_endpoint_are_refused_masked(tmp_path):
