@@ -55,7 +55,7 @@ help:
 	@echo '  make devserver      serve and rebuild whenever content changes'
 	@echo '  make publish        build for the site address (SITEURL in publish.conf.py) into'
 	@echo '                      OUTPUTDIR.new, check its links, then swap it into OUTPUTDIR'
-	@echo '  make newpost TITLE="..."  start a draft post in content/articles/YYYY/'
+	@echo '  make newpost TITLE="..." [SLUG=url-name]  start a draft post in content/articles/YYYY/'
 	@echo '  make check          check every post without building (all problems at once)'
 	@echo '  make rsync_upload   publish, then rsync to RSYNC_TARGET=user@host:/path/ [SSH_PORT]'
 	@echo '  make github         publish, then push to GITHUB_PAGES_REMOTE [GITHUB_PAGES_BRANCH]'
