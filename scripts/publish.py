@@ -101,6 +101,22 @@ def check(site, siteurl):
         raise PublishError(f"{len(problems)} problem(s) in the new site:\n{listed}")
 
 
+def refuse_privacy_errors(content):
+    """Raise PublishError listing every privacy error (plugins/privacy_check) in a post that
+    would be published: a postcode, phone number, e-mail address, NHS or NI number, case
+    number or street address must never reach the public site."""
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from privacy_check import publish_blockers
+
+    errors = publish_blockers(content)
+    if errors:
+        listed = "\n".join(f"  {finding}" for finding in errors)
+        raise PublishError(
+            f"{len(errors)} privacy error(s): a post would identify someone, so it is not "
+            f"published:\n{listed}"
+        )
+
+
 def _some(folder, limit=3):
     """A few names of what FOLDER holds, for a message."""
     names = sorted(p.name for p in Path(folder).iterdir())
@@ -237,8 +253,9 @@ def prepare(output, content):
 def publish(content, output, settings, siteurl, extra=()):
     """Build, check and swap in the production site; return the number of files published."""
     real, new = prepare(output, content)
-    print(f"publish: building {content} for {siteurl} into {new}", flush=True)
     try:
+        refuse_privacy_errors(content)
+        print(f"publish: building {content} for {siteurl} into {new}", flush=True)
         build(content, new, settings, extra)
     except PublishError:
         shutil.rmtree(new, ignore_errors=True)
