@@ -7,7 +7,7 @@ from publish import NO_SITEURL, site_address, siteurl_problem
 from publishing_helpers import FIXTURES, ROOT, make
 
 DRAFTS = f"INPUTDIR={FIXTURES / 'drafts'}"
-MESSAGE = f"{NO_SITEURL}. Nothing was built or published."
+ENDINGS = {"publish": "Nothing was built or published.", "upload": "Nothing was built or uploaded."}
 UPLOADS = [
     ("publish", [], "publish"),
     ("rsync_upload", ["RSYNC_TARGET=me@host.example.net:/srv/blog/"], "upload"),
@@ -26,7 +26,7 @@ def test_no_site_address_refuses_with_one_line_and_builds_nothing(target, settin
     assert lines[0].startswith(f"{who}: no site address is set")
     assert 'Set SITEURL = "https://your.blog.address" in publish.conf.py (once)' in lines[0]
     assert "or add SITEURL=https://your.blog.address to the command" in lines[0]
-    assert "Nothing was built" in lines[0]
+    assert lines[0] == f"{who}: {NO_SITEURL}. {ENDINGS[who]}"
     assert "upload: will" not in process.stdout  # it never got as far as announcing an upload
     assert not output.exists() and not (tmp_path / "output.new").exists()
 
