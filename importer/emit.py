@@ -52,7 +52,12 @@ def render_body(post: Post) -> str:
     parts = []
     for block in post.body:
         if isinstance(block, BulletList):
-            parts.append("\n".join(f"- {escape(item)}" for item in block.items))
+            items = enumerate(block.items, start=1)
+            parts.append(
+                "\n".join(
+                    f"{n}. {escape(i)}" if block.ordered else f"- {escape(i)}" for n, i in items
+                )
+            )
         elif isinstance(block, Quote):
             parts.append(f"> {escape(block.text)}")
         else:

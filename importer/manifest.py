@@ -4,14 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from pathlib import Path
 
 import yaml
-from yaml_metadata.bounded import check_yaml_bounds
 
 from .records import SourceError
 
-KEYS = ("category", "author", "source", "source_url", "date", "date_estimated", "note")
+# plugins/ is a plugin path for Pelican, not a package; the importer borrows its YAML bounds
+# (without this, `python -m importer` outside pytest cannot import them).
+_PLUGINS = str(Path(__file__).resolve().parents[1] / "plugins")
+if _PLUGINS not in sys.path:
+    sys.path.append(_PLUGINS)
+from yaml_metadata.bounded import check_yaml_bounds  # noqa: E402
+
+KEYS = (
+    "category",
+    "author",
+    "source",
+    "source_url",
+    "date",
+    "date_estimated",
+    "note",
+    "titles",
+)
 CATEGORIES = ("Reflections", "News")
 NAME = "manifest.yaml"
 
@@ -113,6 +129,17 @@ def load_manifest(sources: Path, files: list[str]) -> dict[str, dict]:
                         f"'date_estimated: {value}' is not true or false",
                         "write true or false",
                     )
+            elif key == "titles":
+                if not isinstance(value, list) or not all(
+                    isinstance(item, str) and item.strip() for item in value
+                ):
+                    raise SourceError(
+                        path,
+                        where,
+                        f"'titles' for {name} is not a list of titles",
+                        "write one `- Title of a post` line per post, indented under `titles:`",
+                    )
+                value = tuple(" ".join(item.split()) for item in value)
             elif key == "category" and value not in CATEGORIES:
                 raise SourceError(
                     path,
