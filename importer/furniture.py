@@ -118,7 +118,7 @@ RULES.update(
 )
 
 RELATED_HEADING = re.compile(
-    r"(Related( (articles|stories|posts|content|links|reading|coverage))?|Read more|"
+    r"(Related( (articles|stories|posts|content|links|reading|coverage|topics))?|Read more|"
     r"You may also like|More on this (story|topic)|Most (read|popular|viewed)|Recommended|"
     r"Trending|Latest (news|stories)|More (news|stories)|Also in this section|Read next)\s*:?",
     re.I,
@@ -222,11 +222,13 @@ _DATE = (
 )
 _TIME = r"((,|\s+at|\s+-|\s+–)?\s+\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?(\s+(GMT|BST|UTC))?)?"
 _NAME = r"[A-Z][\w'’.-]*(\s+(?:[A-Z][\w'’.-]*|and|&|de|van|von|der))*"
+_ROLE = r"(correspondent|editor|reporter|journalist|writer|columnist|contributor)"
 BYLINE = re.compile(
-    rf"By:?\s+{_NAME}(\s*(,|\||·|–|-|\bon\b|\bin\b)\s*.{{0,100}})?"
+    rf"[Bb]y:?\s+{_NAME}(\s*(,|\||·|–|-|\bon\b|\bin\b)\s*.{{0,100}})?"
     rf"|(Published|Posted|Updated|Last updated|First published|Written|Date)\b.{{0,100}}"
     rf"|{_DATE}{_TIME}"
-    rf"|{_NAME}\s*(\||·|–|-)\s*{_DATE}.{{0,40}}",
+    rf"|{_NAME}\s*(\||·|–|-)\s*{_DATE}.{{0,40}}"
+    rf"|([A-Z][\w'’-]*\s+)?([\w'’-]+\s+){{0,3}}{_ROLE}(\s*(,|\||at|for)\s*.{{1,50}})?",
 )
 _CREDIT_LABEL = (
     r"(Photo(graph)?s?|Pictures?|Pic|Images?|Illustrations?|Credit|Photo credit|Image credit|"
@@ -255,7 +257,7 @@ READING = re.compile(
     re.I,
 )
 BREADCRUMBS = re.compile(r"[^>›»|/]{1,40}(\s*[>›»|/]\s*[^>›»|/]{1,40}){1,6}")
-RUN_ON_BYLINE = re.compile(rf"(?<=[.!?…”’\")a-z])\s*(?P<byline>By:?\s+{_NAME}.{{0,100}})$")
+RUN_ON_BYLINE = re.compile(rf"(?<=[.!?…”’\")a-z])\s*(?P<byline>[Bb]y:?\s+{_NAME}.{{0,100}})$")
 
 TOP_RULES = {
     "duplicate_title": "the headline printed again, alone or run together with the standfirst",
@@ -270,7 +272,7 @@ TOP_RULES = {
 RULE_NAMES = (*RULE_NAMES, *(name for name in TOP_RULES if name not in RULE_NAMES))
 
 
-def _top_rule(line: str, following: str | None) -> str | None:
+def top_rule(line: str, following: str | None) -> str | None:
     """The top rule that claims a whole line, or None."""
     if not _short(line) and not CAPTION_WITH_CREDIT.fullmatch(line):
         return None
@@ -298,7 +300,11 @@ def _top_rule(line: str, following: str | None) -> str | None:
         following is not None
         and not _ends_sentence(line)
         and _short(line)
-        and (CREDIT.fullmatch(following) or CAPTION_LABEL.fullmatch(following))
+        and (
+            CREDIT.fullmatch(following)
+            or CAPTION_LABEL.fullmatch(following)
+            or CAPTION_WITH_CREDIT.fullmatch(following)
+        )
     ):
         return "image_alt"
     return None
@@ -310,6 +316,19 @@ def _ends_sentence(line: str) -> bool:
 
 def _same(a: str, b: str) -> bool:
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def leading_furniture(blocks: list[RawBlock]) -> int:
+    """How many whole blocks at the very top (above the headline) rules claim: breadcrumbs..."""
+    count = 0
+    for block in blocks:
+        if not all(
+            top_rule(line, None) in ("breadcrumbs", "share_buttons", "reading_time")
+            for line in block.lines
+        ):
+            break
+        count += 1
+    return count
 
 
 def strip_leading(blocks: list[RawBlock], title: str) -> tuple[list[RawBlock], list[Removed]]:
@@ -347,7 +366,7 @@ def strip_leading(blocks: list[RawBlock], title: str) -> tuple[list[RawBlock], l
             # Headline and standfirst run together: the headline goes, the rest stays.
             removed.append(Removed("duplicate_title", line[: len(title)], number))
             line = line[len(title) :].strip()
-        rule = _top_rule(line, following)
+        rule = top_rule(line, following)
         if (
             rule == "caption"
             and CAPTION_LABEL.fullmatch(line)

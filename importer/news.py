@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from .blocks import RawBlock, build_body, is_hard_wrapped, split_blocks
-from .furniture import strip_leading, strip_trailing
+from .furniture import leading_furniture, strip_leading, strip_trailing, top_rule
 from .records import Post, Removed, SourceError
 
 DEFAULT_TIME = (9, 0)
@@ -34,6 +34,14 @@ def parse_news(text: str, name: str, entry: dict) -> list[Post]:
     blocks = split_blocks(text.split("\n"))
     if not blocks:
         raise SourceError(name, None, "the file is empty", "put the post's text in it or delete it")
+    removed: list[Removed] = []
+    # Above the headline: the section trail, share buttons.
+    for _ in range(min(leading_furniture(blocks), len(blocks) - 1)):
+        block = blocks.pop(0)
+        removed.extend(
+            Removed(top_rule(line, None), line, block.line + n)
+            for n, line in enumerate(block.lines)
+        )
     first = blocks.pop(0)
     if is_hard_wrapped(first.lines) and len(first.lines) <= 3 and not _furniture_under(first):
         title = first.text
@@ -42,7 +50,6 @@ def parse_news(text: str, name: str, entry: dict) -> list[Post]:
         title = first.lines[0]
         if len(first.lines) > 1:
             blocks.insert(0, RawBlock(first.lines[1:], first.line + 1))
-    removed: list[Removed] = []
     if blocks and _same(blocks[0].text, title):
         removed.append(Removed("duplicate_title", blocks[0].text, blocks[0].line))
         blocks.pop(0)
