@@ -1,8 +1,11 @@
 """Parse a Blogger archive page (several posts under date lines) into Posts.
 
-Shape of a page: a date line (`Thursday, 26 July 2018` or Blogger's US form
-`Thursday, July 26, 2018`), then the post's title (its own paragraph), then its body.
-Several posts may share one date line; the page lists each day's posts newest first.
+Shape of a page: a date line (`Thursday, 26 July 2018`, `Tuesday 27th November 2012` or
+Blogger's US form `Thursday, July 26, 2018`), then the post's title (its own paragraph),
+then its body. Several posts may share one date line; the page lists each day's posts
+newest first. A post's own page is the same with one post, and its comments under
+`N comments:` (`NAME said...`, the time, the words) are dropped under `comment_thread`.
+A date line of a day that does not exist (`Monday, 31 February 2019`) is an error.
 
 Blogger footer lines are read for their data and then dropped, each under a named rule:
 `Posted by NAME at HH:MM` (author and time; `9:30 pm` works too), `Labels: a, b` (tags),
@@ -22,8 +25,13 @@ Where one post ends and the next one of the same day begins:
   - not a bullet item,
   - preceded by at least one body paragraph of the current post, and
   - followed by a body paragraph (one that is not itself title-shaped).
-  A one-line sub-heading inside a post matches this shape too; an archive page with
-  sub-headings needs footers (or a date line) to be split correctly.
+  A one-line sub-heading, or a question to the reader, inside a post has this shape too, so
+  `mid_day_signs` reads each such line: after a paragraph ending in a colon, a section
+  name (`Conclusion`), a numbered heading (`2. Findings`, `Part two`) or a question to the
+  reader (`What do you think?`) it stays in the post; a line in Title Case starts the next
+  post; any other line starts the next post too, and the importer says so (file, line, why)
+  as a place the text cannot decide. `titles:` for the file in the manifest settles every
+  such place: then exactly the listed titles start posts.
 
 Times: a Posted-by time wins. Other posts get DAY_TIME for the last listed post of the
 day and one minute more for each post listed above it, so newest-first order is kept.

@@ -220,6 +220,8 @@ class _Transaction:
         for path, backup in reversed(self.done):
             if backup is not None:
                 os.replace(backup, path)
+                # rename() of two links to one file does nothing: the file was never replaced.
+                backup.unlink(missing_ok=True)
             else:
                 path.unlink(missing_ok=True)
         for temp, _ in self.staged:
