@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 from pathlib import Path
 
 import yaml
+from yaml_metadata.bounded import check_yaml_bounds
 
 from .records import SourceError
-
-# plugins/ is a plugin path for Pelican, not a package; the importer borrows its YAML bounds
-# (without this, `python -m importer` outside pytest cannot import them).
-_PLUGINS = str(Path(__file__).resolve().parents[1] / "plugins")
-if _PLUGINS not in sys.path:
-    sys.path.append(_PLUGINS)
-from yaml_metadata.bounded import check_yaml_bounds  # noqa: E402
 
 KEYS = (
     "category",
