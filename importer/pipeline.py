@@ -232,19 +232,28 @@ class _Transaction:
         self.staged, self.done, self.folders = [], [], []
 
 
-def _load_state(out: Path) -> tuple[dict[str, str], dict[str, str]]:
-    """({article: sha256 as written}, {article: post_key}) from the last import."""
+def _read_state(out: Path) -> dict:
     path = out / STATE_FILE
     if not path.exists():
-        return {}, {}
+        return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        files = {str(k): str(v) for k, v in data.get("files", {}).items()}
-        owners = {str(k): str(v) for k, v in data.get("posts", {}).items()}
-        return files, owners
-    except (ValueError, AttributeError, OSError):
+        return data if isinstance(data, dict) else {}
+    except (ValueError, OSError):
         # A damaged state file only costs protection of imported files: treat as unknown.
-        return {}, {}
+        return {}
+
+
+def _load_state(out: Path) -> dict[str, str]:
+    """{article: sha256 as the importer wrote it} from the last import."""
+    files = _read_state(out).get("files", {})
+    return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+
+
+def _load_owners(out: Path) -> dict[str, str]:
+    """{article: post_key of the post written there} from the last import."""
+    posts = _read_state(out).get("posts", {})
+    return {str(k): str(v) for k, v in posts.items()} if isinstance(posts, dict) else {}
 
 
 _WRITE_FIXES = {
@@ -266,25 +275,36 @@ def _write_error(path: Path, error: OSError) -> str:
 
 
 def import_sources(sources_dir, out_dir, force=False, tagger: Tagger | None = None) -> Report:
-    """Import SOURCES into OUT; never overwrite an author's edit unless force is true.
-
-    Every article is written to a temporary file first and all are renamed into place at
-    the end: a failure part-way (a full disk, a folder where a file should go) leaves OUT as
-    it was and raises ImportFailed with one line naming the file, the problem and the fix.
-    """
+    """Import SOURCES into OUT; never overwrite an author's edit unless force is true."""
     report = Report()
     posts = read_sources(sources_dir, report.notes, report.decisions)
     out = Path(out_dir)
-    state, owners = _load_state(out)
+    owners = _load_owners(out)
     planned: dict[str, bytes] = {}
-    new_owners = dict(owners)
     for slug, post in assign_slugs(posts, owners, report.notes):
         post = apply_tagger(post, tagger)
         relative = f"{post.date:%Y}/{slug}.md"
         planned[relative] = emit(post, slug).encode("utf-8")
         report.posts[relative] = post
-        new_owners[relative] = post_key(post)
+        owners[relative] = post_key(post)
+    write_planned(out, planned, report, force, owners)
+    return report
+
+
+def write_planned(
+    out: Path, planned: dict[str, bytes], report: Report, force=False, owners=None
+) -> None:
+    """Write PLANNED (paths relative to OUT) with the import state's protection of edits.
+
+    Every file is written to a temporary first and all are renamed into place at the end:
+    a failure part-way (a full disk, a folder where a file should go) leaves OUT as it was
+    and raises ImportFailed with one line naming the file, the problem and the fix. OWNERS
+    ({path: post_key}) is recorded so that later imports keep each post at its address.
+    """
+    state = _load_state(out)
     new_state = dict(state)
+    old_owners = _load_owners(out)
+    owners = {**old_owners, **(owners or {})}
     transaction = _Transaction()
     path = out
     try:
@@ -319,13 +339,13 @@ def import_sources(sources_dir, out_dir, force=False, tagger: Tagger | None = No
                 report.notes.append(
                     f"{out / relative}: no source post produces it any more; left in place"
                 )
-        if new_state != state or new_owners != owners or not (out / STATE_FILE).exists():
+        if new_state != state or owners != old_owners or not (out / STATE_FILE).exists():
             record = {"files": dict(sorted(new_state.items()))}
-            record["posts"] = dict(sorted(new_owners.items()))
+            if owners:
+                record["posts"] = dict(sorted(owners.items()))
             path = out / STATE_FILE
             transaction.stage(path, (json.dumps(record, indent=2) + "\n").encode("utf-8"))
         transaction.commit()
     except OSError as error:
         transaction.rollback()
         raise ImportFailed([_write_error(path, error)]) from None
-    return report
