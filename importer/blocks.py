@@ -54,7 +54,11 @@ class RawBlock:
 
 def clean_line(line: str) -> str:
     """Collapse runs of spaces (non-breaking ones included) and trim the ends."""
-    return _SPACES.sub(" ", line).strip()
+    # Speed: most lines have nothing to collapse, and `in` finds that far faster than a
+    # regex that replaces every single space (a 20 MB import spent seconds there).
+    if "  " in line or "\t" in line or "\u00a0" in line or "\u2007" in line or "\u202f" in line:
+        return _SPACES.sub(" ", line).strip()
+    return line.strip()
 
 
 def split_blocks(lines, first_line=1) -> list[RawBlock]:
@@ -99,6 +103,8 @@ def is_bullet(line: str) -> bool:
 
 def is_quotation(text: str) -> bool:
     """True when the paragraph is wholly one double-quoted quotation (+ optional citation)."""
+    if text.lstrip()[:1] not in ("“", '"'):
+        return False  # what the citation's removal leaves starts where the text starts
     body = re.sub(r"\s*\([^()]*\)$", "", text).strip()
     if len(body) < 2:
         return False
