@@ -50,6 +50,14 @@ def main(argv=None, tagger=None) -> int:
         help="also write the import report (posts, lists, removed lines, decisions) to FILE",
     )
     args = parser.parse_args(argv)
+    if args.report and (Path(args.report).is_dir() or not Path(args.report).parent.is_dir()):
+        print(
+            f"error: {args.report}: cannot write the report there (a folder, or in a folder "
+            "that does not exist). Fix: give a file name in an existing folder",
+            file=sys.stderr,
+        )
+        print("Nothing was written.", file=sys.stderr)
+        return 1
     if tagger is None and not args.no_themes:
         try:
             tagger = theme_tagger(args.vocabulary)

@@ -57,5 +57,10 @@ def test_an_unwritable_report_is_an_error_naming_it(tmp_path):
     folder.mkdir()
     result = run_cli(sources, tmp_path / "out", "--report", folder)
     assert result.returncode == 1
-    assert f"error: {folder}: cannot write the report (Is a directory)" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert f"error: {folder}: cannot write the report there" in result.stderr
+    assert "Nothing was written." in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+    missing = tmp_path / "no-such-folder" / "report.txt"
+    result = run_cli(sources, tmp_path / "out", "--report", missing)
+    assert result.returncode == 1 and f"error: {missing}: cannot write" in result.stderr
+    assert not (tmp_path / "out").exists()
