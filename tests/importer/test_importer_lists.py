@@ -88,3 +88,39 @@ def test_two_lists_with_different_marks_stay_apart_and_strong_bullets_join():
         Paragraph("Between."),
         BulletList(("A", "B"), ordered=True),
     )
+
+
+@pytest.mark.slow
+def test_imported_lists_build_into_list_elements_on_the_site(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from importer import import_sources
+
+    root = Path(__file__).resolve().parents[2]
+    content = tmp_path / "content"
+    import_sources(root / "tests" / "fixtures" / "importer-news-publishers", content / "articles")
+    output = tmp_path / "output"
+    pelican = Path(sys.executable).with_name("pelican")
+    command = [pelican, content, "-o", output, "-s", root / "pelican.conf.py", "--fatal", "errors"]
+    built = subprocess.run(command, cwd=root, capture_output=True, text=True)
+    assert built.returncode == 0, built.stdout + built.stderr
+    pages = {
+        name: BeautifulSoup(
+            (output / "2019" / "03" / name / "index.html").read_text(encoding="utf-8"),
+            "html.parser",
+        ).find("article")
+        for name in (
+            "social-workers-fear-blame-over-child-deaths-survey-finds",
+            "blame-culture-stops-councils-learning-from-reviews",
+        )
+    }
+    national, trade = pages.values()
+    assert [" ".join(li.get_text().split()) for li in national.select("ol > li")] == [
+        "Managers who look for someone to blame after a serious case review.",
+        "Inspection reports that name and shame.",
+        "Press coverage of child deaths.",
+    ]
+    assert len(trade.select("ul > li")) >= 3
+    assert "recommendations about individual staff were twice as common;" in trade.get_text()
