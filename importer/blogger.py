@@ -82,7 +82,7 @@ DATE_LINE = re.compile(
 )
 _TIME = r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})\s*(?P<ampm>[ap]\.?\s?m\.?)?"
 # Comments under a post on the post's own page: "NAME said..." starts each comment.
-COMMENT_BY = re.compile(r".{1,80}\ssaid(\.\.\.|…|:)", re.I)
+COMMENT_BY = re.compile(r".{1,80}\ssaid(\.\.\.|…)", re.I)
 POSTED_BY = re.compile(rf"Posted by (?P<author>.+?) at {_TIME}", re.I)
 LABELS = re.compile(r"Labels:\s*(?P<labels>.+)", re.I)
 

@@ -227,3 +227,13 @@ def test_titles_that_do_not_fit_the_file_are_errors(tmp_path, manifest, message)
     with pytest.raises(ImportFailed) as failure:
         read_sources(sources)
     assert message in failure.value.errors[0]
+
+
+def test_a_post_after_a_comment_count_is_not_taken_for_comments():
+    text = (
+        f"Thursday, 26 July 2018\n\nFirst\n\n{LONG}\n\nPosted by Chris Mills at 10:04\n\n"
+        f"No comments:\n\nWhat the minister said:\n\n{LONG}\n\nPosted by Chris Mills at 09:00\n"
+    )
+    posts, _, _ = parse(text)
+    assert [p.title for p in posts] == ["First", "What the minister said:"]
+    assert not any(r.rule == "comment_thread" for p in posts for r in p.removed)
