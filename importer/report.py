@@ -54,7 +54,7 @@ def render_report(posts: dict, decisions: list[Decision], notes: list[str] = ())
             key=lambda removal: removal.line,
         )
         if removed:
-            out.append(f"  removed {len(removed)} line{'s' if len(removed) != 1 else ''}:")
+            out.append("  removed, by rule:")
             for removal in removed:
                 text = " ".join(removal.text.split())
                 text = text if len(text) <= 70 else text[:69] + "…"
