@@ -105,8 +105,8 @@ def read_sources(sources_dir, notes=None, decisions=None) -> list[Post]:
 
 
 def post_key(post: Post) -> str:
-    """What names a post across imports: its title's slug and its day (not its text)."""
-    return f"{slugify(post.title)}@{post.date:%Y-%m-%d}"
+    """What names a post across imports: its title's slug, day and source file (not its text)."""
+    return f"{slugify(post.title)}@{post.date:%Y-%m-%d}@{post.source_file}"
 
 
 def assign_slugs(

@@ -191,4 +191,16 @@ def test_the_state_file_records_which_post_owns_each_address(tmp_path):
     sources = make_sources(tmp_path, {"page.txt": PAGE})
     import_sources(sources, tmp_path / "out")
     state = json.loads((tmp_path / "out" / ".import-state.json").read_text())
-    assert state["posts"]["2018/no-blame-culture.md"] == "no-blame-culture@2018-07-26"
+    assert state["posts"]["2018/no-blame-culture.md"] == "no-blame-culture@2018-07-26@page.txt"
+
+
+def test_a_new_post_with_the_same_title_on_the_same_day_gets_the_new_address(tmp_path):
+    sources = make_sources(tmp_path, {"b.txt": f"Thursday, 26 July 2018\n\nSame Title\n\n{LONG}\n"})
+    out = tmp_path / "out"
+    import_sources(sources, out)
+    before = (out / "2018" / "same-title.md").read_bytes()
+    # Same day, same time, and a file name that sorts first.
+    (sources / "a.txt").write_text("Thursday, 26 July 2018\n\nSame Title\n\nThe newcomer.\n")
+    report = import_sources(sources, out)
+    assert (out / "2018" / "same-title.md").read_bytes() == before
+    assert report.written == ["2018/same-title-2.md"]
