@@ -204,3 +204,14 @@ def test_a_new_post_with_the_same_title_on_the_same_day_gets_the_new_address(tmp
     report = import_sources(sources, out)
     assert (out / "2018" / "same-title.md").read_bytes() == before
     assert report.written == ["2018/same-title-2.md"]
+
+
+def test_an_out_folder_that_is_a_file_writes_nothing_and_says_so(tmp_path):
+    sources = make_sources(tmp_path, {"page.txt": PAGE})
+    out = tmp_path / "out"
+    out.write_text("I am a file\n")
+    result = run_cli(sources, out)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "a file is where a folder should be" in result.stderr
+    assert out.read_text() == "I am a file\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "sources"]
