@@ -402,14 +402,6 @@ def _first(item):
     return item[0]
 
 
-def _mask(length, spans):
-    """A bytearray of LENGTH with 1 under each of SPANS [(start, end)]."""
-    mask = bytearray(length)
-    for start, end in spans:
-        mask[start:end] = b"\x01" * (end - start)
-    return mask
-
-
 def _settle(text, patterns):
     """(start, end, pattern) of the phrase occurrences _find keeps in TEXT, by start."""
     found, vetoes = [], {}
@@ -419,22 +411,19 @@ def _settle(text, patterns):
         else:
             found += [(m.start(), m.end(), pattern) for m in matches]
     if vetoes:
-        # One mask per vetoing theme: a match is vetoed when any of its characters is under
-        # one of that theme's vetoes (linear in the text; comparing every match with every
-        # veto was quadratic on long posts).
-        masks = {key: _mask(len(text), spans) for key, spans in vetoes.items()}
+        vetoed = {key: _Spans(spans) for key, spans in vetoes.items()}
         found = [
             (start, end, p)
             for start, end, p in found
-            if id(p.theme) not in masks or 1 not in masks[id(p.theme)][start:end]
+            if id(p.theme) not in vetoed or not vetoed[id(p.theme)].overlaps(start, end)
         ]
     found.sort(key=_longest_first)
     # Taken spans never overlap one another (a span that would is skipped), so a span clashes
-    # when any of its characters is already taken: a mask of the text answers that in time
-    # linear in the span (a sorted list of taken spans cost a list insert per span, quadratic
-    # on long posts). A span already taken by another theme clashes with nothing else, for the
-    # same reason.
-    taken, themes_at, kept = bytearray(len(text)), {}, []
+    # with them exactly when one of its characters is taken: one mark per character keeps
+    # this linear in the text's length (a sorted list of spans cost O(n^2) inserts: a 20 MB
+    # import spent minutes here). A span already taken by another theme clashes with nothing.
+    taken = bytearray(len(text) + 1)
+    themes_at, kept = {}, []
     for start, end, pattern in found:
         themes = themes_at.get((start, end))
         if themes is None:
@@ -449,6 +438,23 @@ def _settle(text, patterns):
         kept.append((start, end, pattern))
     kept.sort(key=_first)
     return kept
+
+
+class _Spans:
+    """Spans (start, end) sorted by start, with the furthest end so far: overlap by bisection."""
+
+    def __init__(self, spans):
+        spans = sorted(spans)
+        self.starts = [start for start, _ in spans]
+        self.reach, furthest = [], -1
+        for _, end in spans:
+            furthest = max(furthest, end)
+            self.reach.append(furthest)
+
+    def overlaps(self, start, end):
+        """True when some span s, e has s < END and START < e."""
+        before = bisect.bisect_left(self.starts, end)
+        return before > 0 and self.reach[before - 1] > start
 
 
 def _find(text, patterns, in_title, starts):
