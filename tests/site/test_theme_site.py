@@ -303,6 +303,38 @@ def test_author_page_lists_the_authors_posts(fixture_site, fixture_posts):
 # Pages
 
 
+@pytest.mark.parametrize(
+    ("site", "expected"),
+    [
+        ("real_site", None),  # every tag of the blog names a theme
+        ("one_tag_site", "1 tag, in alphabetical order."),
+        ("fixture_site", "2 tags, in alphabetical order."),
+    ],
+)
+def test_the_tags_page_counts_in_words_and_only_a_page_with_tags_is_linked(site, expected, request):
+    output = Path(request.getfixturevalue(site))
+    tags = page(output, "tags/")
+    intro = text(tags.main.find(class_="page-intro"))
+    listed = tags.main.select(".tag-cloud li")
+    footer_links = [
+        a
+        for name in ("index.html", "archives/index.html", "topics/index.html")
+        for a in parse(output / name).select("footer a")
+    ]
+    to_tags = [a for a in footer_links if a["href"].rstrip("/").endswith("tags")]
+    if expected is None:
+        assert not listed and intro.startswith("No tags")
+        assert tags.main.find("a", href=re.compile(r"topics/$")) is not None
+        assert to_tags == []
+        for path in output.rglob("*.html"):
+            links = parse(path).find_all("a", href=re.compile(r"(^|/)tags/?$"))
+            assert links == [], f"{path.relative_to(output)} links to the empty tags page"
+    else:
+        assert intro == expected
+        assert len(listed) == int(expected.split()[0])
+        assert len(to_tags) == 3
+
+
 def test_about_page(fixture_site):
     soup = page(fixture_site, "about/")
     assert text(soup.main.h1) == "About this blog"
