@@ -1,5 +1,6 @@
 """What a reader sees of an article and the topic map, measured in Chromium (issue 11)."""
 
+import json
 import re
 import statistics
 
@@ -80,13 +81,16 @@ def test_topic_links_look_different_and_say_where_they_lead(real_site_url, new_p
 
 @pytest.mark.parametrize("width", [1280, 375])
 def test_the_end_of_an_article_is_shorter_than_the_article(
-    real_site, real_site_url, new_page, width
+    real_site, real_site_url, new_page, artifacts, width
 ):
     page = new_page(width=width)
     heights = {}
     for path in article_paths(real_site):
         page.goto(real_site_url + path, wait_until="networkidle")
         heights[path] = page.evaluate(_HEIGHTS)
+    # Kept for a person to read: every post's text and end, in px, at this width.
+    report = artifacts / f"article-end-heights-{width}.json"
+    report.write_text(json.dumps(heights, indent=1), encoding="utf-8")
     # The issue's example: 505 px of text followed by 1,125 px at 1280 px wide.
     example = heights[EXAMPLE]
     assert example["after"] < example["body"], f"{EXAMPLE} at {width}px: {example}"
