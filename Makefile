@@ -129,7 +129,8 @@ test: $(INSTALLED) test-deps
 	"$(BIN)/python" -m pytest
 
 # What the browser, validity and Lighthouse checks run: Debian's Chromium, Java for
-# vnu, and the npm packages pinned in package-lock.json. Each is installed only when missing
+# vnu, pandoc (for Pelican's own pelican-import, which a Blogger import test compares with),
+# and the npm packages pinned in package-lock.json. Each is installed only when missing
 # or out of date, so a fresh Debian machine (CI, as root) gets everything from `make test`.
 NODE_DEPS = node_modules/.installed
 
@@ -138,6 +139,7 @@ test-deps: $(INSTALLED) $(NODE_DEPS)
 system-test-deps:
 	@missing=""; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	command -v pandoc >/dev/null || missing="$$missing pandoc"; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .blogger import is_archive_page, parse_archive
+from .blogger_export import find_export
+from .blogger_import import plan_blogger
 from .decode import decode
 from .emit import Tagger, apply_tagger, emit, slugify
 from .manifest import load_manifest
@@ -36,6 +38,9 @@ class Report:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     posts: dict[str, Post] = field(default_factory=dict)
+    # Set by the Blogger import: paths are relative to `root` (the content folder), not OUT.
+    root: str | None = None
+    summary: list[str] = field(default_factory=list)
 
 
 def _sha(data: bytes) -> str:
@@ -135,8 +140,21 @@ def _load_state(out: Path) -> dict[str, str]:
         return {}
 
 
-def import_sources(sources_dir, out_dir, force=False, tagger: Tagger | None = None) -> Report:
-    """Import SOURCES into OUT; never overwrite an author's edit unless force is true."""
+def import_sources(
+    sources_dir, out_dir, force=False, tagger: Tagger | None = None, **blogger
+) -> Report:
+    """Import SOURCES into OUT; never overwrite an author's edit unless force is true.
+
+    SOURCES is told apart by its content: a Blogger export (a file, or a folder that holds
+    one) or a folder of pasted text posts. Keyword arguments are the Blogger importer's
+    (site_url, extra_hosts, fetcher ...); a text import has no use for them.
+    """
+    try:
+        export = find_export(sources_dir)
+    except SourceError as error:
+        raise ImportFailed([str(error)]) from None
+    if export is not None:
+        return _import_blogger(export, out_dir, force, tagger, **blogger)
     report = Report()
     posts = read_sources(sources_dir, report.notes)
     out = Path(out_dir)
@@ -146,6 +164,26 @@ def import_sources(sources_dir, out_dir, force=False, tagger: Tagger | None = No
         relative = f"{post.date:%Y}/{slug}.md"
         planned[relative] = emit(post, slug).encode("utf-8")
         report.posts[relative] = post
+    write_planned(out, planned, report, force)
+    return report
+
+
+def _import_blogger(export, out_dir, force, tagger, **options) -> Report:
+    report = Report()
+    out = Path(out_dir)
+    try:
+        plan = plan_blogger(export, out, tagger=tagger, **options)
+    except SourceError as error:
+        raise ImportFailed([str(error)]) from None
+    report.root = str(out.parent)
+    report.posts = plan.posts
+    report.summary = plan.report
+    write_planned(out.parent, plan.files, report, force)
+    return report
+
+
+def write_planned(out: Path, planned: dict[str, bytes], report: Report, force=False) -> None:
+    """Write PLANNED (paths relative to OUT) with the import state's protection of edits."""
     state = _load_state(out)
     new_state = dict(state)
     for relative in sorted(planned):
@@ -180,4 +218,3 @@ def import_sources(sources_dir, out_dir, force=False, tagger: Tagger | None = No
     if new_state != state or not (out / STATE_FILE).exists():
         text = json.dumps({"files": dict(sorted(new_state.items()))}, indent=2) + "\n"
         _write_atomic(out / STATE_FILE, text.encode("utf-8"))
-    return report

@@ -1,0 +1,103 @@
+"""Blogger's post HTML -> clean Markdown for the site's Python-Markdown (extra, smarty).
+
+The conversion is markdownify's (a maintained converter on BeautifulSoup); this module only
+tidies Blogger's HTML before it (presentational wrappers, jump breaks, runs of &nbsp;, embeds)
+and fixes the few escapes markdownify writes that Python-Markdown does not undo.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup, Comment, NavigableString
+from markdownify import MarkdownConverter
+
+# Text inside these is not for readers: it never reaches the page.
+DROPPED = ("script", "style", "noscript", "template")
+EMBEDS = ("iframe", "embed", "object", "video", "audio")
+_NBSP_RUN = re.compile(r"[ \t\r\n]*\xa0[\xa0 \t\r\n]*")
+# markdownify escapes these with a backslash; Python-Markdown leaves `\<`, `\&`, `\=`, `\~` as
+# they are, so the reader would see the backslash. Entities (or nothing) say the same thing.
+_UNDONE = {"<": "&lt;", "&": "&amp;", "=": "&#61;", "~": "~"}
+_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\([<&=~])")
+
+
+class _Converter(MarkdownConverter):
+    """markdownify with table cells safe for pipes and embeds kept as links."""
+
+    def convert_td(self, el, text, parent_tags):
+        return super().convert_td(el, text.replace("|", r"\|"), parent_tags)
+
+    def convert_th(self, el, text, parent_tags):
+        return super().convert_th(el, text.replace("|", r"\|"), parent_tags)
+
+
+_OPTIONS = {
+    "heading_style": "ATX",
+    "bullets": "-",
+    "newline_style": "SPACES",
+    "escape_misc": True,
+    "table_infer_header": True,
+    "autolinks": False,
+}
+
+
+def tidy(soup: BeautifulSoup) -> BeautifulSoup:
+    """Drop what carries no content (scripts, comments, jump-break anchors, &nbsp; runs)."""
+    for node in soup.find_all(DROPPED):
+        node.decompose()
+    for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        node.extract()
+    for anchor in soup.find_all("a"):
+        if not anchor.get("href"):
+            anchor.unwrap()  # <a name="more"></a>: Blogger's "read more" break
+    for br in soup.select("ul > br, ol > br"):
+        br.decompose()  # Blogger's editor puts them between list items: they mean nothing
+    for embed in soup.find_all(EMBEDS):
+        src = embed.get("src") or embed.get("data") or ""
+        if not src and embed.find("source"):
+            src = embed.find("source").get("src", "")
+        if src.startswith("//"):
+            src = "https:" + src
+        if src.startswith(("http://", "https://")):
+            link = soup.new_tag("a", href=src)
+            link.string = f"Embedded {embed.name}: {src}"
+            paragraph = soup.new_tag("p")
+            paragraph.append(link)
+            embed.replace_with(paragraph)
+        else:
+            embed.unwrap()
+    for text in soup.find_all(string=lambda s: "\xa0" in s):
+        if not isinstance(text, Comment):
+            text.replace_with(NavigableString(_NBSP_RUN.sub(_nbsp, str(text))))
+    return soup
+
+
+def _nbsp(match: re.Match) -> str:
+    # One &nbsp; between two words keeps them together; a run of them is only spacing.
+    return "\xa0" if match.group(0) == "\xa0" else " "
+
+
+def html_to_markdown(html: str) -> str:
+    """Return Markdown that renders as the post's HTML, less presentational wrappers."""
+    soup = tidy(BeautifulSoup(html or "", "html.parser"))
+    text = _Converter(**_OPTIONS).convert_soup(soup)
+    text = _ESCAPE.sub(lambda m: m.group(1) + _UNDONE[m.group(2)], text)
+    lines = [line if line.strip() else "" for line in text.split("\n")]
+    text = "\n".join(lines)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    # A line break at the end of a paragraph or of the post means nothing.
+    text = re.sub(r"[ ]{2,}(?=\n\n|\Z)", "", text)
+    return text.strip()
+
+
+def html_to_text(html: str) -> str:
+    """Return what a reader reads in the HTML, for theme detection."""
+    soup = tidy(BeautifulSoup(html or "", "html.parser"))
+    return soup.get_text(" ")
+
+
+def text_nodes(html: str) -> list[str]:
+    """Every non-blank text node a reader sees in the HTML (for no-loss checks)."""
+    soup = tidy(BeautifulSoup(html or "", "html.parser"))
+    return [" ".join(s.split()) for s in soup.find_all(string=True) if s.strip()]
