@@ -57,6 +57,11 @@ def main(argv=None, tagger=None) -> int:
         help="the new site's address, for the 'This post has moved' notices (default: $SITEURL)",
     )
     parser.add_argument(
+        "--blog-url",
+        default="",
+        help="the old blog's address (https://NAME.blogspot.com), if the export does not say it",
+    )
+    parser.add_argument(
         "--image-host",
         action="append",
         default=[],
@@ -78,6 +83,7 @@ def main(argv=None, tagger=None) -> int:
             tagger=tagger,
             site_url=args.site_url,
             extra_hosts=tuple(args.image_host),
+            blog_url=args.blog_url,
         )
     except ImportFailed as failure:
         for error in failure.errors:

@@ -228,7 +228,8 @@ def _address(entry, hosts) -> str | None:
     filename = _text(entry, f"{B2018}filename")
     if filename and hosts:
         return f"https://{sorted(hosts)[0]}{filename}"
-    return None
+    # Takeout's feed may not name the blog: the old path alone still makes redirects.
+    return filename or None
 
 
 def _strict_errors(log) -> tuple[list, list]:

@@ -98,6 +98,7 @@ def plan_blogger(
     extra_hosts=(),
     site_url: str = "",
     category: str = "Reflections",
+    blog_url: str = "",
     now=None,
 ) -> Plan:
     """Read the export and plan every file it becomes (nothing is written here)."""
@@ -105,6 +106,17 @@ def plan_blogger(
     root, articles = out.parent, out.name
     export = read_export(export_path, now=now)
     plan = Plan(export=export)
+    if blog_url:
+        export.blog_hosts.add(urlsplit(blog_url).hostname or "")
+        for entry in export.entries:
+            if entry.url and entry.url.startswith("/"):
+                entry.url = blog_url.rstrip("/") + entry.url
+    elif any(entry.url and entry.url.startswith("/") for entry in export.entries):
+        export.notes.append(
+            f"{export.path}: the export does not name the blog's address, so old addresses "
+            "are kept as paths (/2018/07/slug.html); add --blog-url https://NAME.blogspot.com "
+            "to record them in full"
+        )
     names = _blog_names(export)
     post_slugs: set[str] = set()
     page_slugs: set[str] = set()

@@ -38,6 +38,12 @@ class _Plain(MarkdownConverter):
 
     convert_strong = convert_i = convert_em = convert_b
 
+    def convert_a(self, el, text, parent_tags):
+        # Only web links survive; javascript: and the like keep just their words.
+        if not (el.get("href") or "").startswith(("http://", "https://")):
+            return text
+        return super().convert_a(el, text, parent_tags)
+
 
 def comment_text(html: str) -> str:
     """The comment as plain text with links kept as [text](address)."""

@@ -15,6 +15,9 @@ from markdownify import MarkdownConverter
 # Text inside these is not for readers: it never reaches the page.
 DROPPED = ("script", "style", "noscript", "template")
 EMBEDS = ("iframe", "embed", "object", "video", "audio")
+# Two lists in a row would be one list in Markdown: an HTML comment keeps them apart (the
+# site drops comments from the page).
+_LIST_BREAK = "\u2063LISTBREAK\u2063"
 _NBSP_RUN = re.compile(r"[ \t\r\n]*\xa0[\xa0 \t\r\n]*")
 # markdownify escapes these with a backslash; Python-Markdown leaves `\<`, `\&`, `\=`, `\~` as
 # they are, so the reader would see the backslash. Entities (or nothing) say the same thing.
@@ -23,13 +26,7 @@ _ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\([<&=~])")
 
 
 class _Converter(MarkdownConverter):
-    """markdownify with table cells safe for pipes and embeds kept as links."""
-
-    def convert_td(self, el, text, parent_tags):
-        return super().convert_td(el, text.replace("|", r"\|"), parent_tags)
-
-    def convert_th(self, el, text, parent_tags):
-        return super().convert_th(el, text.replace("|", r"\|"), parent_tags)
+    """markdownify as it is (its escapes already cover table pipes)."""
 
 
 _OPTIONS = {
@@ -53,6 +50,13 @@ def tidy(soup: BeautifulSoup) -> BeautifulSoup:
             anchor.unwrap()  # <a name="more"></a>: Blogger's "read more" break
     for br in soup.select("ul > br, ol > br"):
         br.decompose()  # Blogger's editor puts them between list items: they mean nothing
+    for listing in soup.find_all(("ul", "ol")):
+        for node in listing.next_siblings:
+            if isinstance(node, NavigableString) and not node.strip():
+                continue
+            if getattr(node, "name", None) in ("ul", "ol"):
+                listing.insert_after(soup.new_string(_LIST_BREAK))
+            break
     for embed in soup.find_all(EMBEDS):
         src = embed.get("src") or embed.get("data") or ""
         if not src and embed.find("source"):
@@ -83,6 +87,7 @@ def html_to_markdown(html: str) -> str:
     soup = tidy(BeautifulSoup(html or "", "html.parser"))
     text = _Converter(**_OPTIONS).convert_soup(soup)
     text = _ESCAPE.sub(lambda m: m.group(1) + _UNDONE[m.group(2)], text)
+    text = text.replace(_LIST_BREAK, "\n\n<!-- -->\n\n")
     lines = [line if line.strip() else "" for line in text.split("\n")]
     text = "\n".join(lines)
     text = re.sub(r"\n{3,}", "\n\n", text)
