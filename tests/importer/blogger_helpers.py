@@ -24,9 +24,9 @@ from importer import images, import_sources  # noqa: E402
 FIXTURES = ROOT / "tests" / "fixtures"
 EXPORT = FIXTURES / "blogger-export" / "blog-07-03-2019.xml"
 TAKEOUT = FIXTURES / "blogger-takeout"
-PELICAN_EXPORT = Path(
-    __import__("pelican").__file__
-).parent / "tests" / "content" / "bloggerexport.xml"
+PELICAN_EXPORT = (
+    Path(__import__("pelican").__file__).parent / "tests" / "content" / "bloggerexport.xml"
+)
 PELICAN = Path(sys.executable).with_name("pelican")
 # The pictures of the fixture export, by their path on Blogger's hosts.
 PICTURES = {

@@ -246,9 +246,7 @@ def test_links_between_posts_become_filename_links_on_any_country_domain(tmp_pat
 # --- Pictures ------------------------------------------------------------------------------
 
 
-def test_pictures_are_downloaded_and_failures_listed_with_a_visible_placeholder(
-    tmp_path, served
-):
+def test_pictures_are_downloaded_and_failures_listed_with_a_visible_placeholder(tmp_path, served):
     content, report = import_fixture(tmp_path, served)
     folder = content / "images/blogger/2018/no-blame-culture"
     assert sorted(p.name for p in folder.iterdir()) == ["caseload-chart.png", "team-meeting.jpg"]
@@ -303,7 +301,7 @@ def test_comments_are_kept_beside_the_post_without_email_addresses(tmp_path, ser
     content, _ = import_fixture(tmp_path, served)
     path = content / "articles/2018/supervision-matters.comments.yaml"
     text = path.read_text()
-    assert text.startswith("# Readers' comments on \"Supervision matters\"")
+    assert text.startswith('# Readers\' comments on "Supervision matters"')
     comments = yaml.safe_load(text)["comments"]
     assert [c["name"] for c in comments] == ["Jane Practitioner", "Anonymous", "Chris Mills"]
     assert comments[0]["date"] == "2018-03-06 10:00+00:00"
