@@ -105,4 +105,5 @@ def html_to_text(html: str) -> str:
 def text_nodes(html: str) -> list[str]:
     """Every non-blank text node a reader sees in the HTML (for no-loss checks)."""
     soup = tidy(BeautifulSoup(html or "", "html.parser"))
-    return [" ".join(s.split()) for s in soup.find_all(string=True) if s.strip()]
+    nodes = (s.replace(_LIST_BREAK, "") for s in soup.find_all(string=True))
+    return [" ".join(s.split()) for s in nodes if s.strip()]
