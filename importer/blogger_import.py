@@ -6,17 +6,18 @@ pipeline's one writer, all or nothing, with its protection of authors' edits.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup
-
 from . import images
 from .blogger_export import Entry, Export, read_export
 from .comments import comments_yaml
 from .emit import Tagger, apply_tagger, emit, slugify
+from .html_to_markdown import convert_tidied, parse, tidy
 from .records import Paragraph, Post
 
 MOVED_FILE = "blogger-moved.txt"
@@ -136,67 +137,135 @@ def plan_blogger(
         if entry.url:
             targets[urlsplit(entry.url).path] = "{filename}/" + relative
 
-    def existing(path):
-        target = root / path
-        return target.read_bytes() if target.is_file() else None
-
+    job = _Job(placed, targets, export, names, root, fetcher, tuple(extra_hosts), tagger)
+    job.category, job.site_url = category, site_url
     counts = {"links": 0, "pictures": 0}
     moved = []
-    for entry, slug, relative, folder in placed:
-        soup = BeautifulSoup(entry.html or "", "html.parser")
-        made, missing = rewrite_links(soup, targets, export, names)
-        counts["links"] += made
-        for href in missing:
-            plan.problems.append(
-                f"{relative}: links to {href}, a post that is not in the export; link kept as it is"
-            )
-        files, failures, missing_alt = images.localise(soup, folder, fetcher, existing, extra_hosts)
-        plan.files.update(files)
-        counts["pictures"] += len(files)
-        for failure in failures:
-            plan.problems.append(
-                f"{relative}: picture {failure.url} not downloaded ({failure.reason}); "
-                "the post shows a note with its address instead"
-            )
-        for problem in missing_alt:
-            plan.problems.append(
-                f"{relative}: picture {problem.url} has no alt text; describe it in the post "
-                "(![what it shows](...)) for readers who cannot see it"
-            )
-        modified = entry.updated if entry.updated and entry.updated > entry.published else None
-        post = Post(
-            title=entry.title or "Untitled",
-            date=entry.published,
-            body=(Paragraph(str(soup)),),
-            category=category if entry.kind == "post" else "",
-            source_file=str(export.path),
-            author=entry.author,
-            tags=entry.labels if entry.kind == "post" else (),
-            line=entry.line,
-            markup="html",
-            status="draft" if entry.draft else None,
-            modified=modified,
-            original_url=entry.url if not entry.draft else None,
-        )
-        if entry.kind == "post":
-            post = apply_tagger(post, tagger)
-        plan.files[relative] = emit(post, slug).encode("utf-8")
-        plan.posts[relative] = post
-        thread = export.comments.get(entry.id)
-        if thread:
-            stem = relative[: -len(".md")]
-            plan.files[f"{stem}.comments.yaml"] = comments_yaml(post.title, thread).encode()
-        if post.original_url:
-            new = (
-                f"{entry.published:%Y}/{entry.published:%m}/{slug}/"
-                if entry.kind == "post"
-                else f"{slug}/"
-            )
-            moved.append((post.original_url, f"{site_url.rstrip('/')}/{new}", post.title))
+    for result in _run(job):
+        plan.files.update(result["files"])
+        plan.posts[result["relative"]] = result["post"]
+        plan.problems.extend(result["problems"])
+        counts["links"] += result["links"]
+        counts["pictures"] += result["pictures"]
+        if result["moved"]:
+            moved.append(result["moved"])
     if moved:
         plan.files[MOVED_FILE] = moved_notices(moved).encode("utf-8")
     plan.report = summary(export, plan, counts)
     return plan
+
+
+@dataclass
+class _Job:
+    """What converting one entry needs; a forked worker inherits it instead of pickling it."""
+
+    placed: list
+    targets: dict
+    export: Export
+    names: set
+    root: Path
+    fetcher: images.Fetcher
+    extra_hosts: tuple
+    tagger: Tagger | None
+    category: str = ""
+    site_url: str = ""
+
+
+_JOB: _Job | None = None
+# Below this many entries one process is quicker than starting workers.
+POOL_MIN = 200
+
+
+def _run(job: _Job):
+    """Convert every placed entry, in order; on two or more cores, in forked workers."""
+    global _JOB
+    count = len(job.placed)
+    workers = min(os.cpu_count() or 1, 4)
+    if count < POOL_MIN or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        _JOB = job
+        try:
+            yield from (_convert(index) for index in range(count))
+        finally:
+            _JOB = None
+        return
+    _JOB = job
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers) as pool:
+            yield from pool.imap(_convert, range(count), chunksize=25)
+    finally:
+        _JOB = None
+
+
+def _convert(index: int) -> dict:
+    """One entry -> its article or page, pictures, comments file and report lines."""
+    job = _JOB
+    entry, slug, relative, folder = job.placed[index]
+    problems = []
+    soup = tidy(parse(entry.html))
+    made, missing = rewrite_links(soup, job.targets, job.export, job.names)
+    for href in missing:
+        problems.append(
+            f"{relative}: links to {href}, a post that is not in the export; link kept as it is"
+        )
+
+    def existing(path):
+        target = job.root / path
+        return target.read_bytes() if target.is_file() else None
+
+    files, failures, missing_alt = images.localise(
+        soup, folder, job.fetcher, existing, job.extra_hosts
+    )
+    pictures = len(files)
+    for failure in failures:
+        problems.append(
+            f"{relative}: picture {failure.url} not downloaded ({failure.reason}); "
+            "the post shows a note with its address instead"
+        )
+    for problem in missing_alt:
+        problems.append(
+            f"{relative}: picture {problem.url} has no alt text; describe it in the post "
+            "(![what it shows](...)) for readers who cannot see it"
+        )
+    modified = entry.updated if entry.updated and entry.updated > entry.published else None
+    post = Post(
+        title=entry.title or "Untitled",
+        date=entry.published,
+        body=(Paragraph(convert_tidied(soup)),),
+        category=job.category if entry.kind == "post" else "",
+        source_file=str(job.export.path),
+        author=entry.author,
+        tags=entry.labels if entry.kind == "post" else (),
+        line=entry.line,
+        markup="html",
+        status="draft" if entry.draft else None,
+        modified=modified,
+        original_url=entry.url if not entry.draft else None,
+    )
+    if entry.kind == "post":
+        post = apply_tagger(post, job.tagger)
+    files[relative] = emit(post, slug).encode("utf-8")
+    thread = job.export.comments.get(entry.id)
+    if thread:
+        stem = relative[: -len(".md")]
+        files[f"{stem}.comments.yaml"] = comments_yaml(post.title, thread).encode()
+    moved = None
+    if post.original_url:
+        new = (
+            f"{entry.published:%Y}/{entry.published:%m}/{slug}/"
+            if entry.kind == "post"
+            else f"{slug}/"
+        )
+        moved = (post.original_url, f"{job.site_url.rstrip('/')}/{new}", post.title)
+    return {
+        "relative": relative,
+        "files": files,
+        "post": post,
+        "problems": problems,
+        "links": made,
+        "pictures": pictures,
+        "moved": moved,
+    }
 
 
 def moved_notices(moved) -> str:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 
 import yaml
-from bs4 import BeautifulSoup
 from markdownify import MarkdownConverter
 
 from .emit import format_date
-from .html_to_markdown import tidy
+from .html_to_markdown import parse, tidy
 
 HEADER = """\
 # Readers' comments on "{title}" from the original blog, shown read-only after the post.
@@ -47,13 +46,13 @@ class _Plain(MarkdownConverter):
 
 def comment_text(html: str) -> str:
     """The comment as plain text with links kept as [text](address)."""
-    soup = tidy(BeautifulSoup(html or "", "html.parser"))
+    soup = tidy(parse(html))
     text = _Plain(**_PLAIN).convert_soup(soup)
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
     """Multi-line comment text as a literal block, so that an author edits it as written."""
 
 
