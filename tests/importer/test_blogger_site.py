@@ -117,6 +117,9 @@ def test_comments_show_after_the_post_escaped_with_safe_links(site):
     assert "javascript" not in str(section)
     for html in output.rglob("*.html"):
         assert "@example.org" not in html.read_text(encoding="utf-8")
+    other = page(output, "2018/07/no-blame-culture/index.html").find(class_="old-comments")
+    assert other.find(class_="comment-author").text == "Sam Student"
+    assert other.find("a", href="https://www.basw.co.uk/")["rel"] == ["nofollow", "ugc"]
 
 
 def test_comment_text_is_escaped_and_only_web_links_are_made():
