@@ -111,12 +111,16 @@ def localise(soup, folder: str, fetcher: Fetcher, existing, extra_hosts=()):
                 try:
                     data = fetcher(url)
                 except (OSError, ValueError, urllib.error.URLError) as error:
-                    reasons.append(f"{url}: {_reason(error)}")
+                    reasons.append((url, _reason(error)))
                     continue
             files[path], names[url], local = data, path, path
             break
         if local is None:
-            failures.append(ImageProblem(src, "; ".join(reasons)))
+            if len(reasons) == 1:
+                said = reasons[0][1]
+            else:  # the full-size copy and the picture itself both failed
+                said = "; ".join(f"{url}: {reason}" for url, reason in reasons)
+            failures.append(ImageProblem(src, said))
             note = soup.new_tag("em")
             alt = (img.get("alt") or "").strip()
             note.string = f"[Picture not imported{': ' + alt if alt else ''}. Original: {src}]"
