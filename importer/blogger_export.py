@@ -78,6 +78,8 @@ class Export:
     notes: list[str] = field(default_factory=list)
     blog_hosts: set[str] = field(default_factory=set)
     comment_ids: set[str] = field(default_factory=set)
+    # Blogger's "Convert line breaks" setting: a newline in a post is a line break.
+    convert_line_breaks: bool = False
 
 
 def sniff(path: Path) -> str | None:
@@ -308,6 +310,8 @@ def _entry(element, export: Export, raw_comments: list, now: datetime) -> None:
     kind, why = _kind(element)
     ident = _text(element, f"{ATOM}id")
     status = _text(element, f"{B2018}status").upper()
+    if kind == "settings" and ident.endswith(".settings.BLOG_CONVERT_LINE_BREAKS"):
+        export.convert_line_breaks = _text(element, f"{ATOM}content").lower() == "true"
     if kind in ("template", "settings", "unknown"):
         export.skipped[kind] += 1
         if kind == "unknown":

@@ -202,7 +202,11 @@ def _convert(index: int) -> dict:
     job = _JOB
     entry, slug, relative, folder = job.placed[index]
     problems = []
-    soup = tidy(parse(entry.html))
+    html = entry.html or ""
+    if job.export.convert_line_breaks:
+        # Blogger showed every newline of such a post as a line break; HTML would not.
+        html = html.replace("\r\n", "\n").replace("\n", "<br />")
+    soup = tidy(parse(html))
     made, missing = rewrite_links(soup, job.targets, job.export, job.names)
     for href in missing:
         problems.append(

@@ -222,6 +222,31 @@ def test_embedded_video_stays_as_a_link():
     assert page.find("a")["href"] == "https://www.youtube.com/embed/abc"
 
 
+def test_newlines_are_line_breaks_when_the_blog_converted_them(tmp_path, served):
+    setting = (
+        " <entry>\n  <id>tag:blogger.com,1999:blog-4711.settings.BLOG_CONVERT_LINE_BREAKS</id>\n"
+        "  <published>2016-01-01T10:00:00.000Z</published>\n"
+        '  <category scheme="http://schemas.google.com/g/2005#kind" '
+        'term="http://schemas.google.com/blogger/2008/kind#settings"/>\n'
+        '  <title type="text">Convert line breaks</title>\n'
+        '  <content type="text">true</content>\n </entry>\n'
+    )
+    text = EXPORT.read_text().replace(
+        "&lt;p&gt;Exported without the kind category, as some exports are.&lt;/p&gt;",
+        "First line\nsecond line\n\nNew paragraph",
+    )
+    source = tmp_path / "export.xml"
+    source.write_text(text.replace(" <entry>", setting + " <entry>", 1))
+    content, _ = import_fixture(tmp_path, served, export=source)
+    _, body = split_article((content / "articles/2019/an-entry-without-its-kind.md").read_text())
+    page = BeautifulSoup(render(body), "html.parser")
+    assert [p.get_text() for p in page.find_all("p")] == [
+        "First line\nsecond line",
+        "New paragraph",
+    ]
+    assert page.find("p").find("br") is not None
+
+
 # --- Links ---------------------------------------------------------------------------------
 
 
