@@ -332,9 +332,12 @@ def _entry(element, export: Export, raw_comments: list, now: datetime) -> None:
     if not published:
         published = _text(element, f"{ATOM}updated")
     if not published:
-        raise SourceError(
-            path, line, f"the {kind} {ident} has no date", "check that the export is complete"
+        export.skipped[f"{kind} without a date"] += 1
+        export.notes.append(
+            f"{path}, line {line}: the {kind} {ident or '(no id)'} has no date, so it was "
+            "skipped; check that the export is complete"
         )
+        return
     author = element.find(f"{ATOM}author")
     name = _text(author, f"{ATOM}name") if author is not None else ""
     html = _text(element, f"{ATOM}content") or _text(element, f"{ATOM}summary")

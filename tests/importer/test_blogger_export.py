@@ -170,6 +170,22 @@ def test_entries_become_articles_pages_and_drafts(tmp_path, served):
     assert "post-1005 says not what it is; read as a post from its address" in summary
 
 
+def test_an_entry_without_a_date_is_skipped_and_said(tmp_path, served):
+    text = EXPORT.read_text()
+    start = text.index("  <published>2019-02-14T18:45:00.000-05:00</published>")
+    end = text.index("</updated>", start) + len("</updated>\n")
+    source = tmp_path / "export.xml"
+    source.write_text(text[:start] + text[end:])
+    content, report = import_fixture(tmp_path, served, export=source)
+    assert not (content / "articles/2019").exists()
+    summary = "\n".join(report.summary)
+    assert "1 post without a date" in summary
+    assert (
+        "the post tag:blogger.com,1999:blog-4711.post-1005 has no date, so it was skipped"
+        in summary
+    )
+
+
 def test_metadata_labels_dates_with_offsets_author_and_address(tmp_path, served):
     content, _ = import_fixture(tmp_path, served)
     front, _ = split_article((content / "articles/2018/no-blame-culture.md").read_text())
