@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 
 import yaml
 
+from .html_to_markdown import html_to_markdown, html_to_text
 from .records import BulletList, Paragraph, Post, Quote
 
 Tagger = Callable[[str, str, list[str]], Iterable[str]]
@@ -50,8 +51,6 @@ def escape(text: str) -> str:
 def render_body(post: Post) -> str:
     """Return the post's body as Markdown, blocks separated by blank lines."""
     if post.markup == "html":
-        from .html_to_markdown import html_to_markdown
-
         return "\n\n".join(html_to_markdown(block.text) for block in post.body)
     parts = []
     for block in post.body:
@@ -67,8 +66,6 @@ def render_body(post: Post) -> str:
 def body_text(post: Post) -> str:
     """Return the post's body as plain text, one block per paragraph (for taggers)."""
     if post.markup == "html":
-        from .html_to_markdown import html_to_text
-
         return "\n\n".join(html_to_text(block.text) for block in post.body)
     parts = []
     for block in post.body:
