@@ -75,7 +75,7 @@ $(INSTALLED): requirements.txt
 	touch "$@"
 
 import: $(INSTALLED)
-	"$(BIN)/python" -m importer "$(SOURCES)" "$(OUT)" $(if $(filter 1,$(FORCE)),--force)
+	"$(BIN)/python" -m importer "$(SOURCES)" "$(OUT)" $(if $(filter 1,$(FORCE)),--force) $(if $(REPORT),--report "$(REPORT)")
 
 themes: $(INSTALLED)
 	"$(BIN)/python" scripts/themes_report.py "$(INPUTDIR)"

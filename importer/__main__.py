@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from .pipeline import ImportFailed, import_sources
+from .report import render_report
 
 PROJECT = Path(__file__).resolve().parents[1]
 DEFAULT_VOCABULARY = PROJECT / "content" / "themes.yaml"
@@ -65,7 +66,20 @@ def main(argv=None, tagger=None) -> int:
         default=[],
         help="also download pictures from this host[:port], as if Blogger hosted them",
     )
+    parser.add_argument(
+        "--report",
+        metavar="FILE",
+        help="also write the import report (posts, lists, removed lines, decisions) to FILE",
+    )
     args = parser.parse_args(argv)
+    if args.report and (Path(args.report).is_dir() or not Path(args.report).parent.is_dir()):
+        print(
+            f"error: {args.report}: cannot write the report there (a folder, or in a folder "
+            "that does not exist). Fix: give a file name in an existing folder",
+            file=sys.stderr,
+        )
+        print("Nothing was written.", file=sys.stderr)
+        return 1
     if tagger is None and not args.no_themes:
         try:
             tagger = theme_tagger(args.vocabulary)
@@ -88,15 +102,31 @@ def main(argv=None, tagger=None) -> int:
             print(f"error: {error}", file=sys.stderr)
         print("Nothing was written.", file=sys.stderr)
         return 1
-    for line in report.summary:
-        print(line)
     for note in report.notes:
         print(f"note: {note}")
+    # A Blogger import writes beside OUT too (pages, pictures): its paths are under its root.
     root = (report.root or args.out).rstrip("/")
     for relative in report.written:
         print(f"wrote {root}/{relative}")
     for relative, reason in report.skipped:
         print(f"skipped {root}/{relative}: {reason}; run with --force to overwrite it")
+    if report.root:
+        print("\n".join(report.summary))
+    else:
+        print(render_report(report.posts, report.decisions))
+    if args.report:
+        if report.root:
+            text = "\n".join([*report.summary, *(f"note: {n}" for n in report.notes)]) + "\n"
+        else:
+            text = render_report(report.posts, report.decisions, report.notes)
+        try:
+            Path(args.report).write_text(text, encoding="utf-8")
+        except OSError as error:
+            print(
+                f"error: {args.report}: cannot write the report ({error.strerror})", file=sys.stderr
+            )
+            return 1
+        print(f"report: {args.report}")
     what = "posts and pages" if report.root else "posts"
     print(
         f"{len(report.posts)} {what}: {len(report.written)} written, "
