@@ -253,6 +253,9 @@ def gather(context, settings) -> tuple[list[Target], list[str]]:
         problems += slug_problems(content, source)
         if content.save_as:
             targets.append(Target(content.save_as, source))
+        old = old_address(content, settings)
+        if old and old != content.save_as:
+            targets.append(Target(old, f"{source} (the page at its original_url)"))
     for key, kind in (("tags", "tag"), ("categories", "category"), ("authors", "author")):
         for wrapper, _ in context.get(key) or ():
             if wrapper.save_as:
@@ -261,6 +264,20 @@ def gather(context, settings) -> tuple[list[Target], list[str]]:
         if getattr(static, "save_as", None):
             targets.append(Target(static.save_as, _source(static, root), False))
     return targets, problems
+
+
+def old_address(content, settings) -> str | None:
+    """Where plugins/old_addresses writes the page that sends a post's old Blogger address on
+    (a path the post's original_url chooses), when that plugin runs."""
+    original = (getattr(content, "metadata", None) or {}).get("original_url")
+    if not original or "old_addresses" not in (settings.get("PLUGINS") or ()):
+        return None
+    if settings.get("OLD_ADDRESSES", True) is False:
+        return None
+    from urllib.parse import urlsplit
+
+    path = urlsplit(str(original).strip()).path.lstrip("/")
+    return path if path.endswith(".html") else None
 
 
 def reserved_paths(settings) -> list[str]:

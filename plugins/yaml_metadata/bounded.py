@@ -58,7 +58,7 @@ def _walk(text, max_nodes, max_depth):
             if len(stack) >= max_depth:
                 raise _limit_error(
                     event,
-                    f"it nests lists or fields more than {max_depth} levels deep",
+                    f"it nests more than {max_depth} levels deep",
                     f"Write the values at most {max_depth} levels deep (nothing the blog reads "
                     "needs more than three)",
                 )

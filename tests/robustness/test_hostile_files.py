@@ -338,3 +338,26 @@ def test_make_publish_refuses_before_anything_reads_the_content(tmp_path, conten
     assert "articles/2020/notes.md is a link to" in out and "outside the folder" in out
     assert "07700" not in out and "SW1A" not in out  # the linked file was never read
     assert not output.exists() or not any(output.rglob("*.html"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("original", "shown"),
+    [
+        ("https://chris.blogspot.com/index.html", "'index.html'"),
+        ("https://chris.blogspot.com/archives/index.html", "'archives/index.html'"),
+        ("https://chris.blogspot.com/topics/supervision/index.html", "topics/supervision"),
+        ("https://chris.blogspot.com/2020/03/a-post/index.html", "2020/03/a-post/index.html"),
+    ],
+)
+def test_an_old_blogger_address_may_not_replace_a_page_of_the_site(
+    tmp_path, content, original, shown
+):
+    (content / "articles" / "2020" / "old.md").write_text(
+        post("Old", 2, f"slug: old\noriginal_url: {original}\n")
+    )
+    process = build_site(content, tmp_path / "out", check=False)
+    log = " ".join((process.stdout + process.stderr).split())
+    assert process.returncode != 0
+    assert "articles/2020/old.md (the page at its original_url)" in log and shown in log
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.html"))
