@@ -294,6 +294,11 @@ def import_sources(
     one) or a folder of pasted text posts. Keyword arguments are the Blogger importer's
     (site_url, extra_hosts, fetcher ...); a text import has no use for them.
     """
+    if Path(sources_dir).is_dir():
+        # A Takeout folder too: a linked export or picture from outside it is never read.
+        unsafe = unsafe_files(sources_dir)
+        if unsafe:
+            raise ImportFailed([str(finding) for finding in unsafe])
     try:
         export = find_export(sources_dir)
     except SourceError as error:

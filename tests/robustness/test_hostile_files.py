@@ -361,3 +361,16 @@ def test_an_old_blogger_address_may_not_replace_a_page_of_the_site(
     assert process.returncode != 0
     assert "articles/2020/old.md (the page at its original_url)" in log and shown in log
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.html"))
+
+
+def test_a_blogger_takeout_folder_with_a_link_out_is_refused(tmp_path):
+    takeout = tmp_path / "Takeout" / "Blogger" / "Blogs" / "My blog"
+    takeout.mkdir(parents=True)
+    outside = _outside(tmp_path)
+    export = ROOT / "tests" / "fixtures" / "blogger-export" / "blog-07-03-2019.xml"
+    shutil.copy(export, outside / "feed.atom")  # a real export, read if the link is followed
+    os.symlink(outside / "feed.atom", takeout / "feed.atom")
+    with pytest.raises(ImportFailed) as caught:
+        import_sources(tmp_path / "Takeout", tmp_path / "content" / "articles")
+    assert "feed.atom is a link to" in str(caught.value)
+    assert not (tmp_path / "content").exists()
