@@ -47,6 +47,7 @@ ARTICLE = "\n".join(
         f"summary: {_yaml(hostile(4))}",
         f"note: {_yaml(hostile(5))}",
         "slug: hostile-fields",
+        "original_url: https://chris.blogspot.com/2019/05/old-post.html",
         "---",
         "Supervision gives a social worker room to think about a family with a supervisor.",
         "",
@@ -96,6 +97,7 @@ PAGES = {
     "search.html": "search/index.html",
     "topics.html": "topics/index.html",
     "topic.html": "topics/supervision/index.html",
+    "old_address.html": "2019/05/old-post.html",  # plugins/old_addresses
 }
 # Templates that only others extend, import or include (base.html: every page above).
 PARTIALS = {"base.html", "_listing.html", "_macros.html", "pagination.html"}
