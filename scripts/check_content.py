@@ -27,6 +27,9 @@ from content_checks import (  # noqa: E402
     load_vocabulary_or_none,
     post_from_content,
 )
+
+INFO = "info"  # shown, never counted as a problem
+
 from yaml_metadata.reader import FrontMatterError, YAMLMarkdownReader, shown_path  # noqa: E402
 
 
@@ -143,6 +146,25 @@ def detect_themes(posts, contents, settings, vocabulary):
         post.themes = [theme.slug for theme in decision.themes]
 
 
+def since_written(contents, settings):
+    """Information, not problems: posts whose 'Since this was written' note the build adds."""
+    if "glossary" not in settings.get("PLUGINS", ()):
+        return []
+    from glossary.report import dated_posts
+
+    return [
+        Problem(
+            shown_path(content.source_path),
+            None,
+            INFO,
+            f"written {content.date:%Y-%m-%d}; since then "
+            + "; ".join(note.text.rstrip(".") for note in notes),
+            "Its page says so in a note at the top; nothing to do unless the post should say more",
+        )
+        for content, notes in dated_posts(contents, settings)
+    ]
+
+
 def check(content, conf):
     """All problems in the content tree, errors and warnings, sorted by file and line."""
     settings = _settings(conf, content)
@@ -151,6 +173,7 @@ def check(content, conf):
     if vocabulary is not None:
         detect_themes(posts, contents, settings, vocabulary)
     problems += check_posts(posts, content_files(settings["PATH"]), vocabulary)
+    problems += since_written(contents, settings)
     return count, sorted(problems, key=lambda p: (p.path, p.line or 0, p.severity))
 
 
