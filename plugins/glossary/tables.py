@@ -208,6 +208,13 @@ class LawTable:
 # -- reading YAML ----------------------------------------------------------------------------
 
 
+class _Loader(yaml.SafeLoader):
+    """A safe loader that keeps dates as written, so a date that cannot be is named here."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: node.value)
+
+
 def _read(path):
     path = Path(path)
     try:
@@ -225,8 +232,8 @@ def _read(path):
 def _load(text, path, key, shape):
     """(list of entries under KEY, their line numbers); raises TableError on bad YAML."""
     try:
-        root = compose_bounded(text, yaml.SafeLoader)
-        data = load_bounded(text, yaml.SafeLoader)
+        root = compose_bounded(text, _Loader)
+        data = load_bounded(text, _Loader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else ""
@@ -558,7 +565,7 @@ def _guidance(path, label, raw):
             raise TableError(
                 path,
                 where,
-                f"year {year!r} does not match published {item['published']!r}",
+                f"year {year!r} does not match published '{item['published']}'",
                 "give the edition's year and the date it was published in that year",
             )
         if found and published.date <= found[-1].published.date:
