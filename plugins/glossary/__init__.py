@@ -1,6 +1,7 @@
 """Glossary, dated links to the law, 'since this was written' notes and a CPD page per post."""
 
 import logging
+from pathlib import Path
 
 from pelican import signals
 from pelican.contents import Article
@@ -126,6 +127,12 @@ def annotate_articles(generator):
     law = load_law(settings["GLOSSARY_LAW_FILE"])
     generator.context["glossary"] = glossary
     matchers = (term_matcher(glossary), law_matcher(law))
+    memo = _memo(settings)
+    tables = (
+        Path(settings["GLOSSARY_FILE"]).read_text(encoding="utf-8"),
+        Path(settings["GLOSSARY_LAW_FILE"]).read_text(encoding="utf-8"),
+        *(settings[key] for key in sorted(SETTINGS)),
+    )
     for article in _all_articles(generator):
         article.cpd_url = None
         if type(article) not in (Article, ThemedArticle, GlossaryArticle):
@@ -135,9 +142,17 @@ def annotate_articles(generator):
             source = article._glossary_input
         else:
             source = article._content
-        html, used, refs, notes = annotate_article(
-            source, article.date, glossary, law, settings, matchers
-        )
+        day = article.date.date()
+
+        def work(source=source, day=day):
+            return annotate_article(source, day, glossary, law, settings, matchers)
+
+        if memo is None:
+            html, used, refs, notes = work()
+        else:
+            # Last build's answer while the post, its date, both tables and the settings are
+            # the same (build_speed's memo; `make html` and the devserver only).
+            html, used, refs, notes = memo.get(memo.key(tables, source, day.isoformat()), work)
         article._glossary_input, article._glossary_output = source, html
         article._content = html
         article.glossary_terms = [glossary[slug] for slug in used]
@@ -146,6 +161,17 @@ def annotate_articles(generator):
         if getattr(article, "status", "published") == "published" and article.save_as:
             article.cpd_url = settings["CPD_URL"].format(slug=article.slug)
         article.__class__ = GlossaryArticle
+    if memo is not None:
+        memo.save()
+
+
+def _memo(settings):
+    """The last build's answers (the build_speed plugin's memo), or None without it."""
+    try:
+        from build_speed.memo import memo_for
+    except ImportError:
+        return None
+    return memo_for(settings, "Glossary")
 
 
 class GlossaryGenerator(Generator):

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass
+from html import unescape
 from urllib.parse import urljoin
 
 from bs4 import NavigableString, Tag
@@ -26,15 +27,13 @@ _SUFFIX = r"(?:s(?![\w])|’s|'s|s’|s')?"
 
 
 def form_pattern(form):
-    """The regex for one way of writing a term: whole words, plural or possessive allowed.
+    """The regex body for one way of writing a term (term_matcher adds the word boundaries).
 
     A form with a capital letter (HCPC, DfE, Ofsted, Social Work England) matches only as
     written; an all-lower-case one (safeguarding partners) in any case.
     """
     body = re.escape(form).replace(r"\ ", r"\s+").replace(r"\-", "[-‐‑ ]?")
-    flags = "" if any(c.isupper() for c in form) else "(?i)"
-    core = f"(?:{body})" if not flags else f"(?i:{body})"
-    return f"(?<![\\w-]){core}{_SUFFIX}(?![\\w-])"
+    return body if any(c.isupper() for c in form) else f"(?i:{body})"
 
 
 def term_forms(term):
@@ -64,7 +63,12 @@ def term_matcher(glossary):
         name = f"g{index}"
         groups[name] = (term, form)
         parts.append(f"(?P<{name}>{form_pattern(form)})")
-    return TermMatcher(re.compile("|".join(parts)) if parts else re.compile(r"(?!x)x"), groups)
+    if not parts:
+        return TermMatcher(re.compile(r"(?!x)x"), groups)
+    # Speed: one word-start test for all the forms, not one per form at every position.
+    # Whole words only; plural or possessive endings belong to the match ("SCRs", "HCPC's").
+    regex = f"(?<![\\w-])(?:{'|'.join(parts)}){_SUFFIX}(?![\\w-])"
+    return TermMatcher(re.compile(regex), groups)
 
 
 def terms_used(text, matcher):
@@ -120,7 +124,9 @@ def mark_first_uses(html, glossary, matcher=None, css_class="term", href=None):
     words of the post are unchanged.
     """
     matcher = matcher or term_matcher(glossary)
-    if not html:
+    # Speed: most posts of a big site mention no term; no parse for them. Unescaped, so
+    # "Children&rsquo;s" is seen as the text it shows.
+    if not html or not matcher.regex.search(unescape(html)):
         return html, (), ()
     page = read_html(html)
     used = terms_used(page.text, matcher)
@@ -220,55 +226,49 @@ def _version(act, day):
 @dataclass(frozen=True)
 class LawMatcher:
     regex: re.Pattern
-    acts: dict  # group name -> Act
+    acts: dict  # title, whitespace folded -> Act
     guidance: dict  # group name -> Guidance
+
+
+def _words(text):
+    return re.escape(text).replace(r"\ ", r"\s+")
 
 
 def law_matcher(table):
     """One regex for every reference the law table knows, most specific first."""
-    acts, guidance, parts = {}, {}, []
-    section = r"(?:(?i:section)\s+|(?<![\w'’])s\.?\s?)(?P<{name}>\d+[A-Z]{{0,2}})"
-    for index, act in enumerate(table.acts):
-        title = re.escape(act.title).replace(r"\ ", r"\s+")
-        name = f"a{index}"
-        acts[name] = act
-        parts.append(
-            f"(?P<{name}s>{section.format(name=name + 'n')}\\s+(?:of\\s+)?(?:the\\s+)?{title})"
-            f"(?!\\w)"
-        )
-    for index, act in enumerate(table.acts):
-        title = re.escape(act.title).replace(r"\ ", r"\s+")
-        parts.append(f"(?P<a{index}t>(?<![\\w]){title}(?!\\w))")
+    acts = {" ".join(act.title.split()): act for act in table.acts}
+    titles = "|".join(_words(title) for title in sorted(acts, key=len, reverse=True))
+    # "section 47", "s47", "s.47", "s 47" (not the "s" of "it's 47"), and the Act if named.
+    parts = [
+        r"(?P<section>(?:(?<![\w])(?i:section)\s+|(?<![\w'’])s\.?\s?)(?P<number>\d+[A-Z]{0,2})"
+        rf"(?:\s+(?:of\s+)?(?:the\s+)?(?P<of>{titles}))?)(?![\w])"
+    ]
+    parts.append(rf"(?<![\w])(?P<act>{titles})(?![\w])")
+    guidance = {}
     for index, item in enumerate(table.guidance):
         name = f"g{index}"
         guidance[name] = item
-        names = sorted(item.names, key=len, reverse=True)
-        alternatives = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
+        names = "|".join(_words(n) for n in sorted(item.names, key=len, reverse=True))
         parts.append(
-            f"(?P<{name}>(?<![\\w])(?:{alternatives})(?:\\s*\\(?(?P<{name}y>(?:19|20)\\d\\d)\\)?)?"
-            f"(?!\\w))"
+            rf"(?<![\w])(?P<{name}>(?:{names})(?:\s*\(?(?P<{name}y>(?:19|20)\d\d)\)?)?)(?![\w])"
         )
-    bare = table.bare_act
-    if bare and bare.sections:
-        numbers = "|".join(re.escape(s.number) for s in bare.sections)
-        parts.append(
-            rf"(?P<bare>(?:(?i:section)\s+|(?<![\w'’])s\.?\s?)(?P<baren>{numbers})(?![\w]))"
-        )
-    regex = re.compile("|".join(parts)) if parts else re.compile(r"(?!x)x")
-    return LawMatcher(regex, acts, guidance)
+    return LawMatcher(re.compile("|".join(parts)), acts, guidance)
 
 
 def _reference(match, table, day, matcher):
-    for name, act in matcher.acts.items():
-        if match.group(f"{name}s"):
-            number = match.group(f"{name}n")
-            dated, current = section_urls(act, number, day)
-            return LawRef(
-                match.group(), f"section {number} of the {act.title}", dated, current, act
-            )
-        if match.group(f"{name}t"):
-            dated, current = act_urls(act, day)
-            return LawRef(match.group(), f"the {act.title}", dated, current, act)
+    """The LawRef for MATCH, or None for a section number the table does not know."""
+    if match.group("section"):
+        number = match.group("number")
+        named = match.group("of")
+        act = matcher.acts[" ".join(named.split())] if named else table.bare_act
+        if act is None or (not named and act.section(number) is None):
+            return None
+        dated, current = section_urls(act, number, day)
+        return LawRef(match.group(), f"section {number} of the {act.title}", dated, current, act)
+    if match.group("act"):
+        act = matcher.acts[" ".join(match.group("act").split())]
+        dated, current = act_urls(act, day)
+        return LawRef(match.group(), f"the {act.title}", dated, current, act)
     for name, item in matcher.guidance.items():
         if match.group(name):
             year = match.group(f"{name}y")
@@ -278,11 +278,6 @@ def _reference(match, table, day, matcher):
             return LawRef(
                 match.group(), label, dated, item.current_url, guidance=item, edition=edition
             )
-    if "bare" in match.groupdict() and match.group("bare"):
-        act = table.bare_act
-        number = match.group("baren")
-        dated, current = section_urls(act, number, day)
-        return LawRef(match.group(), f"section {number} of the {act.title}", dated, current, act)
     return None
 
 
@@ -297,7 +292,7 @@ def link_law(html, table, day, matcher=None):
     a second link to the current text. References in headings, links and code are left alone.
     """
     matcher = matcher or law_matcher(table)
-    if not html or not matcher.regex.search(html):
+    if not html or not matcher.regex.search(unescape(html)):
         return html, ()
     if isinstance(day, dt.datetime):
         day = day.date()
