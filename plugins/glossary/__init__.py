@@ -128,11 +128,13 @@ def annotate_articles(generator):
     generator.context["glossary"] = glossary
     matchers = (term_matcher(glossary), law_matcher(law))
     memo = _memo(settings)
-    tables = (
-        Path(settings["GLOSSARY_FILE"]).read_text(encoding="utf-8"),
-        Path(settings["GLOSSARY_LAW_FILE"]).read_text(encoding="utf-8"),
-        *(settings[key] for key in sorted(SETTINGS)),
-    )
+    tables = None
+    if memo is not None:  # once per build: the posts' keys then hash only their own text
+        tables = memo.key(
+            Path(settings["GLOSSARY_FILE"]).read_text(encoding="utf-8"),
+            Path(settings["GLOSSARY_LAW_FILE"]).read_text(encoding="utf-8"),
+            *(settings[key] for key in sorted(SETTINGS)),
+        )
     for article in _all_articles(generator):
         article.cpd_url = None
         if type(article) not in (Article, ThemedArticle, GlossaryArticle):
