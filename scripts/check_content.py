@@ -150,8 +150,17 @@ def since_written(contents, settings):
     """Information, not problems: posts whose 'Since this was written' note the build adds."""
     if "glossary" not in settings.get("PLUGINS", ()):
         return []
+    from glossary import TableError
     from glossary.report import dated_posts
 
+    try:
+        dated = dated_posts(contents, settings)
+    except TableError as error:  # a broken glossary or law table stops the build too
+        where = (
+            f"{shown_path(error.path)}, {error.entry}" if error.entry else shown_path(error.path)
+        )
+        fix = error.fix[:1].upper() + error.fix[1:]
+        return [Problem(where, None, ERROR, error.problem, fix)]
     return [
         Problem(
             shown_path(content.source_path),
@@ -161,7 +170,7 @@ def since_written(contents, settings):
             + "; ".join(note.text.rstrip(".") for note in notes),
             "Its page says so in a note at the top; nothing to do unless the post should say more",
         )
-        for content, notes in dated_posts(contents, settings)
+        for content, notes in dated
     ]
 
 

@@ -160,3 +160,29 @@ def test_make_check_lists_dated_posts_as_information():
     )
     assert not any("2021/" in line for line in lines)
     assert "0 error(s)" in process.stdout.splitlines()[-1]
+
+
+def test_make_check_names_a_broken_glossary_entry(tmp_path):
+    bad = tmp_path / "glossary.yaml"
+    bad.write_text(
+        "terms:\n  - slug: x\n    term: XYZ\n    definition: d\n    source: https://e.org/\n"
+    )
+    conf = tmp_path / "conf.py"
+    conf.write_text(
+        "import runpy\n"
+        f"globals().update({{k: v for k, v in runpy.run_path({str(ROOT / 'pelican.conf.py')!r})"
+        ".items() if k.isupper()})\n"
+        f"GLOSSARY_FILE = {str(bad)!r}\n"
+    )
+    process = subprocess.run(
+        [sys.executable, "scripts/check_content.py", "content", "-s", str(conf)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert process.returncode == 1, process.stdout + process.stderr
+    assert (
+        f"error: {bad}, entry 1 (line 2) 'x': abbreviation 'XYZ' has no expansion. Add "
+        "`expansion:`" in process.stdout
+    )
+    assert "Traceback" not in process.stderr
