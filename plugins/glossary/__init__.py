@@ -160,7 +160,8 @@ def annotate_articles(generator):
         article.glossary_terms = [glossary[slug] for slug in used]
         article.law_refs = list(refs)
         article.since_written = list(notes)
-        if getattr(article, "status", "published") == "published" and article.save_as:
+        published = getattr(article, "status", "published") == "published"
+        if published and article.save_as and settings["CPD_SAVE_AS"]:
             article.cpd_url = settings["CPD_URL"].format(slug=article.slug)
         article.__class__ = GlossaryArticle
     if memo is not None:

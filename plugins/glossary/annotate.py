@@ -47,36 +47,81 @@ def term_forms(term):
 
 
 @dataclass(frozen=True)
-class TermMatcher:
-    """One regex for every form of every term; the group name says which term and form."""
+class TermMatch:
+    """One use of a term in a text: where it is, and which term and form it is."""
 
-    regex: re.Pattern
-    groups: dict  # group name -> (Term, form)
+    start: int
+    end: int
+    text: str
+    term: object
+    form: str
+
+
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class TermMatcher:
+    """Every form of every term, found by the word each form starts with."""
+
+    # first word (as written, or case-folded for an all-lower-case form) ->
+    # [(anchored regex, Term, form)], longest form first
+    by_word: dict
+
+    def finditer(self, text):
+        """The uses of terms in TEXT, left to right, never overlapping; longest form first."""
+        # Speed: a regex of every form tried at every position cost milliseconds a post;
+        # looking up each word and trying only the forms starting with it costs a tenth.
+        by_word, cursor = self.by_word, 0
+        for word in _WORD.finditer(text):
+            start = word.start()
+            if start < cursor or (start and text[start - 1] == "-"):
+                continue
+            token = word.group()
+            candidates = by_word.get(token) or by_word.get(token.casefold())
+            if candidates is None and token[-1:] == "s":  # "SCRs": the word is "SCR"
+                candidates = by_word.get(token[:-1]) or by_word.get(token[:-1].casefold())
+            if candidates is None:
+                continue
+            for regex, term, form in candidates:
+                found = regex.match(text, start)
+                if found:
+                    cursor = found.end()
+                    yield TermMatch(start, cursor, found.group(), term, form)
+                    break
+
+    def search(self, text):
+        return next(self.finditer(text), None)
 
 
 def term_matcher(glossary):
-    """A TermMatcher for GLOSSARY, longest forms first so 'serious case review' beats 'SCR'."""
+    """A TermMatcher for GLOSSARY: 'serious case review' is tried before 'serious case'."""
     pairs = [(term, form) for term in glossary for form in term_forms(term)]
     pairs.sort(key=lambda pair: -len(pair[1]))
-    groups, parts = {}, []
-    for index, (term, form) in enumerate(pairs):
-        name = f"g{index}"
-        groups[name] = (term, form)
-        parts.append(f"(?P<{name}>{form_pattern(form)})")
-    if not parts:
-        return TermMatcher(re.compile(r"(?!x)x"), groups)
-    # Speed: one word-start test for all the forms, not one per form at every position.
-    # Whole words only; plural or possessive endings belong to the match ("SCRs", "HCPC's").
-    regex = f"(?<![\\w-])(?:{'|'.join(parts)}){_SUFFIX}(?![\\w-])"
-    return TermMatcher(re.compile(regex), groups)
+    by_word = {}
+    for term, form in pairs:
+        first = _WORD.match(form)
+        if first is None:
+            continue
+        key = first.group() if any(c.isupper() for c in form) else first.group().casefold()
+        # Whole words only; plural or possessive endings belong to the match ("SCRs").
+        regex = re.compile(f"{form_pattern(form)}{_SUFFIX}(?![\\w-])")
+        by_word.setdefault(key, []).append((regex, term, form))
+    # A lower-case form's word may be written with capitals ("Serious case review"): the
+    # matcher looks a word up as written, then case-folded; give both keys the same list.
+    for key in list(by_word):
+        folded = key.casefold()
+        if folded != key and folded in by_word:
+            merged = sorted(by_word[key] + by_word[folded], key=lambda c: -len(c[2]))
+            by_word[key] = merged
+    return TermMatcher(by_word)
 
 
 def terms_used(text, matcher):
     """Slugs of the terms TEXT mentions anywhere, in order of first mention."""
     found = {}
-    for match in matcher.regex.finditer(text or ""):
-        term, _ = matcher.groups[match.lastgroup]
-        found.setdefault(term.slug, None)
+    for match in matcher.finditer(text or ""):
+        found.setdefault(match.term.slug, None)
     return tuple(found)
 
 
@@ -126,7 +171,7 @@ def mark_first_uses(html, glossary, matcher=None, css_class="term", href=None):
     matcher = matcher or term_matcher(glossary)
     # Speed: most posts of a big site mention no term; no parse for them. Unescaped, so
     # "Children&rsquo;s" is seen as the text it shows.
-    if not html or not matcher.regex.search(unescape(html)):
+    if not html or matcher.search(unescape(html)) is None:
         return html, (), ()
     page = read_html(html)
     used = terms_used(page.text, matcher)
@@ -144,15 +189,15 @@ def mark_first_uses(html, glossary, matcher=None, css_class="term", href=None):
             continue
         base = offsets.get(id(node), 0)
         node_picks = []
-        for match in matcher.regex.finditer(str(node)):
-            term, form = matcher.groups[match.lastgroup]
+        for match in matcher.finditer(str(node)):
+            term, form = match.term, match.form
             if term.slug not in wanted:
                 continue
-            start, end = base + match.start(), base + match.end()
+            start, end = base + match.start, base + match.end
             if any(q_start < start and end <= q_end for q_start, q_end in quoted):
                 continue
             wanted.discard(term.slug)
-            node_picks.append((match.start(), match.start() + _word_end(match.group()), term, form))
+            node_picks.append((match.start, match.start + _word_end(match.text), term, form))
         if node_picks:
             picks.append((node, node_picks))
     marked = []

@@ -15,6 +15,7 @@ TABLE = {
     "GLOSSARY_SINCE_NOTES": (True, "a 'since this was written' note on posts that have dated"),
     "GLOSSARY_TERM_CLASS": ("term", "the CSS class of a marked term"),
     "CPD_URL": ("cpd/{slug}/", "the URL of a post's CPD page; {slug} is the post's slug"),
+    # Both CPD_URL and CPD_SAVE_AS "": no CPD pages and no links to them.
     "CPD_SAVE_AS": ("cpd/{slug}/index.html", "where a post's CPD page is written"),
 }
 SETTINGS = {name: default for name, (default, _) in TABLE.items()}
@@ -48,15 +49,18 @@ def check_settings(settings):
                 f"{key} must be the path of a YAML file, not {settings[key]!r}. "
                 f"Fix: set {key} to a path such as {SETTINGS[key]!r}"
             )
+    cpd_off = settings["CPD_URL"] == "" and settings["CPD_SAVE_AS"] == ""
     for key in _PATHS:
         value = settings[key]
+        if cpd_off and key.startswith("CPD_"):
+            continue  # both empty: no CPD pages, as Pelican's empty *_SAVE_AS means
         if not isinstance(value, str) or not value or value.startswith("/") or ".." in value:
             raise GlossarySettingsError(
                 f"{key} = {value!r} is not a relative path inside the site. "
                 f"Fix: set {key} to text like {SETTINGS[key]!r} (no leading slash)"
             )
     for key in ("CPD_URL", "CPD_SAVE_AS"):
-        if "{slug}" not in settings[key]:
+        if not cpd_off and "{slug}" not in settings[key]:
             raise GlossarySettingsError(
                 f"{key} = {settings[key]!r} has no {{slug}}, so every post would share one "
                 f"CPD page. Fix: put {{slug}} in it, e.g. {SETTINGS[key]!r}"
@@ -69,4 +73,4 @@ def check_settings(settings):
 def site_owned_paths(settings):
     """The output paths this plugin writes, for safe_paths: the glossary and the CPD folder."""
     cpd_folder = settings["CPD_SAVE_AS"].split("{slug}", 1)[0]
-    return [settings["GLOSSARY_SAVE_AS"], cpd_folder]
+    return [settings["GLOSSARY_SAVE_AS"], *([cpd_folder] if cpd_folder else [])]

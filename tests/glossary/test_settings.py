@@ -26,3 +26,10 @@ def test_bad_settings_are_named(settings, message):
     with pytest.raises(GlossarySettingsError) as caught:
         check_settings(settings)
     assert message in str(caught.value) and "Fix:" in str(caught.value)
+
+
+def test_empty_cpd_settings_turn_the_pages_off():
+    settings = check_settings({"CPD_URL": "", "CPD_SAVE_AS": ""})
+    assert site_owned_paths(settings) == ["glossary/index.html"]
+    with pytest.raises(GlossarySettingsError, match="CPD_SAVE_AS = '' is not a relative path"):
+        check_settings({"CPD_SAVE_AS": ""})
