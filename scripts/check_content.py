@@ -174,6 +174,14 @@ def since_written(contents, settings):
     ]
 
 
+def privacy_problems(paths):
+    """The privacy check's findings (plugins/privacy_check) as Problems: errors, warnings, notes."""
+    from privacy_check import check_files
+
+    findings, _statuses = check_files(paths, shown=shown_path)
+    return [Problem(f.path, f.line, f.severity, f.problem, f.fix) for f in findings]
+
+
 def check(content, conf):
     """All problems in the content tree, errors and warnings, sorted by file and line."""
     settings = _settings(conf, content)
@@ -183,6 +191,7 @@ def check(content, conf):
         detect_themes(posts, contents, settings, vocabulary)
     problems += check_posts(posts, content_files(settings["PATH"]), vocabulary)
     problems += since_written(contents, settings)
+    problems += privacy_problems([content.source_path for content in contents])
     return count, sorted(problems, key=lambda p: (p.path, p.line or 0, p.severity))
 
 
@@ -198,8 +207,10 @@ def main(argv=None):
         print(f"{problem.severity}: {problem}")
     errors = sum(p.severity == ERROR for p in problems)
     warnings = sum(p.severity == WARNING for p in problems)
+    notes = sum(p.severity == "note" for p in problems)
     files = "file" if count == 1 else "files"
-    print(f"Checked {count} {files}: {errors} error(s), {warnings} warning(s).")
+    noted = f", {notes} privacy note(s)" if notes else ""
+    print(f"Checked {count} {files}: {errors} error(s), {warnings} warning(s){noted}.")
     return 1 if errors else 0
 
 

@@ -128,6 +128,19 @@ class Builder:
                 source=getattr(article, "theme_source", None),
             )
             print("\n".join(lines), flush=True)
+        self.report_privacy(changed)
+
+    def report_privacy(self, changed):
+        """Privacy findings (plugins/privacy_check) for the posts just saved."""
+        from privacy_check import saved_post_lines
+
+        try:
+            lines = saved_post_lines(self.content, sorted(changed))
+        except Exception as error:  # a broken post is reported by the build already
+            logging.getLogger("devserver").error("The privacy check failed: %s", error)
+            return
+        if lines:
+            print("\n".join(lines), flush=True)
 
 
 def main(argv=None):
