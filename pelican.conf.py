@@ -42,6 +42,7 @@ PLUGINS = [
     "search",
     "sitemap",
     "build_speed",
+    "site_marker",  # marks the output folders our builds make: publish replaces only those
 ]
 
 # Clean, date-based URLs that never change between builds: /2018/07/no-blame-culture/
