@@ -27,8 +27,11 @@ def test_cpd_page_prints_without_site_navigation_and_with_writing_space(real_sit
     page.goto(real_site_url + PAGES["cpd"], wait_until="networkidle")
     page.emulate_media(media="print")
     assert not page.locator(".site-nav").is_visible()
-    assert not page.locator(".cpd .eyebrow").is_visible()
-    spaces = page.locator(".cpd-space")
+    spaces = page.locator("article.cpd h2 + textarea, article.cpd .cpd-prompt + textarea")
     assert spaces.count() == 5
-    assert all(spaces.nth(i).bounding_box()["height"] >= 100 for i in range(spaces.count()))
+    for i in range(spaces.count()):
+        box = spaces.nth(i).bounding_box()
+        assert box["height"] >= 100 and box["width"] >= 600  # room to write, on paper too
+    page.locator("#cpd-2").fill("Blame makes practice less safe.")  # typed, then printed
+    assert page.locator("#cpd-2").input_value() == "Blame makes practice less safe."
     assert page.evaluate("document.scripts.length") == 0
