@@ -81,7 +81,7 @@ def test_every_post_has_a_printable_cpd_page_it_links_to(real_site):
     posts = list(Path(real_site).glob("[0-9][0-9][0-9][0-9]/*/*/index.html"))
     assert posts
     for path in posts:
-        link = page(real_site, path.relative_to(real_site)).select_one(".cpd-link a")
+        link = page(real_site, path.relative_to(real_site)).select_one("a.cpd-link")
         assert link is not None, path
         target = (path.parent / link["href"]).resolve() / "index.html"
         assert target.is_file(), link["href"]
