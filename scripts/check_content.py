@@ -27,6 +27,9 @@ from content_checks import (  # noqa: E402
     load_vocabulary_or_none,
     post_from_content,
 )
+
+INFO = "info"  # shown, never counted as a problem
+
 from yaml_metadata.reader import FrontMatterError, YAMLMarkdownReader, shown_path  # noqa: E402
 from yaml_metadata.text import printable  # noqa: E402
 
@@ -176,6 +179,34 @@ def vocabulary_problems(settings):
     return []
 
 
+def since_written(contents, settings):
+    """Information, not problems: posts whose 'Since this was written' note the build adds."""
+    if "glossary" not in settings.get("PLUGINS", ()):
+        return []
+    from glossary import TableError
+    from glossary.report import dated_posts
+
+    try:
+        dated = dated_posts(contents, settings)
+    except TableError as error:  # a broken glossary or law table stops the build too
+        where = (
+            f"{shown_path(error.path)}, {error.entry}" if error.entry else shown_path(error.path)
+        )
+        fix = error.fix[:1].upper() + error.fix[1:]
+        return [Problem(where, None, ERROR, error.problem, fix)]
+    return [
+        Problem(
+            shown_path(content.source_path),
+            None,
+            INFO,
+            f"written {content.date:%Y-%m-%d}; since then "
+            + "; ".join(note.text.rstrip(".") for note in notes),
+            "Its page says so in a note at the top; nothing to do unless the post should say more",
+        )
+        for content, notes in dated
+    ]
+
+
 def privacy_problems(paths):
     """The privacy check's findings (plugins/privacy_check) as Problems: errors, warnings, notes."""
     from privacy_check import check_files
@@ -196,6 +227,7 @@ def check(content, conf):
     if vocabulary is not None:
         detect_themes(posts, contents, settings, vocabulary)
     problems += check_posts(posts, content_files(settings["PATH"]), vocabulary)
+    problems += since_written(contents, settings)
     problems += privacy_problems([content.source_path for content in contents])
     return count, sorted(problems, key=lambda p: (p.path, p.line or 0, p.severity))
 

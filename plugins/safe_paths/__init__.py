@@ -290,6 +290,9 @@ def reserved_paths(settings) -> list[str]:
         writes = name.endswith("_SAVE_AS") or feed
         if writes and name not in CONTENT_PATTERNS and isinstance(value, str) and value:
             paths.append(value)
+    # Other plugins register what they write (the glossary plugin: glossary/index.html and
+    # cpd/); a path ending in "/" is a folder whose every file is the site's.
+    paths += list(settings.get("SITE_OWNED_PATHS") or ())
     return list(dict.fromkeys(paths))
 
 
