@@ -98,6 +98,8 @@ PAGES = {
     "topics.html": "topics/index.html",
     "topic.html": "topics/supervision/index.html",
     "old_address.html": "2019/05/old-post.html",  # plugins/old_addresses
+    "glossary.html": "glossary/index.html",  # plugins/glossary
+    "cpd.html": "cpd/hostile-fields/index.html",
 }
 # Templates that only others extend, import or include (base.html: every page above).
 PARTIALS = {"base.html", "_listing.html", "_macros.html", "pagination.html"}
