@@ -7,6 +7,11 @@ Builds with Pelican in this process, watches content/, theme/, plugins/ and peli
 and serves output/ with livereload, which makes the open page reload after each rebuild
 (Pelican's own --autoreload rebuilds but leaves the browser page stale). After each rebuild
 it prints, for every post saved since the last one, the themes found and why.
+
+The reload client is served as /livereload.js and each HTML page gets a `<script src>` for it
+as it is served, so the pages' strict Content-Security-Policy (script-src 'self') lets it run
+while the files in output/ stay exactly what `make html` writes. A missing address gets the
+site's own 404 page; a busy port stops the devserver with one line before it builds.
 """
 
 from __future__ import annotations
@@ -19,10 +24,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "plugins"))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 from content_checks import load_vocabulary_or_none  # noqa: E402
 from content_checks.report import theme_report  # noqa: E402
 from pelican import signals  # noqa: E402
+from serve import NOT_FOUND_PAGE, bind_error_message  # noqa: E402
 from yaml_metadata.reader import shown_path  # noqa: E402
 
 # Pelican's content cache, as `make html` keeps it (pelican.conf.py), in a folder of its own:
@@ -69,6 +76,27 @@ def changed_since(before, after):
     return {path for path, stamp in after.items() if before.get(path) != stamp}
 
 
+class RebuildThemesLines(logging.Filter):
+    """After the first build, drop the themes plugin's lines on posts without theme tags."""
+
+    # Builder.report says which themes each saved post got and why; the plugin's line about
+    # the same post would say it twice, and its count of unchanged posts on every save is noise.
+    # (A filter, not THEMES_REPORT_LEVEL: a changed setting would start a cold build cache.)
+    active = False
+
+    def filter(self, record):
+        if not self.active or record.name != "themes" or record.args:
+            return True
+        text = str(record.msg)
+        return not (
+            text.startswith("themes: ")
+            and ("no theme tags" in text or "kept the themes detected" in text)
+        )
+
+
+REBUILD_FILTER = RebuildThemesLines()
+
+
 class Builder:
     """Runs one Pelican build per call, in this process, with fresh settings each time."""
 
@@ -105,6 +133,8 @@ class Builder:
         except Exception as error:  # keep serving; the author fixes the post and saves again
             logging.getLogger("devserver").error("The build failed: %s", error)
             return False
+        finally:
+            REBUILD_FILTER.active = True
         self.report(settings)
         return True
 
@@ -130,6 +160,64 @@ class Builder:
             print("\n".join(lines), flush=True)
 
 
+# A file of the site's own origin, so "script-src 'self'" allows it (an inline loader, which
+# livereload injects by default, is blocked by the CSP). The client takes the host and port
+# to connect back to from this script's own address.
+RELOAD_SCRIPT = b'<script src="/livereload.js"></script>'
+INDEX = "index.html"
+
+
+def preview_server_class():
+    """livereload's Server, loading its client as a file and answering misses with 404.html."""
+    from livereload import Server
+    from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
+    from livereload.server import LiveScriptInjector
+    from tornado import httpserver, web
+
+    class InjectReloadScript(LiveScriptInjector):
+        script = RELOAD_SCRIPT
+
+    class SiteFileHandler(StaticFileHandler):
+        def write_error(self, status_code, **kwargs):
+            page = os.path.join(self.root, NOT_FOUND_PAGE)
+            if status_code != 404 or not os.path.isfile(page):
+                return super().write_error(status_code, **kwargs)
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            with open(page, "rb") as handle:
+                return self.finish(handle.read())
+
+    def log_request(handler):
+        # Tornado logs every request; only a miss says something (a broken link, a stale tab).
+        if handler.get_status() >= 400:
+            print(f"{handler.get_status()} {handler.request.uri}", file=sys.stderr, flush=True)
+
+    class PreviewServer(Server):
+        sockets = ()  # bound before the first build (bind_sockets), so a busy port fails fast
+
+        def application(self, port, host, liveport=None, debug=None, live_css=True):
+            LiveReloadHandler.watcher = self.watcher
+            LiveReloadHandler.live_css = live_css
+            app = web.Application(
+                handlers=[
+                    (r"/livereload", LiveReloadHandler),
+                    (r"/livereload.js", LiveReloadJSHandler),
+                    (
+                        r"/(.*)",
+                        SiteFileHandler,
+                        {"path": self.root, "default_filename": "index.html"},
+                    ),
+                ],
+                transforms=[InjectReloadScript],
+                log_function=log_request,
+            )
+            httpserver.HTTPServer(app).add_sockets(self.sockets)
+
+        def _setup_logging(self):
+            pass  # livereload's lines ("Start watching changes"...) tell an author nothing
+
+    return PreviewServer
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--content", default=str(ROOT / "content"))
@@ -140,19 +228,32 @@ def main(argv=None):
     parser.add_argument("--once", action="store_true", help="build once and exit (for tests)")
     args = parser.parse_args(argv)
 
+    sockets = ()
+    if not args.once:
+        from tornado.netutil import bind_sockets
+
+        try:
+            sockets = bind_sockets(args.port, address=args.host)
+        except OSError as error:
+            print(
+                bind_error_message(error, args.host, args.port, "make devserver"), file=sys.stderr
+            )
+            return 1
+
     from pelican.log import init as init_logging
 
     init_logging(level=logging.WARNING)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(REBUILD_FILTER)
     signals.all_generators_finalized.connect(remember_articles)
     builder = Builder(args.content, args.output, args.settings)
     ok = builder.build()  # describes nothing: only posts saved after it are reported
     if args.once:
         return 0 if ok else 1
 
-    from livereload import Server
-
-    server = Server()
-    logging.getLogger("livereload").propagate = False  # it prints its own lines already
+    server = preview_server_class()()
+    server.sockets = sockets
+    logging.getLogger("livereload").propagate = False  # its errors still reach stderr
     ignore = lambda path: "__pycache__" in path or path.endswith((".pyc", "~", ".swp"))  # noqa: E731
     for path in (args.content, ROOT / "theme", ROOT / "plugins", args.settings):
         server.watch(str(path), builder.build, ignore=ignore)

@@ -4,6 +4,7 @@ import shutil
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -36,6 +37,7 @@ def _wait_for(predicate, seconds=40):
 def devserver(tmp_path):
     content, output = tmp_path / "content", tmp_path / "output"
     shutil.copytree(FIXTURES / "drafts", content)
+    shutil.copy(FIXTURES / "site" / "pages" / "404.md", content / "pages" / "404.md")
     port = _free_port()
     log_path = tmp_path / "devserver.log"
     log = open(log_path, "w")  # noqa: SIM115
@@ -87,3 +89,40 @@ def test_a_broken_save_prints_the_message_and_keeps_serving(devserver):
     assert _wait_for(lambda: "is not a real date or time" in log.read_text()), log.read_text()
     assert "Traceback" not in log.read_text()
     assert urllib.request.urlopen(url, timeout=10).status == 200
+
+
+def test_a_missing_page_gets_the_sites_404_page(devserver):
+    _content, _output, url, _log = devserver
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(url + "no/such/post/", timeout=10)
+    assert missing.value.code == 404
+    body = missing.value.read().decode("utf-8")
+    assert "Page not found" in body and "the archives" in body  # the site's page, not Tornado's
+    assert '<script src="/livereload.js">' in body  # it reloads too, once the page exists
+
+
+def test_pages_load_the_reload_client_as_a_file_and_output_stays_clean(devserver):
+    _content, output, url, _log = devserver
+    home = urllib.request.urlopen(url, timeout=10).read().decode("utf-8")
+    # A script file of the site's origin: the pages' CSP (script-src 'self') blocks inline ones.
+    assert '<script src="/livereload.js"></script></head>' in home
+    assert "document.createElement" not in home
+    assert "script-src 'self'" in home  # the strict policy is untouched
+    client = urllib.request.urlopen(url + "livereload.js", timeout=10)
+    assert "javascript" in client.headers["Content-Type"]
+    # The files on disk are what `make html` writes: nothing of the devserver in them.
+    assert "livereload" not in (output / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_rebuild_says_a_saved_posts_themes_once(devserver):
+    content, _output, _url, log = devserver
+    post = content / "articles" / "2018" / "published.md"
+    # No tags: the themes come from the text, which the themes plugin also reports.
+    text = post.read_text(encoding="utf-8").replace("tags: [Supervision]\n", "")
+    post.write_text(text + "\nReflective supervision gave the team time to think.\n")
+    assert _wait_for(lambda: "Themes for 'A published reflection'" in log.read_text())
+    time.sleep(1)
+    after_start = log.read_text().split("Serving", 1)[1]
+    assert after_start.count("Supervision") == 1, after_start  # the report, not a second line
+    assert "has no theme tags" not in after_start
+    assert ".5 sentence" not in after_start
