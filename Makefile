@@ -103,7 +103,7 @@ newpost: $(INSTALLED)
 
 # Check every post without building: all problems at once, exit 1 on errors.
 check: $(INSTALLED)
-	"$(BIN)/python" scripts/check_content.py "$(INPUTDIR)" -s "$(CONFFILE)"
+	@"$(BIN)/python" scripts/check_content.py "$(INPUTDIR)" -s "$(CONFFILE)"
 
 # Uploads publish first, say what they will do and where, and need their settings:
 #   make rsync_upload RSYNC_TARGET=me@host:/srv/blog/ [SSH_PORT=22]  (or a local folder)
