@@ -42,6 +42,7 @@ PLUGINS = [
     "search",
     "sitemap",
     "build_speed",
+    "stale_output",  # local builds delete pages no content produces any more (a published draft)
 ]
 
 # Clean, date-based URLs that never change between builds: /2018/07/no-blame-culture/

@@ -126,3 +126,15 @@ def test_a_rebuild_says_a_saved_posts_themes_once(devserver):
     assert after_start.count("Supervision") == 1, after_start  # the report, not a second line
     assert "has no theme tags" not in after_start
     assert ".5 sentence" not in after_start
+
+
+def test_a_draft_published_while_previewing_is_gone_from_its_draft_address(devserver):
+    content, output, url, log = devserver
+    draft_url = url + "drafts/an-unfinished-draft/"
+    assert urllib.request.urlopen(draft_url, timeout=10).status == 200
+    post = content / "articles" / "2018" / "unfinished.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("status: draft", "status: published"))
+    assert _wait_for(lambda: not (output / "drafts").exists()), log.read_text()
+    with pytest.raises(urllib.error.HTTPError) as gone:
+        urllib.request.urlopen(draft_url, timeout=10)
+    assert gone.value.code == 404
