@@ -25,3 +25,6 @@ DELETE_OUTPUT_DIRECTORY = True
 # content_checks plugin then drops drafts from every list (feeds, search, sitemap).
 DRAFT_URL = DRAFT_SAVE_AS = ""
 DRAFT_PAGE_URL = DRAFT_PAGE_SAVE_AS = ""
+# A post dated in the future is scheduled: Pelican reads it as a draft here, so it is left out
+# like one until its date (local previews show it, labelled "Scheduled for ...").
+WITH_FUTURE_DATES = False

@@ -26,6 +26,7 @@ from content_checks import (  # noqa: E402
     content_files,
     load_vocabulary_or_none,
     post_from_content,
+    scheduled_posts,
 )
 from yaml_metadata.reader import FrontMatterError, YAMLMarkdownReader, shown_path  # noqa: E402
 
@@ -143,14 +144,17 @@ def detect_themes(posts, contents, settings, vocabulary):
         post.themes = [theme.slug for theme in decision.themes]
 
 
-def check(content, conf):
-    """All problems in the content tree, errors and warnings, sorted by file and line."""
+def check(content, conf, read=None):
+    """All problems in the content tree, errors and warnings, sorted by file and line (READ, a
+    list, gets the posts read)."""
     settings = _settings(conf, content)
     posts, contents, problems, count = read_posts(settings)
     vocabulary = load_vocabulary_or_none(settings)
     if vocabulary is not None:
         detect_themes(posts, contents, settings, vocabulary)
     problems += check_posts(posts, content_files(settings["PATH"]), vocabulary)
+    if read is not None:
+        read.extend(posts)
     return count, sorted(problems, key=lambda p: (p.path, p.line or 0, p.severity))
 
 
@@ -161,13 +165,18 @@ def main(argv=None):
     args = parser.parse_args(argv)
     # Pelican's reader logs (e.g. an image without alt text) would interleave with the report.
     logging.getLogger("pelican").setLevel(logging.ERROR)
-    count, problems = check(args.content, args.settings)
+    posts = []
+    count, problems = check(args.content, args.settings, read=posts)
     for problem in problems:
         print(f"{problem.severity}: {problem}")
+    scheduled = scheduled_posts(posts)
+    for line in scheduled:
+        print(f"scheduled: {line}")
     errors = sum(p.severity == ERROR for p in problems)
     warnings = sum(p.severity == WARNING for p in problems)
     files = "file" if count == 1 else "files"
-    print(f"Checked {count} {files}: {errors} error(s), {warnings} warning(s).")
+    later = f", {len(scheduled)} scheduled" if scheduled else ""
+    print(f"Checked {count} {files}: {errors} error(s), {warnings} warning(s){later}.")
     return 1 if errors else 0
 
 

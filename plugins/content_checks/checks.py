@@ -6,6 +6,7 @@ The core is plain functions over `Post` records, so the build plugin and `make c
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import html
 import os
@@ -63,6 +64,7 @@ class Post:
     tags: list = field(default_factory=list)
     themes_exclude: list = field(default_factory=list)
     themes: list | None = None  # theme slugs the themes plugin found; None when it did not run
+    date: datetime.datetime | None = None
 
 
 def field_line(source_text, name, default=2):
@@ -407,3 +409,31 @@ def check_private_links(posts):
                 )
             )
     return problems
+
+
+def is_scheduled(date, now=None):
+    """True when DATE (a post's date) is later than NOW (default: this moment)."""
+    if date is None:
+        return False
+    if now is None:
+        now = datetime.datetime.now(datetime.UTC if date.tzinfo else None)
+    elif (now.tzinfo is None) != (date.tzinfo is None):
+        now = now.replace(tzinfo=None) if date.tzinfo is None else now.astimezone()
+    return date > now
+
+
+def scheduled_posts(posts, now=None, date_format="%-d %B %Y %H:%M"):
+    """Lines for the published articles dated after NOW, which `make publish` leaves out."""
+    lines = []
+    later = [
+        post
+        for post in posts
+        if post.kind == "article" and post.status != "draft" and is_scheduled(post.date, now)
+    ]
+    for post in sorted(later, key=lambda p: (p.date, p.path)):
+        where = f"{post.path}, line {field_line(post.source_text, 'date')}"
+        lines.append(
+            f"{where}: '{post.title}' is scheduled for {post.date.strftime(date_format)}. "
+            "Local previews show it; `make publish` leaves it out until that date."
+        )
+    return lines
