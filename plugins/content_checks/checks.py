@@ -14,6 +14,7 @@ import posixpath
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 ERROR = "error"
 WARNING = "warning"
@@ -326,6 +327,63 @@ def check_style(posts, settings=None):
     return problems
 
 
+class _Images(HTMLParser):
+    """The src and alt of every <img> in a fragment of HTML."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            values = dict(attrs)
+            self.found.append((values.get("src") or "", values.get("alt")))
+
+    handle_startendtag = handle_starttag
+
+
+def images_without_alt(body_html):
+    """The src of each image in BODY_HTML that has no alt text (none, or only spaces)."""
+    if "<img" not in (body_html or "").lower():
+        return []
+    parser = _Images()
+    parser.feed(body_html)
+    parser.close()
+    return [src for src, alt in parser.found if not (alt or "").strip()]
+
+
+def _image_line(source_text, src):
+    """The line of SOURCE_TEXT that holds the image SRC (None when it cannot be found)."""
+    lines = source_text.replace("\r\n", "\n").split("\n")
+    for wanted in (src, posixpath.basename(src)):
+        if not wanted:
+            continue
+        for number, line in enumerate(lines, start=1):
+            if wanted in line and ("![" in line or "<img" in line.lower() or "]:" in line):
+                return number
+    return None
+
+
+def check_image_alt(posts):
+    """Errors for images without alt text: screen readers and text-only readers get nothing."""
+    problems = []
+    for post in posts:
+        for src in images_without_alt(post.body_html):
+            shown = src if len(src) <= 80 else src[:77] + "..."
+            problems.append(
+                Problem(
+                    post.path,
+                    _image_line(post.source_text, src),
+                    ERROR,
+                    f"the image '{shown}' has no alt text, so a reader who cannot see it is "
+                    "told nothing",
+                    "Describe the picture between the square brackets, e.g. "
+                    "![Two social workers talking in a kitchen]({static}/images/kitchen.jpg)",
+                )
+            )
+    return problems
+
+
 def check_posts(posts, content_files, vocabulary=None, settings=None, style=True):
     """Every cross-post problem, errors and warnings, in file order (STYLE: the warnings
     that need detected themes too)."""
@@ -334,6 +392,7 @@ def check_posts(posts, content_files, vocabulary=None, settings=None, style=True
         *check_duplicates(posts),
         *check_links(posts, content_files),
         *check_private_links(posts),
+        *check_image_alt(posts),
         *check_theme_names(posts, vocabulary, settings["CONTENT_CHECKS_TAG_CUTOFF"]),
         *(check_style(posts, settings) if style else []),
     ]
