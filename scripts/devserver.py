@@ -139,25 +139,54 @@ class Builder:
         return True
 
     def report(self, settings):
+        """Print what SAVE_REPORTS say about each post saved since the last report."""
         stamps = snapshot(self.content)
         changed = changed_since(self.stamps, stamps)
         self.stamps = stamps
         if not changed:
             return
-        vocabulary = load_vocabulary_or_none(settings)
+        saved = {os.path.abspath(path) for path in changed}
+        build = SavedBuild(settings)
         for article in _LastBuild.articles:
-            if os.path.abspath(article.source_path) not in {os.path.abspath(p) for p in changed}:
+            if os.path.abspath(article.source_path) not in saved:
                 continue
-            lines = theme_report(
-                article.title,
-                shown_path(article.source_path),
-                getattr(article, "themes", None),
-                getattr(article, "theme_evidence", None),
-                text=f"{article.title} {article._content}",
-                vocabulary=vocabulary,
-                source=getattr(article, "theme_source", None),
-            )
-            print("\n".join(lines), flush=True)
+            for report in SAVE_REPORTS:
+                lines = report(article, build)
+                if lines:
+                    print("\n".join(lines), flush=True)
+
+
+class SavedBuild:
+    """What the on-save reports may share: the build's settings, and things read once."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self._vocabulary = ...
+
+    @property
+    def vocabulary(self):
+        """The theme vocabulary (None without one), read at most once per report."""
+        if self._vocabulary is ...:
+            self._vocabulary = load_vocabulary_or_none(self.settings)
+        return self._vocabulary
+
+
+def themes_lines(article, build):
+    """The themes the saved ARTICLE got and why, or themes that might fit it."""
+    return theme_report(
+        article.title,
+        shown_path(article.source_path),
+        getattr(article, "themes", None),
+        getattr(article, "theme_evidence", None),
+        text=f"{article.title} {article._content}",
+        vocabulary=build.vocabulary,
+        source=getattr(article, "theme_source", None),
+    )
+
+
+# What the console says about each post saved, in this order: each function takes the article
+# and the SavedBuild and returns lines to print (or none). Add one here to report more on save.
+SAVE_REPORTS = [themes_lines]
 
 
 # A file of the site's own origin, so "script-src 'self'" allows it (an inline loader, which
