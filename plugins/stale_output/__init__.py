@@ -109,6 +109,26 @@ class _Build:
     static = ()
 
 
+class _Errors(logging.Handler):
+    """Counts the errors logged during the current build."""
+
+    count = 0
+
+    def __init__(self):
+        super().__init__(level=logging.ERROR)
+
+    def emit(self, record):
+        type(self).count += 1
+
+
+def _count_errors():
+    """Count this build's errors from now on (a post that could not be read is one)."""
+    root = logging.getLogger()
+    if not any(isinstance(handler, _Errors) for handler in root.handlers):
+        root.addHandler(_Errors())
+    _Errors.count = 0
+
+
 class Pruner:
     """A generator with no content of its own: once the pages are written, it prunes."""
 
@@ -127,6 +147,7 @@ class Pruner:
 def check_settings(pelican):
     """Fill in the default and reject a setting of the wrong kind, before anything is read."""
     _Build.static = ()
+    _count_errors()
     unknown = sorted(
         k for k in pelican.settings if k.startswith("STALE_OUTPUT_") and k not in SETTINGS
     )
@@ -158,7 +179,13 @@ def prune(settings, output_path, writer, static=()):
     current = _written_by(writer, output, os.path.abspath(output_path))
     current |= {posixpath.normpath(name) for name, _args, _kwargs in getattr(writer, "_queued", ())}
     current |= {path.replace(os.sep, "/") for path in static}
-    removed = remove_stale(output, read_manifest(output), current)
+    previous = read_manifest(output)
+    if _Errors.count:
+        # A post that could not be read wrote no page (the devserver goes on after an error):
+        # keep its page from the last build until the post reads again, and keep it recorded.
+        write_manifest(output, previous | current)
+        return
+    removed = remove_stale(output, previous, current)
     write_manifest(output, current)
     if removed:
         logger.info("Removed %d file(s) no content produces any more", len(removed))

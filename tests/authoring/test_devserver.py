@@ -138,3 +138,16 @@ def test_a_draft_published_while_previewing_is_gone_from_its_draft_address(devse
     with pytest.raises(urllib.error.HTTPError) as gone:
         urllib.request.urlopen(draft_url, timeout=10)
     assert gone.value.code == 404
+
+
+def test_a_broken_save_keeps_the_posts_last_good_page(devserver):
+    content, output, url, log = devserver
+    page = output / "2018" / "05" / "a-published-reflection" / "index.html"
+    assert page.is_file()
+    post = content / "articles" / "2018" / "published.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("2018-05-01", "2018-02-30"))
+    assert _wait_for(lambda: "is not a real date or time" in log.read_text()), log.read_text()
+    assert _wait_for(lambda: log.read_text().count("Done: Processed") == 2), log.read_text()
+    # The preview keeps the page the post had until it reads again: no 404 in the open tab.
+    assert page.is_file()
+    assert urllib.request.urlopen(url + "2018/05/a-published-reflection/", timeout=10).status == 200
