@@ -177,6 +177,25 @@ def check_links(posts, content_files):
                 )
                 continue
             linked = by_relpath.get(resolved)
+            if (
+                linked
+                and linked.kind == "article"
+                and post.status != "draft"
+                and is_scheduled(linked.date)
+                and not is_scheduled(post.date)
+            ):
+                problems.append(
+                    Problem(
+                        post.path,
+                        line,
+                        WARNING,
+                        f"the link '{{{kind}}}{target}' points to a post scheduled for "
+                        f"{linked.date.strftime('%-d %B %Y')}, which `make publish` leaves out "
+                        "until then, so the link would lead nowhere",
+                        "Remove the link until that date, or date this post on or after it",
+                    )
+                )
+                continue
             if linked and linked.status == "draft" and post.status == "published":
                 problems.append(
                     Problem(

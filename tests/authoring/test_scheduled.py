@@ -108,3 +108,23 @@ def test_only_published_articles_dated_later_than_now_are_scheduled():
         "a.md, line 3: 'Soon' is scheduled for 1 December 2026 09:00. Local previews show it; "
         "`make publish` leaves it out until that date."
     ]
+
+
+def test_a_link_from_a_published_post_to_a_scheduled_one_is_a_warning():
+    from content_checks.checks import WARNING, check_links
+
+    later = datetime.datetime(2999, 4, 1, 9, 0, tzinfo=datetime.UTC)
+    earlier = datetime.datetime(2018, 5, 1, 9, 0, tzinfo=datetime.UTC)
+    linking = "---\ntitle: Now\ndate: 2018-05-01 09:00\n---\nSee [spring]({filename}spring.md).\n"
+    posts = [
+        Post(path="now.md", relpath="a/now.md", source_text=linking, date=earlier),
+        Post(path="spring.md", relpath="a/spring.md", source_text="---\n---\n", date=later),
+        # As a publish build reads it: a scheduled post is a draft there.
+        Post(path="spring2.md", relpath="a/spring2.md", source_text="", date=later, status="draft"),
+    ]
+    problems = check_links(posts, {"a/now.md", "a/spring.md", "a/spring2.md"})
+    assert [(p.path, p.line, p.severity) for p in problems] == [("now.md", 5, WARNING)]
+    assert "points to a post scheduled for 1 April 2999" in str(problems[0])
+    posts[0].source_text = linking.replace("spring.md", "spring2.md")
+    problems = check_links(posts, {"a/now.md", "a/spring.md", "a/spring2.md"})
+    assert "scheduled for 1 April 2999" in str(problems[0])  # not "publish the draft"
