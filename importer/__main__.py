@@ -15,8 +15,6 @@ DEFAULT_VOCABULARY = PROJECT / "content" / "themes.yaml"
 
 def theme_tagger(vocabulary_path):
     """A tagger that adds the themes the `themes` plugin detects to each post's tags."""
-    # plugins/ is a plugin path for Pelican, not a package; the importer borrows its core.
-    sys.path.insert(0, str(PROJECT / "plugins"))
     from themes import load_vocabulary, tags_for_import
 
     vocabulary = load_vocabulary(vocabulary_path)
