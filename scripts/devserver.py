@@ -76,25 +76,33 @@ def changed_since(before, after):
     return {path for path, stamp in after.items() if before.get(path) != stamp}
 
 
-class RebuildThemesLines(logging.Filter):
-    """After the first build, drop the themes plugin's lines on posts without theme tags."""
+class RebuildFilter(logging.Filter):
+    """After the first build, drop lines that repeat what an earlier build said."""
 
-    # Builder.report says which themes each saved post got and why; the plugin's line about
-    # the same post would say it twice, and its count of unchanged posts on every save is noise.
+    # The first build says everything. A rebuild says the errors (the build needs them fixed)
+    # and what concerns the posts saved since the last build; a warning about a post nobody
+    # touched was said at the start and again at every save otherwise. The themes plugin's
+    # line on a saved post without theme tags goes too: Builder.report says it, with why.
     # (A filter, not THEMES_REPORT_LEVEL: a changed setting would start a cold build cache.)
-    active = False
+    saved = None  # absolute paths of the posts saved since the last build; None: first build
 
     def filter(self, record):
-        if not self.active or record.name != "themes" or record.args:
+        if self.saved is None:
             return True
-        text = str(record.msg)
-        return not (
-            text.startswith("themes: ")
-            and ("no theme tags" in text or "kept the themes detected" in text)
-        )
+        if record.name == "themes" and not record.args:
+            text = str(record.msg)
+            return not (
+                text.startswith("themes: ")
+                and ("no theme tags" in text or "kept the themes detected" in text)
+            )
+        if record.name == "content_checks" and record.levelno == logging.WARNING:
+            problem = record.args[0] if isinstance(record.args, tuple) and record.args else None
+            if hasattr(problem, "path") and hasattr(problem, "fix"):
+                return os.path.abspath(problem.path) in self.saved
+        return True
 
 
-REBUILD_FILTER = RebuildThemesLines()
+REBUILD_FILTER = RebuildFilter()
 
 
 class Builder:
@@ -103,6 +111,7 @@ class Builder:
     def __init__(self, content, output, conf):
         self.content, self.output, self.conf = Path(content), Path(output), Path(conf)
         self.stamps = snapshot(self.content)
+        self.built = False  # the first build describes nothing: only later saves are reported
 
     def settings(self):
         from pelican.settings import read_settings
@@ -127,25 +136,26 @@ class Builder:
         LimitFilter._raised_messages.clear()
         LimitFilter._group_count.clear()
         _LastBuild.articles = []
+        stamps = snapshot(self.content)
+        saved = {os.path.abspath(path) for path in changed_since(self.stamps, stamps)}
+        if self.built:
+            REBUILD_FILTER.saved = saved
         try:
             settings = self.settings()
             Pelican(settings).run()
         except Exception as error:  # keep serving; the author fixes the post and saves again
             logging.getLogger("devserver").error("The build failed: %s", error)
-            return False
-        finally:
-            REBUILD_FILTER.active = True
-        self.report(settings)
+            return False  # self.stamps stays: the next build still counts these posts as saved
+        self.stamps = stamps
+        if self.built:
+            self.report(settings, saved)
+        self.built = True
         return True
 
-    def report(self, settings):
-        """Print what SAVE_REPORTS say about each post saved since the last report."""
-        stamps = snapshot(self.content)
-        changed = changed_since(self.stamps, stamps)
-        self.stamps = stamps
-        if not changed:
+    def report(self, settings, saved):
+        """Print what SAVE_REPORTS say about each post in SAVED (absolute paths)."""
+        if not saved:
             return
-        saved = {os.path.abspath(path) for path in changed}
         build = SavedBuild(settings)
         for article in _LastBuild.articles:
             if os.path.abspath(article.source_path) not in saved:
@@ -276,7 +286,7 @@ def main(argv=None):
         handler.addFilter(REBUILD_FILTER)
     signals.all_generators_finalized.connect(remember_articles)
     builder = Builder(args.content, args.output, args.settings)
-    ok = builder.build()  # describes nothing: only posts saved after it are reported
+    ok = builder.build()
     if args.once:
         return 0 if ok else 1
 

@@ -151,3 +151,23 @@ def test_a_broken_save_keeps_the_posts_last_good_page(devserver):
     # The preview keeps the page the post had until it reads again: no 404 in the open tab.
     assert page.is_file()
     assert urllib.request.urlopen(url + "2018/05/a-published-reflection/", timeout=10).status == 200
+
+
+def test_a_warning_is_said_when_its_post_is_saved_not_at_every_other_save(devserver):
+    content, _output, _url, log = devserver
+    long_title = "A reflection " + "on supervision and time " * 5
+    (content / "articles" / "2018" / "long.md").write_text(
+        f"---\ntitle: {long_title.strip()}\ndate: 2018-06-01 09:00\ntags: [Supervision]\n---\n"
+        "Supervision is where practice is thought about.\n",
+        encoding="utf-8",
+    )
+    assert _wait_for(lambda: "long.md, line 2: the title is" in log.read_text()), log.read_text()
+    assert _wait_for(lambda: "Themes for 'A reflection on" in log.read_text())
+    said = log.read_text()
+    post = content / "articles" / "2018" / "published.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("is where", "is still where"))
+    assert _wait_for(
+        lambda: len(log.read_text()) > len(said) and "Themes for 'A published" in log.read_text()
+    )
+    later = log.read_text()[len(said) :]
+    assert "long.md" not in later, later  # said when it was saved; not again for another post
