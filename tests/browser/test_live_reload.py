@@ -53,16 +53,21 @@ def test_the_open_post_shows_a_saved_change_without_any_action(devserver, new_pa
     page = new_page()
     blocked = []
     page.on("console", lambda message: blocked.append(message.text))
+    received = []  # what the devserver sends the page's reload client
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda frame: received.append(frame)))
     page.goto(base + "/2018/05/a-published-reflection/", wait_until="networkidle")
+    deadline = time.monotonic() + 5
+    while not any("hello" in str(frame) for frame in received) and time.monotonic() < deadline:
+        page.wait_for_timeout(100)  # the client connects back and says hello
+    assert any("hello" in str(frame) for frame in received), received
     assert page.locator(".post-body").inner_text().startswith("Supervision is where")
-    time.sleep(1)  # the reload client connects back to the devserver
 
     post = content / "articles" / "2018" / "published.md"
     text = post.read_text(encoding="utf-8")
     post.write_text(text.replace("Supervision is where", "Supervision, above all, is where"))
 
     # The page is not touched: the devserver rebuilds and the page reloads itself.
-    page.get_by_text("Supervision, above all, is where").wait_for(timeout=8000)
+    page.get_by_text("Supervision, above all, is where").wait_for(timeout=10000)
     assert not [line for line in blocked if "Content Security Policy" in line], blocked
     # The policy the page carries is still the strict one of published pages.
     policy = page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")
