@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "plugins"))
-sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.append(str(ROOT / "scripts"))  # for serve.py, after everything else
 
 from content_checks import load_vocabulary_or_none  # noqa: E402
 from content_checks.report import theme_report  # noqa: E402
