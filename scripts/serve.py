@@ -55,6 +55,12 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             self.wfile.write(body)
         return None
 
+    def end_headers(self):
+        # A preview changes with every build: the browser asks again (a cheap 304 if unchanged)
+        # rather than showing yesterday's stylesheet from its cache.
+        self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
     def list_directory(self, path):
         # A folder without index.html is not a page of the site (Pelican's server lists it).
         self.send_error(404)

@@ -133,3 +133,9 @@ def test_a_busy_port_stops_with_one_line_naming_it(target, busy_port, tmp_path):
     assert "Traceback" not in process.stdout + process.stderr
     assert not output.exists()  # it stopped before building anything
     assert time.monotonic() - started < 30
+
+
+def test_pages_are_checked_again_at_every_visit(served):
+    base, _port = served
+    with urllib.request.urlopen(base + "/theme/css/site.css", timeout=5) as response:
+        assert response.headers["Cache-Control"] == "no-cache"  # a rebuilt stylesheet shows
