@@ -144,6 +144,14 @@ def detect_themes(posts, contents, settings, vocabulary):
         post.themes = [theme.slug for theme in decision.themes]
 
 
+def privacy_problems(paths):
+    """The privacy check's findings (plugins/privacy_check) as Problems: errors, warnings, notes."""
+    from privacy_check import check_files
+
+    findings, _statuses = check_files(paths, shown=shown_path)
+    return [Problem(f.path, f.line, f.severity, f.problem, f.fix) for f in findings]
+
+
 def check(content, conf, read=None):
     """All problems in the content tree, errors and warnings, sorted by file and line (READ, a
     list, gets the posts read)."""
@@ -153,6 +161,7 @@ def check(content, conf, read=None):
     if vocabulary is not None:
         detect_themes(posts, contents, settings, vocabulary)
     problems += check_posts(posts, content_files(settings["PATH"]), vocabulary)
+    problems += privacy_problems([content.source_path for content in contents])
     if read is not None:
         read.extend(posts)
     return count, sorted(problems, key=lambda p: (p.path, p.line or 0, p.severity))
@@ -174,9 +183,11 @@ def main(argv=None):
         print(f"scheduled: {line}")
     errors = sum(p.severity == ERROR for p in problems)
     warnings = sum(p.severity == WARNING for p in problems)
+    notes = sum(p.severity == "note" for p in problems)
     files = "file" if count == 1 else "files"
+    noted = f", {notes} privacy note(s)" if notes else ""
     later = f", {len(scheduled)} scheduled" if scheduled else ""
-    print(f"Checked {count} {files}: {errors} error(s), {warnings} warning(s){later}.")
+    print(f"Checked {count} {files}: {errors} error(s), {warnings} warning(s){noted}{later}.")
     return 1 if errors else 0
 
 

@@ -164,6 +164,21 @@ class Builder:
                 lines = report(article, build)
                 if lines:
                     print("\n".join(lines), flush=True)
+        self.report_privacy(saved)
+
+    def report_privacy(self, saved):
+        """Privacy findings (plugins/privacy_check) for the posts just saved."""
+        # Not one of SAVE_REPORTS: it judges the saved files together with every other post,
+        # and a saved comments file belongs to no article of the build.
+        from privacy_check import saved_post_lines
+
+        try:
+            lines = saved_post_lines(self.content, sorted(saved))
+        except Exception as error:  # a broken post is reported by the build already
+            logging.getLogger("devserver").error("The privacy check failed: %s", error)
+            return
+        if lines:
+            print("\n".join(lines), flush=True)
 
 
 class SavedBuild:
@@ -243,7 +258,7 @@ def preview_server_class():
                     (
                         r"/(.*)",
                         SiteFileHandler,
-                        {"path": self.root, "default_filename": "index.html"},
+                        {"path": self.root, "default_filename": INDEX},
                     ),
                 ],
                 transforms=[InjectReloadScript],

@@ -58,6 +58,22 @@ def check(site, siteurl):
         raise PublishError(f"{len(problems)} problem(s) in the new site:\n{listed}")
 
 
+def refuse_privacy_errors(content):
+    """Raise PublishError listing every privacy error (plugins/privacy_check) in a post that
+    would be published: a postcode, phone number, e-mail address, NHS or NI number, case
+    number or street address must never reach the public site."""
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from privacy_check import publish_blockers
+
+    errors = publish_blockers(content)
+    if errors:
+        listed = "\n".join(f"  {finding}" for finding in errors)
+        raise PublishError(
+            f"{len(errors)} privacy error(s): a post would identify someone, so it is not "
+            f"published:\n{listed}"
+        )
+
+
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
@@ -103,6 +119,7 @@ def publish(content, output, settings, siteurl, extra=()):
         os.rename(old, output)  # a swap was interrupted last time: put the old site back
     if new.exists():
         shutil.rmtree(new)
+    refuse_privacy_errors(content)
     try:
         build(content, new, settings, extra)
     except PublishError:

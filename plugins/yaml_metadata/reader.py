@@ -167,6 +167,8 @@ def parse_front_matter(front, path="<text>"):
             value = _parse_date(name, value, path, line)
         elif name in LIST_FIELDS:
             value = _as_list(name, value, path, line)
+        elif name == "public_record":
+            value = _public_record(value, path, line)
         elif name == "status":
             value = str(value or "").strip().lower()
             if value not in KNOWN_STATUSES:
@@ -197,6 +199,35 @@ def _as_list(name, value, path, line):
         f"'{name}' must be a list of names",
         f"Write it as {name}: [First, Second] or as a comma-separated line.",
     )
+
+
+def _public_record(value, path, line):
+    """'public_record:' as a list of {name or fact, source} (the privacy check honours it)."""
+    fix = (
+        "Write it as a list of entries with their source, e.g. public_record: [{name: Peter "
+        "Connelly, source: Haringey serious case review 2009}]"
+    )
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise FrontMatterError(path, line, "'public_record' must be a list", fix)
+    entries = []
+    for item in value:
+        if isinstance(item, dict):
+            what = item.get("name") or item.get("fact")
+            source = item.get("source")
+        else:
+            what, source = item, None
+        if not isinstance(what, (str, int)) or not str(what).strip() or not source:
+            raise FrontMatterError(
+                path,
+                line,
+                f"the public_record entry '{what}' needs a name (or fact) and its source",
+                fix,
+            )
+        key = "name" if isinstance(item, dict) and item.get("name") else "fact"
+        entries.append({key: str(what).strip(), "source": str(source).strip()})
+    return entries
 
 
 class YAMLMarkdownReader(MarkdownReader):
