@@ -15,7 +15,9 @@ PUBLISHCONF = $(BASEDIR)/publish.conf.py
 
 SOURCES ?= sources
 OUT ?= content/articles
-SITEURL ?= https://blog.example.org
+# The published site's address: set SITEURL in publish.conf.py once, or SITEURL=... here.
+# No default: publishing for a placeholder address would put a broken site online.
+SITEURL ?=
 export SITEURL
 
 # A build with an error in any post fails instead of skipping the post.
@@ -51,9 +53,9 @@ help:
 	@echo '  make themes         list every post in INPUTDIR with its themes and the evidence'
 	@echo '  make html           build the site into OUTPUTDIR=$(OUTPUTDIR)'
 	@echo '  make devserver      serve and rebuild whenever content changes'
-	@echo '  make publish        build with production settings (SITEURL=$(SITEURL)) into'
+	@echo '  make publish        build for the site address (SITEURL in publish.conf.py) into'
 	@echo '                      OUTPUTDIR.new, check its links, then swap it into OUTPUTDIR'
-	@echo '  make newpost TITLE="..."  start a draft post in content/articles/YYYY/'
+	@echo '  make newpost TITLE="..." [SLUG=url-name]  start a draft post in content/articles/YYYY/'
 	@echo '  make check          check every post without building (all problems at once)'
 	@echo '  make rsync_upload   publish, then rsync to RSYNC_TARGET=user@host:/path/ [SSH_PORT]'
 	@echo '  make github         publish, then push to GITHUB_PAGES_REMOTE [GITHUB_PAGES_BRANCH]'
@@ -74,7 +76,7 @@ $(INSTALLED): requirements.txt
 	touch "$@"
 
 import: $(INSTALLED)
-	"$(BIN)/python" -m importer "$(SOURCES)" "$(OUT)" $(if $(filter 1,$(FORCE)),--force)
+	"$(BIN)/python" -m importer "$(SOURCES)" "$(OUT)" $(if $(filter 1,$(FORCE)),--force) $(if $(REPORT),--report "$(REPORT)")
 
 themes: $(INSTALLED)
 	"$(BIN)/python" scripts/themes_report.py "$(INPUTDIR)"
@@ -165,6 +167,15 @@ lint: $(INSTALLED)
 	"$(BIN)/ruff" check .
 	"$(BIN)/ruff" format --check .
 
+# Removes OUTPUTDIR only when a build of ours made it (plugins/site_marker's .blog-build file):
+# `make clean OUTPUTDIR=content` (or `.`) must never delete posts or the project.
 clean:
-	[ ! -d "$(OUTPUTDIR)" ] || rm -rf "$(OUTPUTDIR)"
+	@if [ -e "$(OUTPUTDIR)" ] || [ -L "$(OUTPUTDIR)" ]; then \
+		if [ -d "$(OUTPUTDIR)" ] && [ -f "$(OUTPUTDIR)/.blog-build" ]; then \
+			rm -rf "$(OUTPUTDIR)"; \
+		else \
+			echo "clean: $(OUTPUTDIR) was not made by a build of this blog (no .blog-build file in it), so it was left alone; remove it yourself if you are sure." >&2; \
+			exit 1; \
+		fi; \
+	fi
 	rm -rf "$(BASEDIR)/cache"

@@ -42,6 +42,7 @@ PLUGINS = [
     "search",
     "sitemap",
     "build_speed",
+    "site_marker",  # marks the output folders our builds make: publish replaces only those
     "stale_output",  # local builds delete pages no content produces any more (a published draft)
 ]
 

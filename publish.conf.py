@@ -17,10 +17,21 @@ globals().update(
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 
-SITEURL = os.environ.get("SITEURL", "https://blog.example.org").rstrip("/")
+# The address the site is published at, e.g. SITEURL = "https://learning-from-cp.net".
+# Set it here once; `make publish SITEURL=https://...` overrides it for one run. Until it is
+# set, `make publish` and every upload refuse to run: a site built for no address (or for a
+# placeholder) has links and a stylesheet that point nowhere.
+SITEURL = ""
+
+SITEURL = (os.environ.get("SITEURL", "").strip() or SITEURL).rstrip("/")
 RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
-DELETE_OUTPUT_DIRECTORY = True
+# scripts/publish.py builds into a fresh, marked output.new, so Pelican has nothing to empty
+# (and must not empty a folder that is not ours, nor remove the marker).
+DELETE_OUTPUT_DIRECTORY = False
+# Nor is there an earlier build's page to remove there, and its list of files
+# (plugins/stale_output) has no place on the published site.
+STALE_OUTPUT_REMOVE = False
 # No drafts in production: an empty save_as makes Pelican write no draft page, and the
 # content_checks plugin then drops drafts from every list (feeds, search, sitemap).
 DRAFT_URL = DRAFT_SAVE_AS = ""

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from .pipeline import ImportFailed, import_sources
+from .report import render_report
 
 PROJECT = Path(__file__).resolve().parents[1]
 DEFAULT_VOCABULARY = PROJECT / "content" / "themes.yaml"
@@ -43,7 +44,20 @@ def main(argv=None, tagger=None) -> int:
     parser.add_argument(
         "--no-themes", action="store_true", help="write only the source's own labels as tags"
     )
+    parser.add_argument(
+        "--report",
+        metavar="FILE",
+        help="also write the import report (posts, lists, removed lines, decisions) to FILE",
+    )
     args = parser.parse_args(argv)
+    if args.report and (Path(args.report).is_dir() or not Path(args.report).parent.is_dir()):
+        print(
+            f"error: {args.report}: cannot write the report there (a folder, or in a folder "
+            "that does not exist). Fix: give a file name in an existing folder",
+            file=sys.stderr,
+        )
+        print("Nothing was written.", file=sys.stderr)
+        return 1
     if tagger is None and not args.no_themes:
         try:
             tagger = theme_tagger(args.vocabulary)
@@ -66,6 +80,17 @@ def main(argv=None, tagger=None) -> int:
         print(
             f"skipped {args.out.rstrip('/')}/{relative}: {reason}; run with --force to overwrite it"
         )
+    print(render_report(report.posts, report.decisions))
+    if args.report:
+        text = render_report(report.posts, report.decisions, report.notes)
+        try:
+            Path(args.report).write_text(text, encoding="utf-8")
+        except OSError as error:
+            print(
+                f"error: {args.report}: cannot write the report ({error.strerror})", file=sys.stderr
+            )
+            return 1
+        print(f"report: {args.report}")
     print(
         f"{len(report.posts)} posts: {len(report.written)} written, "
         f"{len(report.unchanged)} unchanged, {len(report.skipped)} skipped"

@@ -1,8 +1,11 @@
 """Parse a Blogger archive page (several posts under date lines) into Posts.
 
-Shape of a page: a date line (`Thursday, 26 July 2018` or Blogger's US form
-`Thursday, July 26, 2018`), then the post's title (its own paragraph), then its body.
-Several posts may share one date line; the page lists each day's posts newest first.
+Shape of a page: a date line (`Thursday, 26 July 2018`, `Tuesday 27th November 2012` or
+Blogger's US form `Thursday, July 26, 2018`), then the post's title (its own paragraph),
+then its body. Several posts may share one date line; the page lists each day's posts
+newest first. A post's own page is the same with one post, and its comments under
+`N comments:` (`NAME said...`, the time, the words) are dropped under `comment_thread`.
+A date line of a day that does not exist (`Monday, 31 February 2019`) is an error.
 
 Blogger footer lines are read for their data and then dropped, each under a named rule:
 `Posted by NAME at HH:MM` (author and time; `9:30 pm` works too), `Labels: a, b` (tags),
@@ -22,8 +25,13 @@ Where one post ends and the next one of the same day begins:
   - not a bullet item,
   - preceded by at least one body paragraph of the current post, and
   - followed by a body paragraph (one that is not itself title-shaped).
-  A one-line sub-heading inside a post matches this shape too; an archive page with
-  sub-headings needs footers (or a date line) to be split correctly.
+  A one-line sub-heading, or a question to the reader, inside a post has this shape too, so
+  `mid_day_signs` reads each such line: after a paragraph ending in a colon, a section
+  name (`Conclusion`), a numbered heading (`2. Findings`, `Part two`) or a question to the
+  reader (`What do you think?`) it stays in the post; a line in Title Case starts the next
+  post; any other line starts the next post too, and the importer says so (file, line, why)
+  as a place the text cannot decide. `titles:` for the file in the manifest settles every
+  such place: then exactly the listed titles start posts.
 
 Times: a Posted-by time wins. Other posts get DAY_TIME for the last listed post of the
 day and one minute more for each post listed above it, so newest-first order is kept.
@@ -38,6 +46,7 @@ from datetime import datetime, timedelta
 
 from .blocks import RawBlock, build_body, clean_line, is_bullet
 from .records import Post, Removed, SourceError
+from .report import Decision
 
 TITLE_MAX_WORDS = 12
 TITLE_MAX_CHARS = 90
@@ -65,12 +74,15 @@ MONTHS = {
 }
 _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _MONTH = "|".join(MONTHS)
+_ORDINAL = r"(?:st|nd|rd|th)?"
 DATE_LINE = re.compile(
-    rf"(?P<weekday>{_WEEKDAYS}),?\s+(?:(?P<d1>\d{{1,2}})\s+(?P<m1>{_MONTH})\s+(?P<y1>\d{{4}})"
-    rf"|(?P<m2>{_MONTH})\s+(?P<d2>\d{{1,2}}),?\s+(?P<y2>\d{{4}}))",
+    rf"(?P<weekday>{_WEEKDAYS}),?\s+(?:(?P<d1>\d{{1,2}}){_ORDINAL}(?:\s+of)?\s+(?P<m1>{_MONTH}),?"
+    rf"\s+(?P<y1>\d{{4}})|(?P<m2>{_MONTH})\s+(?P<d2>\d{{1,2}}){_ORDINAL},?\s+(?P<y2>\d{{4}}))",
     re.I,
 )
 _TIME = r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})\s*(?P<ampm>[ap]\.?\s?m\.?)?"
+# Comments under a post on the post's own page: "NAME said..." starts each comment.
+COMMENT_BY = re.compile(r".{1,80}\ssaid(\.\.\.|…)", re.I)
 POSTED_BY = re.compile(rf"Posted by (?P<author>.+?) at {_TIME}", re.I)
 LABELS = re.compile(r"Labels:\s*(?P<labels>.+)", re.I)
 
@@ -91,6 +103,7 @@ _SEPARATORS = re.compile(r"[\s|·•]+")
 POST_FOOTER_RULES = ("posted_by", "labels", "comment_count", "share_buttons")
 RULE_NAMES = (
     "date_line",
+    "comment_thread",
     "posted_by",
     "labels",
     "comment_count",
@@ -99,26 +112,42 @@ RULE_NAMES = (
 )
 
 
+def _date_parts(match) -> tuple[int, int, int]:
+    day = int(match["d1"] or match["d2"])
+    month = MONTHS[(match["m1"] or match["m2"]).capitalize()]
+    return int(match["y1"] or match["y2"]), month, day
+
+
 def parse_date_line(line: str) -> Date | None:
     """Return the date of a Blogger date line, or None if the line is not one."""
     match = DATE_LINE.fullmatch(clean_line(line))
     if not match:
         return None
-    day = int(match["d1"] or match["d2"])
-    month = MONTHS[(match["m1"] or match["m2"]).capitalize()]
-    year = int(match["y1"] or match["y2"])
     try:
-        value = Date(year, month, day)
+        return Date(*_date_parts(match))
     except ValueError:
         return None
-    return value
+
+
+def impossible_date(line: str) -> str | None:
+    """'31 February 2019' when the line is a date line of a day that does not exist, else None."""
+    match = DATE_LINE.fullmatch(clean_line(line))
+    if not match or parse_date_line(line):
+        return None
+    year, month, day = _date_parts(match)
+    return f"{day} {[*MONTHS][month - 1]} {year}"
+
+
+_LEADING_SEPARATORS = re.compile(r"[\s|·•]*")
 
 
 def _strip_tokens(text: str) -> tuple[str, list[str]]:
     """Remove furniture tokens from the start of text repeatedly; return (rest, rule names)."""
     rules = []
     while True:
-        text = _SEPARATORS.sub(" ", text).strip()
+        # Speed: only the start matters; collapsing separators in the whole (often long)
+        # line, as this once did, cost seconds on a 20 MB import.
+        text = text[_LEADING_SEPARATORS.match(text).end() :]
         for pattern, rule in _TOKENS:
             match = pattern.match(text)
             if match:
@@ -126,7 +155,8 @@ def _strip_tokens(text: str) -> tuple[str, list[str]]:
                 text = text[match.end() :]
                 break
         else:
-            return text, rules
+            # Without a token the rest is the line itself (only its emptiness is asked).
+            return (_SEPARATORS.sub(" ", text).strip() if rules else text), rules
 
 
 @dataclass
@@ -168,8 +198,8 @@ def parse_footer_line(line: str) -> Footer | None:
 
 
 def is_archive_page(text: str) -> bool:
-    """True when some line of the text is a Blogger date line."""
-    return any(parse_date_line(line) for line in text.split("\n"))
+    """True when some line of the text is a Blogger date line (of a real day or not)."""
+    return any(DATE_LINE.fullmatch(clean_line(line)) for line in text.split("\n"))
 
 
 @dataclass
@@ -199,36 +229,125 @@ def _title_shaped(block: RawBlock) -> bool:
     )
 
 
-def _split_mid_day(draft: _Draft) -> list[_Draft]:
+# Sub-heading signs: what makes a title-shaped line part of the post rather than a new post.
+SECTION_NAMES = {
+    "addendum",
+    "afterword",
+    "background",
+    "conclusion",
+    "conclusions",
+    "context",
+    "discussion",
+    "finally",
+    "footnote",
+    "footnotes",
+    "further reading",
+    "in conclusion",
+    "in summary",
+    "introduction",
+    "next steps",
+    "notes",
+    "postscript",
+    "references",
+    "sources",
+    "summary",
+    "update",
+}
+_NUMBERED_HEADING = re.compile(r"(\d{1,2}[.)]|(Part|Section|Chapter|Step)\s+\w+\b)", re.I)
+_READER = re.compile(r"\b(you|your|yours|we|us|our|anyone|anybody|everyone)\b", re.I)
+_SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "of"}
+_SMALL_WORDS |= {"on", "or", "the", "to", "vs", "with", "is", "are", "be", "it", "its", "nor"}
+
+
+def _title_case(line: str) -> bool:
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if w.lower() not in _SMALL_WORDS]
+    return len(words) >= 2 and all(word[0].isupper() for word in words)
+
+
+def mid_day_signs(line: str, previous: RawBlock | None) -> tuple[bool | None, str]:
+    """(True: a title, False: a sub-heading, None: cannot tell; why) for a title-shaped line."""
+    bare = line.rstrip("?").strip()
+    if previous is not None and previous.lines[-1].endswith(":"):
+        return False, "the paragraph before it ends with a colon and leads into it"
+    if bare.casefold() in SECTION_NAMES:
+        return False, f"'{bare}' names a section of a post"
+    if _NUMBERED_HEADING.match(line):
+        return False, "it is numbered like a section of a post"
+    if line.endswith("?") and _READER.search(line):
+        return False, "it asks the reader a question"
+    if _title_case(line):
+        return True, "it is in Title Case, as the blog's post titles are"
+    return None, "a short line between paragraphs, with nothing to tell a sub-heading from a title"
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _split_mid_day(draft: _Draft, name: str, titles, decide) -> list[_Draft]:
     """Split a draft at mid-day titles (pages without footers; see the module docstring)."""
     drafts = [draft]
     blocks, draft.blocks = draft.blocks, []
     for index, block in enumerate(blocks):
         following = blocks[index + 1] if index + 1 < len(blocks) else None
         current = drafts[-1]
-        if (
+        split = False
+        if titles is not None:
+            split = (
+                bool(current.blocks)
+                and len(block.lines) == 1
+                and any(_same(block.lines[0], title) for title in titles)
+            )
+            if split:
+                decide(Decision(name, block.line, block.lines[0], "title", "listed under titles:"))
+        elif (
             current.blocks
             and _title_shaped(block)
             and following is not None
             and not _title_shaped(following)
         ):
+            sign, why = mid_day_signs(block.lines[0], current.blocks[-1])
+            split = sign is not False
+            decided = "title of the next post" if split else "sub-heading in the post"
+            decide(Decision(name, block.line, block.lines[0], decided, why, sign is None))
+        if split:
             drafts.append(_Draft(current.date, None, current.estimated, block.lines[0], block.line))
         else:
             current.blocks.append(block)
     return drafts
 
 
-def parse_archive(text: str, name: str, entry: dict, warn=print) -> list[Post]:
-    """Return the posts on a Blogger archive page; `entry` is the file's manifest entry."""
+def parse_archive(text: str, name: str, entry: dict, warn=print, decide=None) -> list[Post]:
+    """Return the posts on a Blogger archive page; `entry` is the file's manifest entry.
+
+    DECIDE (a callable) receives a Decision for each title-shaped line inside a day, saying
+    whether it started a post and why; where the text could not tell, WARN says so too.
+    """
+    decisions: list[Decision] = []
+
+    def record(decision: Decision) -> None:
+        decisions.append(decision)
+        if decide is not None:
+            decide(decision)
+        if decision.ambiguous:
+            warn(
+                f"{name}, line {decision.line}: '{decision.text}' could be a sub-heading or "
+                f"the next post's title; taken as the {decision.decided} ({decision.why}). "
+                f"If that is wrong, list the titles of {name}'s posts under `titles:` for it "
+                "in manifest.yaml"
+            )
+
     lines = text.split("\n")
     footers = {n: parse_footer_line(line) for n, line in enumerate(lines, start=1)}
     footers = {n: f for n, f in footers.items() if f}
     has_footers = any(f.rule in POST_FOOTER_RULES for f in footers.values())
+    titles = entry.get("titles")
 
     drafts: list[_Draft] = []
     day: Date | None = None
     estimated = False
     ended = True  # the next paragraph starts a post
+    comments = False  # inside the comments under a post (its own page)
     page_removed: list[Removed] = []
     block: list[str] = []
     block_start = 0
@@ -248,6 +367,15 @@ def parse_archive(text: str, name: str, entry: dict, warn=print) -> list[Post]:
                 "`date: YYYY-MM-DD` in manifest.yaml",
             )
         if ended:
+            if titles is not None and not any(_same(raw.lines[0], t) for t in titles):
+                raise SourceError(
+                    name,
+                    raw.line,
+                    f"'{raw.lines[0]}' starts a post (it follows a date line or a post's "
+                    f"footer), but the titles listed for {name} in manifest.yaml do not "
+                    "include it",
+                    "add it to the file's `titles:` list (exactly as it is written here)",
+                )
             drafts.append(_Draft(day, None, estimated, raw.lines[0], raw.line))
             drafts[-1].removed.extend(page_removed)
             page_removed.clear()
@@ -263,9 +391,18 @@ def parse_archive(text: str, name: str, entry: dict, warn=print) -> list[Post]:
         day = manifest_date.date() if isinstance(manifest_date, datetime) else manifest_date
         estimated = bool(entry.get("date_estimated"))
 
+    following = _next_text_lines(lines)
     for number, raw_line in enumerate(lines, start=1):
         line = clean_line(raw_line)
         date = parse_date_line(line)
+        if date is None and line and impossible_date(line):
+            raise SourceError(
+                name,
+                number,
+                f"'{line}' is a date line, but {impossible_date(line)} does not exist, so "
+                "the posts under it have no date",
+                "correct the date line to the day the post was published",
+            )
         if date is not None:
             flush()
             match = DATE_LINE.fullmatch(line)
@@ -274,12 +411,19 @@ def parse_archive(text: str, name: str, entry: dict, warn=print) -> list[Post]:
                     f"{name}, line {number}: {date:%-d %B %Y} was a {date:%A}, "
                     f"not a {match['weekday']}; using the date"
                 )
-            day, estimated, ended = date, False, True
+            day, estimated, ended, comments = date, False, True, False
             page_removed.append(Removed("date_line", line, number))
+        elif comments and line and number not in footers:
+            flush()
+            drafts[-1].removed.append(Removed("comment_thread", line, number))
         elif number in footers:
             flush()
             footer = footers[number]
             removal = Removed(footer.rule, line, number)
+            if footer.rule == "comment_count" and COMMENT_BY.fullmatch(following.get(number, "")):
+                comments = bool(drafts)
+            elif footer.rule == "page_navigation":
+                comments = False
             if drafts:
                 target = drafts[-1]
                 target.removed.append(removal)
@@ -301,9 +445,31 @@ def parse_archive(text: str, name: str, entry: dict, warn=print) -> list[Post]:
         raise SourceError(name, None, "the file is empty", "put the post's text in it or delete it")
     if page_removed:
         drafts[-1].removed.extend(page_removed)
-    if not has_footers:
-        drafts = [part for draft in drafts for part in _split_mid_day(draft)]
+    if not has_footers or titles is not None:
+        drafts = [part for draft in drafts for part in _split_mid_day(draft, name, titles, record)]
+    if titles is not None:
+        found = [draft.title for draft in drafts]
+        for title in titles:
+            if not any(_same(title, seen) for seen in found):
+                raise SourceError(
+                    name,
+                    None,
+                    f"manifest.yaml lists the title '{title}' for it, but no post of the file "
+                    "starts with that line",
+                    "copy the title exactly as the file writes it, on a line of its own",
+                )
     return _posts(drafts, name, entry)
+
+
+def _next_text_lines(lines: list[str]) -> dict[int, str]:
+    """{line number: the next non-blank line after it, cleaned}."""
+    result, upcoming = {}, ""
+    for number in range(len(lines), 0, -1):
+        result[number] = upcoming
+        line = clean_line(lines[number - 1])
+        if line:
+            upcoming = line
+    return result
 
 
 def _posts(drafts: list[_Draft], name: str, entry: dict) -> list[Post]:

@@ -18,15 +18,16 @@ from .records import BulletList, Paragraph, Post, Quote
 
 Tagger = Callable[[str, str, list[str]], Iterable[str]]
 
+# (pattern, replacement, characters one of which every match contains)
 _INLINE = [
-    (re.compile(r"\\"), r"\\\\"),
-    (re.compile(r"([`*\[\]{])"), r"\\\1"),
+    (re.compile(r"\\"), r"\\\\", "\\"),
+    (re.compile(r"([`*\[\]{])"), r"\\\1", "`*[]{"),
     # `_` only emphasises at a word's edge; snake_case needs no escape.
-    (re.compile(r"(?<![^\W_])_|_(?![^\W_])"), r"\\_"),
-    (re.compile(r"&(?=#?\w+;)"), "&amp;"),
-    (re.compile(r"<(?=[A-Za-z/!?$])"), "&lt;"),
+    (re.compile(r"(?<![^\W_])_|_(?![^\W_])"), r"\\_", "_"),
+    (re.compile(r"&(?=#?\w+;)"), "&amp;", "&"),
+    (re.compile(r"<(?=[A-Za-z/!?$])"), "&lt;", "<"),
     # smarty would make an en dash of `--`.
-    (re.compile(r"--"), r"-\\-"),
+    (re.compile(r"--"), r"-\\-", "-"),
 ]
 _LINE_START = [
     (re.compile(r"^([#>])"), r"\\\1"),
@@ -40,10 +41,13 @@ _LINE_START = [
 
 def escape(text: str) -> str:
     """Return Markdown that renders as exactly `text` (one paragraph, no markup)."""
-    for pattern, replacement in _INLINE:
-        text = pattern.sub(replacement, text)
+    # Speed: `in` rules a pattern out far faster than running it over a long paragraph.
+    for pattern, replacement, characters in _INLINE:
+        if any(character in text for character in characters):
+            text = pattern.sub(replacement, text)
     for pattern, replacement in _LINE_START:
-        text = pattern.sub(replacement, text)
+        if pattern.match(text):
+            text = pattern.sub(replacement, text, count=1)
     return text
 
 
@@ -52,7 +56,12 @@ def render_body(post: Post) -> str:
     parts = []
     for block in post.body:
         if isinstance(block, BulletList):
-            parts.append("\n".join(f"- {escape(item)}" for item in block.items))
+            items = enumerate(block.items, start=1)
+            parts.append(
+                "\n".join(
+                    f"{n}. {escape(i)}" if block.ordered else f"- {escape(i)}" for n, i in items
+                )
+            )
         elif isinstance(block, Quote):
             parts.append(f"> {escape(block.text)}")
         else:

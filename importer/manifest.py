@@ -11,7 +11,16 @@ from yaml_metadata.bounded import check_yaml_bounds
 
 from .records import SourceError
 
-KEYS = ("category", "author", "source", "source_url", "date", "date_estimated", "note")
+KEYS = (
+    "category",
+    "author",
+    "source",
+    "source_url",
+    "date",
+    "date_estimated",
+    "note",
+    "titles",
+)
 CATEGORIES = ("Reflections", "News")
 NAME = "manifest.yaml"
 
@@ -113,6 +122,17 @@ def load_manifest(sources: Path, files: list[str]) -> dict[str, dict]:
                         f"'date_estimated: {value}' is not true or false",
                         "write true or false",
                     )
+            elif key == "titles":
+                if not isinstance(value, list) or not all(
+                    isinstance(item, str) and item.strip() for item in value
+                ):
+                    raise SourceError(
+                        path,
+                        where,
+                        f"'titles' for {name} is not a list of titles",
+                        "write one `- Title of a post` line per post, indented under `titles:`",
+                    )
+                value = tuple(" ".join(item.split()) for item in value)
             elif key == "category" and value not in CATEGORIES:
                 raise SourceError(
                     path,

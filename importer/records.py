@@ -15,9 +15,10 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class BulletList:
-    """A list whose items were `●` / `•` lines in the source."""
+    """A list whose items were bullet lines (`●`, `•`, `- ` ...) or, if ordered, `1.` lines."""
 
     items: tuple[str, ...]
+    ordered: bool = False
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -30,6 +31,22 @@ def slugify(title):
     )
 
 
+# A URL name: lower-case letters and digits in words joined by single hyphens or underscores.
+_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+
+
+def slug_problem(slug):
+    """Why SLUG cannot be a post's URL name (one sentence with the fix), or None."""
+    if _SLUG.fullmatch(slug):
+        return None
+    suggestion = slugify(slug.replace("/", " ").replace(".", " ").lower())
+    example = f"SLUG={suggestion}" if suggestion else "SLUG=why-supervision-matters"
+    return (
+        f"SLUG {slug!r} is not a URL name: use lower-case letters, digits and hyphens only "
+        f"(no slashes, dots, spaces or quotes), e.g. {example}"
+    )
+
+
 def yaml_text(value):
     """VALUE as a YAML scalar that reads back as exactly the same text."""
     try:
@@ -40,12 +57,13 @@ def yaml_text(value):
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
 
 
-def front_matter(title, when, author=DEFAULT_AUTHOR, category=DEFAULT_CATEGORY):
-    """The text of a new draft post."""
+def front_matter(title, when, author=DEFAULT_AUTHOR, category=DEFAULT_CATEGORY, slug=None):
+    """The text of a new draft post (with `slug:` when the author chose the URL name)."""
     return (
         "---\n"
         f"title: {yaml_text(title)}\n"
-        f"date: {when:%Y-%m-%d %H:%M}\n"
+        + (f"slug: {slug}\n" if slug else "")
+        + f"date: {when:%Y-%m-%d %H:%M}\n"
         f"author: {yaml_text(author)}\n"
         f"category: {category}\n"
         "tags: []\n"
@@ -67,7 +85,10 @@ def create_post(title, content=ROOT / "content", when=None, slug=None):
     if not title:
         raise NewPostError('Give the post a title: make newpost TITLE="Why supervision matters"')
     when = when or dt.datetime.now().replace(second=0, microsecond=0)
-    slug = slug or slugify(title)
+    chosen = slug
+    if chosen is not None and slug_problem(chosen):
+        raise NewPostError(slug_problem(chosen))
+    slug = chosen or slugify(title)
     if not slug:
         raise NewPostError(f"'{title}' gives an empty URL name; add SLUG=some-words")
     articles = Path(content) / "articles"
@@ -81,7 +102,7 @@ def create_post(title, content=ROOT / "content", when=None, slug=None):
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "x", encoding="utf-8") as handle:  # "x": fail rather than overwrite
-        handle.write(front_matter(title, when))
+        handle.write(front_matter(title, when, slug=chosen))
     return path
 
 

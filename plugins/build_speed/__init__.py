@@ -5,7 +5,13 @@ import os
 
 from pelican import signals
 
-from .cache import cache_folder, code_fingerprint, site_folder
+from .cache import (
+    cache_folder,
+    code_fingerprint,
+    discard_unreadable,
+    guard_pelican_cache,
+    site_folder,
+)
 from .prerender import PrerenderedMarkdown, prerender, text_key, uncached_sources
 from .writer import ParallelWriter, WriteFailedError, WriteOut, newest_first, split_by_output
 
@@ -49,18 +55,22 @@ def check_settings(pelican):
 
 
 def place_cache(pelican):
-    """Point CACHE_PATH at the cache folder of this content and code (see cache.py)."""
+    """Point CACHE_PATH at this content and code's cache folder; discard unreadable files."""
     # get_generators: sent once every plugin's initialized receiver has filled in its
     # defaults (so the settings fingerprint is complete) and before any generator or
     # reader opens the cache. Returns no generator.
     settings = pelican.settings
-    if settings.get("BUILD_SPEED_KEYED_CACHE") and (
-        settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE")
-    ):
+    if not (settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE")):
+        return
+    if settings.get("BUILD_SPEED_KEYED_CACHE"):
         # The root is kept: `pelican --autoreload` sends this again, with the same settings,
         # for every rebuild.
         root = settings.setdefault("BUILD_SPEED_CACHE_ROOT", settings["CACHE_PATH"])
         settings["CACHE_PATH"] = str(cache_folder(root, settings))
+    if settings.get("LOAD_CONTENT_CACHE"):
+        # A cache file a full disk left empty or cut short is discarded with a note, not read.
+        discard_unreadable(settings["CACHE_PATH"])
+        guard_pelican_cache()
 
 
 def start_prerender(generator):

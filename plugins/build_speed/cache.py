@@ -3,15 +3,25 @@
 Pelican's content cache trusts a post whose file is unchanged. After an edit to the settings,
 a plugin or Pelican itself, a cached post could be stale, so the cache of each content folder
 lives in a subfolder named by a fingerprint of all of those; a new fingerprint starts empty.
+
+A cache file that cannot be read (a full disk during the save leaves it empty or cut short) is
+discarded with a one-line note, and the build works out afresh what it held: the output is the
+same bytes as a clean build's.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import logging
+import os
+import pickle
 import shutil
 import sys
 from pathlib import Path
+
+logger = logging.getLogger(__name__)
 
 # Settings that say where files go, not how a post is read: they do not key the cache.
 _UNKEYED = {"OUTPUT_PATH", "CACHE_PATH", "BUILD_SPEED_CACHE_ROOT"}
@@ -65,3 +75,107 @@ def cache_folder(root, settings):
     site.mkdir(parents=True, exist_ok=True)
     (site / "source.txt").write_text(content, encoding="utf-8")
     return folder
+
+
+# A pickle of protocol 2 or later starts with PROTO (0x80, version) and ends with STOP (".").
+_PICKLE_VERSIONS = {bytes([0x80, version]) for version in range(2, pickle.HIGHEST_PROTOCOL + 1)}
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def cache_file_problem(path):
+    """Why the cache file PATH cannot be read (a few words), or None when it looks whole."""
+    try:
+        size = os.path.getsize(path)
+        if size == 0:
+            return "it is empty, as a full disk leaves it"
+        with open(path, "rb") as handle:
+            head = handle.read(2)
+            handle.seek(-1, os.SEEK_END)
+            tail = handle.read(1)
+    except OSError as error:
+        return f"it cannot be opened ({error.strerror})"
+    if head == _GZIP_MAGIC:
+        return None  # GZIP_CACHE: whole or not, only reading it tells (see guard_pelican_cache)
+    if head not in _PICKLE_VERSIONS:
+        return "it is not a cache file"
+    if tail != b".":
+        return "it was cut short, as a full disk leaves it"
+    return None
+
+
+def _shown(path):
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
+def discard(path, problem):
+    """Remove the unreadable cache file PATH, saying so in one line."""
+    with contextlib.suppress(OSError):
+        os.remove(path)
+    logger.warning(
+        "Build cache %s could not be read (%s): discarded; this build works it out afresh.",
+        _shown(path),
+        problem,
+    )
+
+
+def discard_unreadable(folder):
+    """Discard each cache file in FOLDER that cannot be read, with one note; return their names."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    problems = {}
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or path.name == "source.txt" or path.name.endswith(".tmp"):
+            continue
+        problem = cache_file_problem(path)
+        if problem:
+            with contextlib.suppress(OSError):
+                os.remove(path)
+            problems.setdefault(problem, []).append(path.name)
+    if problems:
+        listed = "; ".join(f"{', '.join(names)}: {problem}" for problem, names in problems.items())
+        logger.warning(
+            "Build cache in %s could not be read (%s): discarded; this build works it out afresh.",
+            _shown(str(folder)),
+            listed,
+        )
+    return sorted(name for names in problems.values() for name in names)
+
+
+def load_cache(path, opener=open):
+    """The dict pickled at PATH; {} when there is none, or (with a note) when it is unreadable."""
+    try:
+        with opener(path, "rb") as handle:
+            loaded = pickle.load(handle)
+    except FileNotFoundError:
+        return {}  # the first build
+    except Exception as error:  # noqa: BLE001 - whatever unpickling raised, the file is no use
+        discard(path, f"{type(error).__name__}: {error}".rstrip(": "))
+        return {}
+    if not isinstance(loaded, dict):
+        discard(path, "it holds no cache")
+        return {}
+    return loaded
+
+
+def guard_pelican_cache():
+    """Make Pelican read its cache files with load_cache: an unreadable one is discarded."""
+    # Pelican's FileDataCacher catches OSError and PickleError only: a file cut short raises
+    # EOFError (and other damage ValueError, KeyError...), a traceback on every later build,
+    # while a PickleError gets a three-line warning. Pelican has no hook for its loading, so
+    # its loader is wrapped once: Pelican sets up the cacher as if told not to load, then
+    # load_cache reads the file, exactly once.
+    from pelican.cache import FileDataCacher
+
+    original = FileDataCacher.__init__
+    if getattr(original, "build_speed_guard", False):
+        return
+
+    def guarded(self, settings, cache_name, caching_policy, load_policy):
+        original(self, settings, cache_name, caching_policy, False)
+        if load_policy:
+            self._cache = load_cache(self._cache_path, self._cache_open)
+
+    guarded.build_speed_guard = True
+    FileDataCacher.__init__ = guarded

@@ -14,6 +14,8 @@ import logging
 import os
 import pickle
 
+from .cache import load_cache
+
 logger = logging.getLogger(__name__)
 
 
@@ -40,15 +42,7 @@ class BuildMemo:
         self.kept = {}
         self.used = {}
         if self.enabled and settings.get("LOAD_CONTENT_CACHE"):
-            try:
-                with open(self.path, "rb") as handle:
-                    loaded = pickle.load(handle)
-                if isinstance(loaded, dict):
-                    self.kept = loaded
-            except FileNotFoundError:
-                pass
-            except Exception as error:  # an unreadable memo only costs working things out
-                logger.debug("build_speed: ignoring %s: %s", self.path, error)
+            self.kept = load_cache(self.path)
 
     def get(self, key, work):
         """The result kept under KEY, else WORK() (kept for the next build)."""

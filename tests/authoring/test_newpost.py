@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from authoring_helpers import PYTHON, ROOT, run
+from authoring_helpers import PELICAN, PYTHON, ROOT, run
 from newpost import NewPostError, create_post
 from pelican.settings import DEFAULT_CONFIG
 from yaml_metadata.reader import YAMLMarkdownReader
@@ -68,3 +68,75 @@ def test_newpost_without_a_title_says_how():
     assert process.returncode == 1
     assert 'Give the post a title: make newpost TITLE="Why supervision matters"' in process.stderr
     assert ROOT.exists()
+
+
+def test_a_chosen_slug_is_written_into_the_front_matter(tmp_path):
+    path = create_post("Why supervision matters", tmp_path, when=WHEN, slug="supervision")
+    assert path == tmp_path / "articles" / "2026" / "supervision.md"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("---\ntitle: Why supervision matters\nslug: supervision\ndate: ")
+    _html, metadata = YAMLMarkdownReader(dict(DEFAULT_CONFIG)).read(str(path))
+    assert metadata["slug"] == "supervision"
+
+
+def test_the_address_of_the_built_post_comes_from_the_chosen_slug(tmp_path):
+    content = tmp_path / "content"
+    (content / "pages").mkdir(parents=True)
+    path = create_post("Why supervision matters", content, when=WHEN, slug="on-supervision")
+    path.write_text(path.read_text(encoding="utf-8").replace("status: draft", "status: published"))
+    output = tmp_path / "output"
+    process = run([str(PELICAN), str(content), "-o", str(output), "-s", "pelican.conf.py"])
+    assert process.returncode == 0, process.stdout + process.stderr
+    assert (output / "2026" / "03" / "on-supervision" / "index.html").is_file()
+    assert not (output / "2026" / "03" / "why-supervision-matters").exists()
+
+
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "../../x",
+        "../x",
+        "a/b",
+        "/etc/x",
+        "..",
+        "x.md",
+        'say"hi',
+        "two words",
+        "Upper",
+        "-x",
+        "x-",
+        "é",
+    ],
+)
+def test_a_slug_that_is_not_a_url_name_is_refused_and_nothing_is_written(tmp_path, slug):
+    content = tmp_path / "site" / "content"
+    content.mkdir(parents=True)
+    with pytest.raises(NewPostError) as refused:
+        create_post("Why supervision matters", content, when=WHEN, slug=slug)
+    message = str(refused.value)
+    assert message.startswith(f"SLUG {slug!r} is not a URL name: use lower-case letters")
+    assert "e.g. SLUG=" in message
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_make_newpost_refuses_a_slug_that_climbs_out_of_content(tmp_path):
+    content = tmp_path / "a" / "b" / "content"
+    process = run(["make", "-s", "newpost", f"INPUTDIR={content}", "TITLE=Escape", "SLUG=../../x"])
+    assert process.returncode != 0
+    lines = [line for line in process.stderr.splitlines() if not line.startswith("make: ***")]
+    assert lines == [
+        "newpost: SLUG '../../x' is not a URL name: use lower-case letters, digits and hyphens "
+        "only (no slashes, dots, spaces or quotes), e.g. SLUG=x"
+    ]
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_make_newpost_with_a_slug_prints_the_path(tmp_path):
+    content = tmp_path / "content"
+    process = run(
+        ["make", "-s", "newpost", f"INPUTDIR={content}", "TITLE=Why it matters", "SLUG=why"]
+    )
+    assert process.returncode == 0, process.stderr
+    created = content / "articles" / str(dt.date.today().year) / "why.md"
+    assert process.stdout.strip() == str(created)
+    assert "\nslug: why\n" in created.read_text(encoding="utf-8")

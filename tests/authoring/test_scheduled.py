@@ -77,6 +77,7 @@ def test_publish_leaves_a_scheduled_post_out_of_everything(content, tmp_path):
     assert found == [], found  # no page, feed, listing, tag page, sitemap or search entry
     assert not (output / "tag" / "spring-notes").exists()
     assert "a-published-reflection" in texts["sitemap.xml"]  # the published post is there
+    assert not (output / ".build-files.json").exists()  # local builds' bookkeeping stays local
 
 
 def test_make_check_lists_a_scheduled_post(content):

@@ -8,6 +8,7 @@ import time
 
 import pytest
 from publishing_helpers import FIXTURES, ROOT, make, tree_hashes
+from site_marker import mark
 
 DRAFTS = f"INPUTDIR={FIXTURES / 'drafts'}"
 UPLOAD_VENV = ROOT / ".venv-upload"
@@ -45,6 +46,7 @@ def rsync():
 def test_rsync_upload_to_a_local_folder(rsync, tmp_path):
     output, remote = tmp_path / "output", tmp_path / "server" / "www"
     remote.mkdir(parents=True)
+    mark(remote)  # an earlier upload's site, with a page the site no longer has
     (remote / "old-page.html").write_text("a page the site no longer has", encoding="utf-8")
     process = make("rsync_upload", DRAFTS, f"OUTPUTDIR={output}", f"RSYNC_TARGET={remote}/")
     assert process.returncode == 0, process.stdout + process.stderr
@@ -52,6 +54,10 @@ def test_rsync_upload_to_a_local_folder(rsync, tmp_path):
     assert first_line == (
         f"upload: will copy {output}/ to the folder {remote}/, deleting files there that the "
         "site no longer has."
+    )
+    assert (
+        "upload: --delete will remove 1 file(s) the site no longer has: old-page.html"
+        in process.stdout.splitlines()
     )
     assert tree_hashes(remote) == tree_hashes(output)
 

@@ -3,10 +3,11 @@
 Pages follow the format importer/blogger.py documents for pages without footers: a date
 line, then a title-shaped paragraph, then body paragraphs that are not title-shaped; more
 posts of the same day start at a further title-shaped paragraph. Around that skeleton the
-generator varies everything the format leaves free: dates in both forms, bullets,
-quotations, hard wrapping, runs of blank (or blank-looking) lines, CRLF, a BOM, Markdown
-and HTML special characters and non-ASCII text. Every sentence carries a unique marker
-word (k0, k1 ...) so "appears in exactly one article" can be checked.
+generator varies everything the format leaves free: dates in both forms, bullets, pasted
+bullets and numbered lists, quotations, hard wrapping, runs of blank (or blank-looking)
+lines, CRLF, a BOM, Markdown and HTML special characters and non-ASCII text. Every
+sentence carries a unique marker word (k0, k1 ...) so "appears in exactly one article" can
+be checked.
 """
 
 from __future__ import annotations
@@ -113,11 +114,23 @@ def title(draw, counter):
 @st.composite
 def body_block(draw, counter):
     """(lines of the block, sentences in it); never title-shaped."""
-    kind = draw(st.sampled_from(["paragraph", "paragraph", "bullets", "quote"]))
+    kind = draw(
+        st.sampled_from(["paragraph", "paragraph", "bullets", "pasted", "numbered", "quote"])
+    )
     if kind == "bullets":
         items = draw(st.lists(sentence(counter), min_size=1, max_size=4))
         bullet = draw(st.sampled_from("●•▪◦‣"))
         return [f"{bullet} {item}" for item in items], items
+    if kind in ("pasted", "numbered"):
+        # As word processors paste them: a mark, then spaces or non-breaking spaces.
+        items = draw(st.lists(sentence(counter), min_size=2, max_size=4))
+        space = draw(st.sampled_from([" ", "  ", "\u00a0", "\u00a0 ", "\t"]))
+        if kind == "numbered":
+            end = draw(st.sampled_from(".)"))
+            marks = [f"{n}{end}" for n in range(1, len(items) + 1)]
+        else:
+            marks = [draw(st.sampled_from("·–-*o"))] * len(items)
+        return [f"{mark}{space}{item}" for mark, item in zip(marks, items, strict=True)], items
     sentences = draw(st.lists(sentence(counter), min_size=1, max_size=4))
     # The last sentence ends with a full stop, so a one-line paragraph is never title-shaped.
     sentences[-1] = sentences[-1].rstrip('.!?…”")') + "."
@@ -195,9 +208,16 @@ def test_generated_archive_pages_lose_nothing_and_split_where_generated(page, bo
         sources, out = Path(temp, "sources"), Path(temp, "out")
         sources.mkdir()
         (sources / "page.txt").write_bytes(encode(text, bom))
-        posts = read_sources(sources)
+        notes, decisions = [], []
+        posts = read_sources(sources, notes, decisions)
         # One post per generated date/title boundary, titled as generated, in page order.
         assert [post.title for post in posts] == titles
+        # Every title inside a day is a decision the report shows, with its line.
+        lines = text.replace("\r\n", "\n").split("\n")
+        for decision in decisions:
+            assert decision.decided == "title of the next post"
+            assert decision.text in titles
+            assert lines[decision.line - 1].strip() == decision.text
         report = import_sources(sources, out)
         assert len(report.written) == len(titles)
         articles = article_texts(out)
