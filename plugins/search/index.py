@@ -22,6 +22,19 @@ DEFAULTS = {
 
 _INDEXED = re.compile(r"Indexed (\d+) pages?")
 
+# Pagefind also writes its ready-made search interfaces and a highlighter (about 417 KB of
+# JavaScript and CSS). theme/static/js/search.js talks to pagefind.js itself, so these would be
+# published and never loaded.
+UNUSED_BUNDLE_FILES = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+)
+
 
 class SearchError(Exception):
     """The search index could not be built, or a SEARCH_* setting is wrong."""
@@ -127,6 +140,7 @@ def build_index(site_dir, bundle_dir="pagefind", executable=None, cache_dir=None
         raise SearchError(f"cannot index {site}: it has no HTML pages")
     cache = BundleCache(cache_dir, index_key(pages, binary)) if cache_dir else None
     if cache is not None and cache.restore(bundle):
+        drop_unused(bundle)  # a bundle kept before they were dropped
         return len(pages)
     with tempfile.TemporaryDirectory(prefix=".search-", dir=site.parent) as folder:
         mirror = Path(folder)
@@ -155,8 +169,15 @@ def _run_pagefind(binary, site, bundle_dir, shown):
             f"cannot make the search index of {shown} reproducible: {error}. Was pagefind "
             "upgraded? requirements.txt pins the version plugins/search/canonical.py reads"
         ) from error
+    drop_unused(bundle)
     match = _INDEXED.search(output)
     return int(match.group(1)) if match else 0
+
+
+def drop_unused(bundle):
+    """Remove from BUNDLE the files of Pagefind's own interfaces, which the site never loads."""
+    for name in UNUSED_BUNDLE_FILES:
+        (Path(bundle) / name).unlink(missing_ok=True)
 
 
 class BundleCache:

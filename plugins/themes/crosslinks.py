@@ -8,10 +8,22 @@ from urllib.parse import urljoin
 from bs4 import NavigableString
 
 from .detect import _patterns, _settle, straighten
-from .markup import SKIP, read_html
+from .markup import BLOCKS, SKIP, read_html
 from .vocabulary import topic_url
 
 PLACEHOLDER = "{topic}"
+# Someone else's words are theirs: no topic link inside a quotation or a cited title.
+QUOTED = frozenset({"blockquote", "q", "cite"})
+# The accessible description every topic link points at (aria-describedby): the article
+# template holds the element with this id, so a screen reader says where the link leads.
+NOTE_ID = "topic-link-note"
+# Opening mark -> closing mark. Straight quotes close themselves.
+_QUOTE_PAIRS = {"“": "”", "‘": "’", '"': '"', "'": "'", "«": "»", "„": "“"}
+_SINGLE_OPENERS = "‘'"
+# Words a theme's name shares with any phrase without naming anything.
+_STOP_WORDS = frozenset(
+    ["a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"]
+)
 _POSSESSIVE = re.compile(r"(?<=s)'$|'s$|$")
 # Joins text nodes for one matcher run; never in a phrase, a non-word character to regexes.
 _JOINT = "\x00"
@@ -64,10 +76,9 @@ def link_page(page, html, themes, vocabulary, css_class="theme-link", href=None)
         starts.append(at)
         at += len(text) + len(_JOINT)
     joined = straighten(_JOINT.join(texts))
-    picks = {}
+    candidates = []
     for found_start, found_end, pattern in _settle(joined, _patterns(vocabulary)):
-        theme = pattern.theme
-        if theme.slug not in wanted or pattern.weak:
+        if pattern.theme.slug not in wanted or pattern.weak:
             continue
         index = bisect.bisect_right(starts, found_start) - 1
         # Offsets stay valid: straighten maps single characters to single characters.
@@ -75,13 +86,8 @@ def link_page(page, html, themes, vocabulary, css_class="theme-link", href=None)
         # Link the word, not its possessive ending: "Ofsted" of "Ofsted's".
         possessive = _POSSESSIVE.search(joined[found_start:found_end]).group()
         end = found_end - starts[index] - len(possessive)
-        if _inside_compound(texts[index], start, end):
-            # Half a hyphenated word is no mention of the theme: a link on "blame" in
-            # "blame-the-victim" reads oddly. A later mention may still link.
-            continue
-        picks.setdefault(index, []).append((start, end, wanted.pop(theme.slug)))
-        if not wanted:
-            break
+        candidates.append((index, start, end, pattern))
+    picks = choose_links(page.nodes, texts, candidates, wanted, vocabulary)
     linked = []
     for index, node_picks in sorted(picks.items()):
         linked += link_text_node(page.soup, page.nodes[index], node_picks, href, css_class)
@@ -90,10 +96,175 @@ def link_page(page, html, themes, vocabulary, css_class="theme-link", href=None)
     return str(page.soup), tuple(linked)
 
 
+def choose_links(nodes, texts, candidates, wanted, vocabulary):
+    """{node index: [(start, end, theme)]}: the mention of each theme to link, first fit first.
+
+    CANDIDATES are (node index, start, end, pattern) of strong mentions in document order;
+    WANTED ({slug: theme}) the themes still to link, emptied as they are. A mention is
+    linked when it names its theme (names_theme), is not half a hyphenated word, is in
+    nobody's quoted words and is not side by side with the topic link before it.
+    """
+    picks, contexts, blocks, last = {}, {}, {}, None
+    for index, start, end, pattern in candidates:
+        theme = pattern.theme
+        if theme.slug not in wanted or not names_theme(pattern.phrase, theme, vocabulary):
+            continue
+        if _inside_compound(texts[index], start, end):
+            # Half a hyphenated word is no mention of the theme: a link on "blame" in
+            # "blame-the-victim" reads oddly. A later mention may still link.
+            continue
+        context = contexts.get(index)
+        if context is None:
+            context = contexts[index] = _context(nodes[index], blocks)
+        block, offset, quoted = context
+        if quoted or _overlaps(block.quotes, offset + start, offset + end):
+            continue
+        if (
+            last is not None
+            and last[0] is block
+            and not _WORD.search(block.text, last[1], offset + start)
+        ):
+            # Two topic links side by side read as one link, or as a list of links.
+            continue
+        picks.setdefault(index, []).append((start, end, wanted.pop(theme.slug)))
+        last = (block, offset + end)
+        if not wanted:
+            break
+    return picks
+
+
+_WORD = re.compile(r"[^\W_]")
+
+
+class _Block:
+    """The text of one block element (paragraph, list item ...), its strings and quotations."""
+
+    def __init__(self, element):
+        self.offsets, parts, at = {}, [], 0
+        for string in element.strings:
+            self.offsets[id(string)] = at
+            parts.append(string)
+            at += len(string)
+        # As written, not straightened: curly quotes tell an apostrophe from a closing quote.
+        self.text = "".join(parts)
+        self.quotes = quoted_spans(self.text)
+
+
+def _context(node, blocks):
+    """(block of NODE, NODE's offset in the block's text, whether it is in a quoting element).
+
+    BLOCKS ({id(element): _Block}) keeps each block read once per post.
+    """
+    quoted, element = False, None
+    for parent in node.parents:
+        if parent.name in QUOTED:
+            quoted = True
+        if element is None and (parent.name in BLOCKS or parent.parent is None):
+            element = parent
+    block = blocks.get(id(element))
+    if block is None:
+        block = blocks[id(element)] = _Block(element)
+    return block, block.offsets[id(node)], quoted
+
+
+def _overlaps(spans, start, end):
+    """Whether [START, END) shares a character with any (s, e) of SPANS."""
+    return any(s < end and start < e for s, e in spans)
+
+
+def quoted_spans(text):
+    """(start, end) of each outermost quotation in TEXT, marks included, in order.
+
+    Double quotes (“…”, "…", «…», „…“) and single ones (‘…’, '…'); an apostrophe is told
+    from a closing single quote by the letter after it ("doesn’t"). A quotation left open
+    runs to the end of TEXT (a quoted paragraph that goes on into the next one).
+    """
+    spans, stack = [], []  # stack: (closing mark, where the quotation opened)
+    for at, char in enumerate(text):
+        depth = _closing_depth(text, at, char, stack)
+        if depth is not None:
+            opened = stack[depth][1]
+            del stack[depth:]
+            if not stack:
+                spans.append((opened, at + 1))
+            continue
+        if char in _QUOTE_PAIRS and _opens(text, at, char):
+            stack.append((_QUOTE_PAIRS[char], at))
+    if stack:
+        spans.append((stack[0][1], len(text)))
+    return spans
+
+
+def _closing_depth(text, at, char, stack):
+    """Where in STACK the quotation CHAR at AT closes (the innermost it can), or None."""
+    for depth in range(len(stack) - 1, -1, -1):
+        if stack[depth][0] == char:
+            if char in "’'" and at + 1 < len(text) and text[at + 1].isalnum():
+                return None  # an apostrophe inside a word: "doesn’t"
+            return depth
+    return None
+
+
+def _opens(text, at, char):
+    """Whether the quotation mark CHAR at AT opens a quotation."""
+    before = text[at - 1] if at else " "
+    after = text[at + 1] if at + 1 < len(text) else " "
+    if char in _SINGLE_OPENERS:
+        # ‘ or ' opens only before a word and after none: not the ' of "parents' views".
+        return not before.isalnum() and not after.isspace()
+    return not after.isspace() or char == "“"
+
+
+def _words(text):
+    """The words of TEXT, folded: lower case, no possessive "'s", no wildcard "*"."""
+    words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)*", straighten(text).lower())
+    return [word[:-2] if word.endswith("'s") else word for word in words]
+
+
+def _main_word(phrase):
+    """The word a phrase is about: "culture" of "culture of fear", else its last word."""
+    words = _words(phrase)
+    if "of" in words[1:]:
+        return words[words.index("of", 1) - 1]
+    return words[-1] if words else ""
+
+
+def _kin(word, other):
+    """Whether two folded words are the same word, inflections aside (learn, learning)."""
+    if word == other:
+        return True
+    shared = len(os.path.commonprefix([word, other]))
+    return shared >= 4 and shared >= 0.75 * min(len(word), len(other))
+
+
+def names_theme(phrase, theme, vocabulary=None):
+    """Whether a strong PHRASE of THEME names it, so a link on it says where it leads.
+
+    The theme's name and synonyms do; another phrase does when its main word is a word of
+    the name or a synonym ("culture of blame", "high caseloads"). Evidence that only
+    suggests the theme does not: "spending on" (Caseloads), "Prime Minister" (Media and
+    politics), "inspection report" (a report, not the Ofsted topic).
+    """
+    cache = getattr(vocabulary, "_cache", None)
+    key = ("names_theme", theme.slug, phrase)
+    if cache is not None and key in cache:
+        return cache[key]
+    labels = (theme.name, *theme.synonyms)
+    answer = phrase in labels
+    main = _main_word(phrase)
+    if not answer and main and main not in _STOP_WORDS:
+        words = {word for label in labels for word in _words(label)} - _STOP_WORDS
+        answer = any(_kin(main, word) for word in words)
+    if cache is not None:
+        cache[key] = answer
+    return answer
+
+
 def link_text_node(soup, node, picks, href, css_class="theme-link"):
     """Replace text NODE by its text with each (start, end, theme) of PICKS made a topic link.
 
-    Returns the slugs linked, in order. The text itself is unchanged.
+    Returns the slugs linked, in order. The text itself is unchanged. Each link points its
+    accessible description at NOTE_ID, which the article page holds ("leads to a topic").
     """
     text = str(node)
     pieces, cursor, linked = [], 0, []
@@ -101,6 +272,7 @@ def link_text_node(soup, node, picks, href, css_class="theme-link"):
         pieces.append(NavigableString(text[cursor:start]))
         link = soup.new_tag("a", href=href(theme), title=f"Topic: {theme.name}")
         link["class"] = css_class
+        link["aria-describedby"] = NOTE_ID
         link.string = text[start:end]
         pieces.append(link)
         cursor = end

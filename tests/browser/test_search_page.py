@@ -111,3 +111,14 @@ def test_results_can_be_narrowed_to_a_theme(search_site_url, new_page):
     hrefs = results.locator("a").evaluate_all("as => as.map(a => new URL(a.href).pathname)")
     assert HCPC_POST not in hrefs
     assert "theme=Supervision" in page.url
+
+
+def test_each_result_shows_the_posts_date(search_site_url, new_page):
+    page = new_page()
+    run_search(page, search_site_url, "HCPC")
+    results = page.locator(".search-result")
+    dates = results.locator(".search-date").all_inner_texts()
+    assert len(dates) == results.count() >= 2
+    # The HCPC post (7 October 2017) first, then the 2016 post that names the HCPC in passing.
+    assert dates[0] == "7 October 2017"
+    assert "5 December 2016" in dates[1:]

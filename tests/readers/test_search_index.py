@@ -150,3 +150,43 @@ def test_a_failed_index_fails_the_build(build, tmp_path):
     process = build(content, tmp_path / "out", env=env, check=False)
     assert process.returncode != 0
     assert "pagefind failed" in process.stdout + process.stderr
+
+
+def test_no_unused_pagefind_interfaces_are_published(fixture_site):
+    # search.js imports pagefind.js, which loads its worker, wasm and index; Pagefind's own
+    # ready-made interfaces (about 417 KB) were published and never loaded.
+    bundle = Path(fixture_site) / "pagefind"
+    names = {path.name for path in bundle.iterdir()}
+    assert {"pagefind.js", "pagefind-worker.js", "pagefind-entry.json"} <= names
+    assert not [name for name in names if "-ui." in name or name == "pagefind-highlight.js"]
+    shipped = sum(path.stat().st_size for path in bundle.iterdir() if path.is_file())
+    assert shipped < 300_000, f"the search bundle's top level holds {shipped} bytes"
+
+
+def test_a_kept_bundle_from_before_is_published_without_the_interfaces(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    write_page(site, "a/index.html", "Alpha", "Supervision matters.")
+    build_index(site, cache_dir=tmp_path / "cache")
+    kept = next((tmp_path / "cache").iterdir())
+    (kept / "pagefind-ui.js").write_text("// an old build's file", encoding="utf-8")
+    build_index(site, cache_dir=tmp_path / "cache")
+    assert not (site / "pagefind" / "pagefind-ui.js").exists()
+    assert (site / "pagefind" / "pagefind.js").is_file()
+
+
+def test_every_post_is_indexed_with_the_date_its_page_shows(fixture_site):
+    import gzip
+
+    site = Path(fixture_site)
+    shown = {}
+    for path in site.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/*/index.html"):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+        date = " ".join(soup.select_one("main .post-header .post-date").get_text(" ").split())
+        shown[soup.select_one("h1").get_text(strip=True)] = date
+    indexed = {}
+    for fragment in (site / "pagefind" / "fragment").iterdir():
+        data = gzip.decompress(fragment.read_bytes())
+        meta = json.loads(data[data.index(b"{") :])["meta"]
+        indexed[meta["title"]] = meta.get("date")
+    assert indexed == shown
+    assert any("(date estimated)" in date for date in shown.values())

@@ -112,3 +112,46 @@ def test_every_internal_link_resolves(real_site):
             if not resolved.exists():
                 broken.append(f"{page.relative_to(real_site)} -> {target}")
     assert not broken, "\n".join(broken)
+
+
+def _topic_links(real_site):
+    for path in sorted(Path(real_site).glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/*/index.html")):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for link in soup.select(".post-body a.theme-link"):
+            yield path.parent.name, link
+
+
+def test_topic_links_name_their_topic_in_the_authors_own_words(real_site):
+    """The cases readers met: evidence words linked, quoted words linked, two links in a row."""
+    links = list(_topic_links(real_site))
+    assert len(links) >= 20  # the blog's posts are cross-linked at all
+    texts = {(slug, link.get_text()) for slug, link in links}
+    for weak in [
+        ("the-care-crisis", "spending on"),
+        ("child-spies", "Prime Minister"),
+        ("no-blame-culture", "inspection report"),
+        ("basw-and-adcs-call-for-less-blame-in-serious-case-reviews", "systems approach"),
+    ]:
+        assert weak not in texts
+    for slug, link in links:
+        assert link.find_parent(["blockquote", "q", "cite"]) is None, (slug, link)
+        block = link.find_parent(["p", "li"])
+        before = []
+        for element in block.descendants:
+            if element is link:
+                break
+            if isinstance(element, str):
+                before.append(str(element))
+        before = "".join(before)
+        # More quotations opened than closed before it: the link is in someone's words.
+        assert before.count("“") <= before.count("”"), (slug, link, before[-80:])
+        # Never side by side: words between a topic link and the next link after it.
+        following = link.find_next("a")
+        if following is not None and "theme-link" in following.get("class", []):
+            between = []
+            for element in link.next_elements:
+                if element is following:
+                    break
+                if isinstance(element, str) and element.parent is not link:
+                    between.append(str(element))
+            assert re.search(r"\w", "".join(between)), (slug, link, following)

@@ -56,3 +56,19 @@ def published_site(tmp_path_factory):
     env = {**os.environ, "SITEURL": PUBLISH_URL}
     build_site(SITE, output, conf="publish.conf.py", env=env)
     return output
+
+
+@pytest.fixture(scope="session")
+def one_tag_site(tmp_path_factory):
+    """Two posts, one with one tag that names no theme: a site with exactly one tag."""
+    content = tmp_path_factory.mktemp("one-tag-content")
+    (content / "articles").mkdir()
+    for number, tags in ((1, "[Gardening]"), (2, "[]")):
+        (content / "articles" / f"post-{number}.md").write_text(
+            f"---\ntitle: Post {number}\ndate: 2020-01-0{number} 10:00\ntags: {tags}\n---\n"
+            "Supervision is where practice is thought about, not only checked.\n",
+            encoding="utf-8",
+        )
+    output = tmp_path_factory.mktemp("one-tag-site")
+    build_site(content, output)
+    return output

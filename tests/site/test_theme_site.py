@@ -104,14 +104,61 @@ def test_news_post_says_its_date_is_estimated_and_why(fixture_site, fixture_post
 
 
 def test_previous_and_next_link_neighbouring_posts(fixture_site, fixture_posts):
+    # In the "Previous and next posts" nav, or in "Related posts" when the neighbour is related
+    # too (each post is listed once after the text): either way one link, rel="prev"/"next".
     for index, post in enumerate(fixture_posts):
-        nav = page(fixture_site, post["url"]).find("nav", class_="post-nav")
+        main = page(fixture_site, post["url"]).main
         older = fixture_posts[index + 1] if index + 1 < len(fixture_posts) else None
         newer = fixture_posts[index - 1] if index > 0 else None
-        prev = nav.find("a", rel="prev") if nav else None
-        following = nav.find("a", rel="next") if nav else None
-        assert (text(prev) if prev else None) == (older["title"] if older else None)
-        assert (text(following) if following else None) == (newer["title"] if newer else None)
+        prevs, nexts = main.find_all("a", rel="prev"), main.find_all("a", rel="next")
+        assert len(prevs) <= 1 and len(nexts) <= 1, post["url"]
+        assert (text(prevs[0]) if prevs else None) == (older["title"] if older else None)
+        assert (text(nexts[0]) if nexts else None) == (newer["title"] if newer else None)
+        for link, label in ((prevs, "Previous post"), (nexts, "Next post")):
+            if link:
+                assert label in text(link[0].find_parent("li")), post["url"]
+
+
+def article_pages(output):
+    """{url: page} of every article page of a built site."""
+    return {
+        path.parent.relative_to(output).as_posix() + "/": parse(path)
+        for path in sorted(Path(output).glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/*/index.html"))
+    }
+
+
+def posts_after_the_body(soup, urls):
+    """The posts (by URL, in order, repeats kept) linked after an article's text."""
+    body = soup.main.find(class_="post-body")
+    found = []
+    for link in body.find_all_next("a", href=True):
+        if link.find_parent("main") is None:
+            break
+        path = urlsplit(link["href"]).path
+        found += [url for url in urls if path.endswith("/" + url) or path == url]
+    return found
+
+
+@pytest.mark.parametrize("site", ["fixture_site", "real_site"])
+def test_the_end_of_an_article_lists_each_post_once_related_first(site, request):
+    output = request.getfixturevalue(site)
+    pages = article_pages(output)
+    with_related = 0
+    for url, soup in pages.items():
+        listed = posts_after_the_body(soup, pages)
+        assert len(listed) == len(set(listed)), f"{url} lists a post twice: {listed}"
+        assert url not in listed
+        related = soup.main.find("section", class_="related")
+        if related is None:
+            continue
+        with_related += 1
+        # The ranked related posts come first; neighbours not related follow them.
+        ranked = posts_after_the_body(soup, pages)[: len(related.find_all("li"))]
+        first = [a["href"] for a in related.select("li > a")]
+        assert len(ranked) == len(first)
+        for href, post in zip(first, ranked, strict=True):
+            assert urlsplit(href).path.endswith("/" + post), url
+    assert with_related, "no article has related posts: the test checks nothing"
 
 
 def test_article_has_json_ld_blogposting(fixture_site, fixture_posts):
@@ -254,6 +301,38 @@ def test_author_page_lists_the_authors_posts(fixture_site, fixture_posts):
 
 
 # Pages
+
+
+@pytest.mark.parametrize(
+    ("site", "expected"),
+    [
+        ("real_site", None),  # every tag of the blog names a theme
+        ("one_tag_site", "1 tag, in alphabetical order."),
+        ("fixture_site", "2 tags, in alphabetical order."),
+    ],
+)
+def test_the_tags_page_counts_in_words_and_only_a_page_with_tags_is_linked(site, expected, request):
+    output = Path(request.getfixturevalue(site))
+    tags = page(output, "tags/")
+    intro = text(tags.main.find(class_="page-intro"))
+    listed = tags.main.select(".tag-cloud li")
+    footer_links = [
+        a
+        for name in ("index.html", "archives/index.html", "topics/index.html")
+        for a in parse(output / name).select("footer a")
+    ]
+    to_tags = [a for a in footer_links if a["href"].rstrip("/").endswith("tags")]
+    if expected is None:
+        assert not listed and intro.startswith("No tags")
+        assert tags.main.find("a", href=re.compile(r"topics/$")) is not None
+        assert to_tags == []
+        for path in output.rglob("*.html"):
+            links = parse(path).find_all("a", href=re.compile(r"(^|/)tags/?$"))
+            assert links == [], f"{path.relative_to(output)} links to the empty tags page"
+    else:
+        assert intro == expected
+        assert len(listed) == int(expected.split()[0])
+        assert len(to_tags) == 3
 
 
 def test_about_page(fixture_site):

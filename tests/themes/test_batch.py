@@ -1,13 +1,23 @@
 """Speed-ups of the themes plugin give the answers of the plain, one-node-at-a-time algorithm."""
 
+import re
 import sys
 from pathlib import Path
 
 import markdown
 from bs4 import BeautifulSoup
 from themes import add_crosslinks, batch
-from themes.crosslinks import _POSSESSIVE, _inside_compound, _linkable, link_text_node
+from themes.crosslinks import (
+    _POSSESSIVE,
+    QUOTED,
+    _inside_compound,
+    _linkable,
+    link_text_node,
+    names_theme,
+    quoted_spans,
+)
 from themes.detect import _APOSTROPHES, _find, _patterns
+from themes.markup import BLOCKS
 from themes.settings import DEFAULTS, detection_options
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,23 +29,48 @@ MARKDOWN = ["extra", "smarty", "toc"]
 
 
 def plain_crosslinks(html, themes, vocabulary):
-    """Cross-links as first written (plus the hyphen rule): the full matcher on every text node."""
+    """Cross-links as first written, with every rule since: the full matcher on every text node.
+
+    A mention links when it is the first of its theme that names the theme, is not half a
+    hyphenated word, is in no quotation (element or marks) and has words between it and the
+    topic link before it in the same block.
+    """
     wanted = {theme.slug: theme for theme in themes}
     soup = BeautifulSoup(html, "html.parser")
-    linked = []
+    linked, last = [], None
     for node in list(soup.find_all(string=True)):
         if not wanted:
             break
         if not _linkable(node):
             continue
+        block = node.find_parent(list(BLOCKS)) or soup
+        strings = list(block.strings)
+        offset = sum(len(s) for s in strings[: next(i for i, s in enumerate(strings) if s is node)])
+        block_text = "".join(strings)
+        in_quote_element = node.find_parent(list(QUOTED)) is not None
         text = str(node)
         picks = []
         for theme, match in _find(text.translate(_APOSTROPHES), _patterns(vocabulary), False, [0]):
-            if theme.slug in wanted and not match.weak:
-                end = match.end - len(_POSSESSIVE.search(match.text).group())
-                if _inside_compound(text, match.start, end):
-                    continue
-                picks.append((match.start, end, wanted.pop(theme.slug)))
+            if theme.slug not in wanted or match.weak:
+                continue
+            if not names_theme(match.phrase, theme):
+                continue
+            end = match.end - len(_POSSESSIVE.search(match.text).group())
+            if _inside_compound(text, match.start, end):
+                continue
+            where = (offset + match.start, offset + end)
+            if in_quote_element or any(
+                s < where[1] and where[0] < e for s, e in quoted_spans(block_text)
+            ):
+                continue
+            if (
+                last
+                and last[0] is block
+                and not re.search(r"[^\W_]", block_text[last[1] : where[0]])
+            ):
+                continue
+            picks.append((match.start, end, wanted.pop(theme.slug)))
+            last = (block, where[1])
         if not picks:
             continue
         # Splicing the links in is shared; what this reference checks is which text it links.
@@ -59,6 +94,11 @@ AWKWARD = [
     "<ul><li>multi-agency working</li><li>multi agency working with the police</li></ul>"
     "<p>The <code>blame culture</code> is not prose, but this blame culture is.</p>",
     "<p>Supervision</p><p>reflective supervision and supervision</p><pre>supervision</pre>",
+    # Quotations (marks, elements), apostrophes, and mentions side by side.
+    "<p>He said “a blame culture <em>here</em>” and ‘Ofsted’s view’; the council’s blame "
+    "culture.</p><blockquote><p>serious case review</p></blockquote><p>A serious case review.</p>",
+    "<p>A no-blame, systems approach; later <q>learning culture</q>, the systems approach.</p>"
+    "<ul><li>Ofsted <b>supervision</b></li><li>Ofsted and then supervision</li></ul>",
 ]
 
 

@@ -97,3 +97,142 @@ def test_placeholders_resolve_per_page(vocabulary):
     )
     assert 'href="{topic}blame-culture"' in out
     assert 'href="../../../topics/blame-culture/"' in resolve_placeholders(out, "../../..", True)
+
+
+# A topic link says where it leads, and lands only on words that name the topic, in the
+# author's own words, apart from other topic links (issue 11, item 9).
+
+
+def links_in(out):
+    return [(a.get_text(), a["href"]) for a in BeautifulSoup(out, "html.parser").select("a")]
+
+
+def test_every_link_is_described_as_leading_to_a_topic(vocabulary):
+    out, _ = link("<p>The blame culture and the HCPC.</p>", vocabulary, "blame-culture")
+    (only,) = BeautifulSoup(out, "html.parser").select("a.theme-link")
+    assert only["aria-describedby"] == "topic-link-note"
+
+
+@pytest.mark.parametrize(
+    ("html", "slug", "expected"),
+    [
+        # The weak evidence a reader took for a citation: no link on it, the name later links.
+        (
+            "<p>Cuts in spending on preventative services. Then high caseloads.</p>",
+            "caseloads-and-resources",
+            [("high caseloads", "/topics/caseloads-and-resources/")],
+        ),
+        (
+            "<p>Our Prime Minister spoke. Then the media wrote.</p>",
+            "media-and-politics",
+            [("media", "/topics/media-and-politics/")],
+        ),
+        (
+            "<p>A good inspection report from Ofsted recently.</p>",
+            "ofsted-inspection",
+            [("Ofsted", "/topics/ofsted-inspection/")],
+        ),
+        # Nothing names the theme: no link at all rather than one on the wrong words.
+        ("<p>Our Prime Minister spoke.</p>", "media-and-politics", []),
+    ],
+)
+def test_links_land_only_on_words_that_name_the_theme(vocabulary, html, slug, expected):
+    out, _ = link(html, vocabulary, slug)
+    assert links_in(out) == expected
+    assert text_of(out) == text_of(html)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "slug", "names"),
+    [
+        ("Blame culture", "blame-culture", True),  # the name
+        ("culture of blame", "blame-culture", True),  # a synonym
+        ("fear of blame", "blame-culture", False),  # about fear
+        ("high caseloads", "caseloads-and-resources", True),  # its main word is the name's
+        ("spending on", "caseloads-and-resources", False),
+        ("Prime Minister", "media-and-politics", False),
+        ("politician*", "media-and-politics", True),  # politics, inflected
+        ("inspection report", "ofsted-inspection", False),  # a report
+        ("Ofsted report", "ofsted-inspection", False),
+        ("inspector", "ofsted-inspection", True),
+        ("learn from their mistakes", "learning-culture", False),
+        ("continuous learning", "learning-culture", True),
+        ("foster carer", "care-system", True),
+    ],
+)
+def test_which_phrases_name_their_theme(vocabulary, phrase, slug, names):
+    from themes.crosslinks import names_theme
+
+    assert names_theme(phrase, vocabulary[slug], vocabulary) is names
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>She said “we have a blame culture” to us.</p>",
+        '<p>She said "we have a blame culture" to us.</p>',
+        "<p>She said ‘we have a blame culture’ to us.</p>",
+        "<p>She said 'we have a blame culture' to us.</p>",
+        "<p>She said “we <em>have</em> a blame culture” to us.</p>",  # marks in other nodes
+        "<p>“The first paragraph of a long quotation about blame culture</p>",  # left open
+        "<blockquote><p>Here there is a blame culture.</p></blockquote>",
+        "<p>As she put it, <q>a blame culture</q>.</p>",
+        "<p>The book <cite>Beyond the blame culture</cite>.</p>",
+    ],
+)
+def test_never_inside_someone_elses_quoted_words(vocabulary, html):
+    out, linked = link(html + "<p>Our own blame culture.</p>", vocabulary, "blame-culture")
+    (only,) = BeautifulSoup(out, "html.parser").select("a.theme-link")
+    assert only.parent.get_text() == "Our own blame culture."
+    assert linked == ("blame-culture",)
+
+
+def test_apostrophes_are_not_quotation_marks(vocabulary):
+    html = "<p>The council’s team doesn’t run a blame culture, the parents' view is.</p>"
+    out, linked = link(html, vocabulary, "blame-culture")
+    assert linked == ("blame-culture",)
+    assert text_of(out) == text_of(html)
+
+
+def test_quoted_spans_pair_marks_and_skip_apostrophes():
+    from themes.crosslinks import quoted_spans
+
+    def spans(text):
+        return [text[a:b] for a, b in quoted_spans(text)]
+
+    assert spans("a ‘good’ report that doesn’t fit") == ["‘good’"]
+    assert spans("x “one” y “two” z") == ["“one”", "“two”"]
+    assert spans("“He said ‘no’ twice” then") == ["“He said ‘no’ twice”"]
+    assert spans("the parents' views, 'quoted' here") == ["'quoted'"]
+    assert spans("“never closed") == ["“never closed"]
+    assert spans("no quotes, it’s 1990s’ style") == []
+
+
+def test_never_side_by_side_with_another_topic_link(vocabulary):
+    # The real case: "a no-blame “systems approach”" made two links in a row.
+    html = (
+        "<p>They want a no-blame, systems approach to reviews.</p>"
+        "<p>The systems approach came from aviation.</p>"
+    )
+    out, linked = link(html, vocabulary, "blame-culture", "learning-culture")
+    assert links_in(out) == [
+        ("no-blame", "/topics/blame-culture/"),
+        ("systems approach", "/topics/learning-culture/"),
+    ]
+    second = BeautifulSoup(out, "html.parser").select("a.theme-link")[1]
+    assert second.parent.get_text().startswith("The systems approach came")
+    assert sorted(linked) == ["blame-culture", "learning-culture"]
+
+
+def test_side_by_side_across_inline_markup_too(vocabulary):
+    html = "<p>A <em>blame culture</em> <strong>Ofsted</strong> here; Ofsted later.</p>"
+    out, _ = link(html, vocabulary, "blame-culture", "ofsted-inspection")
+    soup = BeautifulSoup(out, "html.parser")
+    assert soup.em.a is not None and soup.strong.a is None
+    assert [a.get_text() for a in soup.select("a")] == ["blame culture", "Ofsted"]
+
+
+def test_words_between_two_links_keep_both(vocabulary):
+    html = "<p>The blame culture that Ofsted rewards.</p>"
+    out, _ = link(html, vocabulary, "blame-culture", "ofsted-inspection")
+    assert [text for text, _ in links_in(out)] == ["blame culture", "Ofsted"]

@@ -178,7 +178,20 @@ def test_topic_page_credits_and_links_its_key_quote(site):
     assert resolve(site, "topics/blame-culture/index.html", credit["href"]).exists()
 
 
-def test_article_pages_link_previous_and_next_within_each_theme(site):
+@pytest.fixture(scope="module")
+def site_without_related(tmp_path_factory):
+    """The fixture with related posts off, so the posts either side in each theme show."""
+    output = tmp_path_factory.mktemp("topics-site-no-related")
+    settings = {
+        "THEMES_VOCABULARY": json.dumps(str(TREE / "themes.yaml")),
+        "RELATED_POSTS_MAX": "0",
+    }
+    build_site(TREE, output, extra_settings=settings)
+    return output
+
+
+def test_article_pages_link_previous_and_next_within_each_theme(site_without_related):
+    site = site_without_related
     path = "2018/07/no-blame-culture/index.html"
     nav = page(site, path).select_one("nav.theme-neighbours")
     row = nav.find("li")
@@ -191,6 +204,19 @@ def test_article_pages_link_previous_and_next_within_each_theme(site):
     assert "Next: Inspecting Fear" in text
     assert resolve(site, path, links["Inspecting Fear"]).exists()
     assert Path(resolve(site, path, links["Blame culture"])).parent.name == "blame-culture"
+
+
+def test_theme_neighbours_listed_as_related_posts_are_not_repeated(site):
+    # Each post once after the text: the blame neighbours are related posts here, so no
+    # "More on Blame culture" row repeats them.
+    soup = page(site, "2018/07/no-blame-culture/index.html")
+    after = soup.select_one("main .post-body").find_all_next("a", href=True)
+    titles = [a.get_text(strip=True) for a in after if a.find_parent("main")]
+    for title in ("Learning Without Blame", "Inspecting Fear"):
+        assert titles.count(title) == 1, titles
+        assert soup.select_one("section.related").find("a", string=title) is not None
+    nav = soup.select_one("nav.theme-neighbours")
+    assert nav is None or "More on Blame culture" not in nav.get_text(" ")
 
 
 def test_absolute_siteurl_reaches_topic_pages_and_feeds(tmp_path):

@@ -123,17 +123,31 @@ function render(container, items, total, showMore) {
     link.href = item.url;
     link.textContent = (item.meta && item.meta.title) || item.url;
     heading.append(link);
+    entry.append(heading);
+    // The post's date, as its page shows it (data-pagefind-meta="date" in article.html).
+    const date = item.meta && item.meta.date;
+    const themes = (item.filters && item.filters.theme) || [];
+    if (date || themes.length) {
+      const meta = document.createElement("p");
+      meta.className = "meta";
+      if (date) {
+        const when = document.createElement("span");
+        when.className = "search-date";
+        when.textContent = date;
+        meta.append(when);
+      }
+      if (date && themes.length) {
+        meta.append(" · ");
+      }
+      if (themes.length) {
+        meta.append(`Themes: ${themes.join(", ")}`);
+      }
+      entry.append(meta);
+    }
     const excerpt = document.createElement("p");
     excerpt.className = "search-excerpt";
     excerpt.append(...excerptNodes(item.excerpt));
-    entry.append(heading, excerpt);
-    const themes = (item.filters && item.filters.theme) || [];
-    if (themes.length) {
-      const meta = document.createElement("p");
-      meta.className = "meta";
-      meta.textContent = `Themes: ${themes.join(", ")}`;
-      entry.append(meta);
-    }
+    entry.append(excerpt);
     list.append(entry);
   }
   const parts = [list];
