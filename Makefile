@@ -61,7 +61,8 @@ help:
 	@echo '  make github         publish, then push to GITHUB_PAGES_REMOTE [GITHUB_PAGES_BRANCH]'
 	@echo '  make s3_upload      publish, then sync to S3_BUCKET [S3_ENDPOINT_URL]'
 	@echo '  make bench          time the full build against plain Pelican on N=$(N) synthetic posts'
-	@echo '                      (N=10000 adds the scaling run; PROFILE=1 adds a cProfile top ten)'
+	@echo '                      (N=10000 adds the scaling run; PROFILE=1 adds a cProfile top ten),'
+	@echo '                      then a Blogger export of IMPORT_N=$(IMPORT_N) posts through make import'
 	@echo '  make lint           check the Python code with ruff'
 	@echo '  make clean          remove the built site and the build cache'
 	@echo ''
@@ -135,7 +136,8 @@ test: $(INSTALLED) test-deps
 	"$(BIN)/python" -m pytest
 
 # What the browser, validity and Lighthouse checks run: Debian's Chromium, Java for
-# vnu, and the npm packages pinned in package-lock.json. Each is installed only when missing
+# vnu, pandoc (for Pelican's own pelican-import, which a Blogger import test compares with),
+# and the npm packages pinned in package-lock.json. Each is installed only when missing
 # or out of date, so a fresh Debian machine (CI, as root) gets everything from `make test`.
 NODE_DEPS = node_modules/.installed
 
@@ -144,6 +146,7 @@ test-deps: $(INSTALLED) $(NODE_DEPS)
 system-test-deps:
 	@missing=""; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	command -v pandoc >/dev/null || missing="$$missing pandoc"; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
@@ -160,8 +163,10 @@ $(NODE_DEPS): package-lock.json | system-test-deps
 N ?= 1000
 PAIRS ?= 3
 PROFILE ?= 0
+IMPORT_N ?= 5000
 bench: $(INSTALLED)
 	"$(BIN)/python" bench/run.py --n $(N) --pairs $(PAIRS) $(if $(filter 1,$(PROFILE)),--profile)
+	"$(BIN)/python" bench/import_blogger.py --n $(IMPORT_N)
 
 lint: $(INSTALLED)
 	"$(BIN)/ruff" check .

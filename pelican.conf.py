@@ -38,6 +38,8 @@ PLUGINS = [
     "topics",  # /topics/ and /topics/<slug>/ pages and feeds; TOPICS_*/TOPIC_* settings
     "reading_time",
     "post_navigation",  # article.older_post / newer_post for "Previous post / Next post"
+    "imported_comments",  # readers' comments from the old blog (slug.comments.yaml), read-only
+    "old_addresses",  # a page at each imported post's old Blogger path, and _redirects
     "content_checks",
     "search",
     "sitemap",

@@ -1,9 +1,10 @@
-"""Command line: python -m importer SOURCES OUT [--force]."""
+"""Command line: python -m importer SOURCES OUT [--force] (text posts or a Blogger export)."""
 
 from __future__ import annotations
 
 import argparse
 import functools
+import os
 import sys
 from pathlib import Path
 
@@ -27,10 +28,15 @@ def main(argv=None, tagger=None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m importer",
         description=(
-            "Turn raw posts (*.txt + manifest.yaml) into Markdown articles OUT/YYYY/slug.md."
+            "Turn raw posts (*.txt + manifest.yaml), or Blogger's export (its .xml backup or "
+            "Takeout's feed.atom), into Markdown articles OUT/YYYY/slug.md."
         ),
     )
-    parser.add_argument("sources", help="folder with the raw *.txt posts and manifest.yaml")
+    parser.add_argument(
+        "sources",
+        help="folder with the raw *.txt posts and manifest.yaml, or a Blogger export "
+        "(a file, or a folder that holds one)",
+    )
     parser.add_argument("out", help="folder for the articles, e.g. content/articles")
     parser.add_argument(
         "--force", action="store_true", help="overwrite articles an author has edited since import"
@@ -43,6 +49,22 @@ def main(argv=None, tagger=None) -> int:
     )
     parser.add_argument(
         "--no-themes", action="store_true", help="write only the source's own labels as tags"
+    )
+    parser.add_argument(
+        "--site-url",
+        default=os.environ.get("SITEURL", ""),
+        help="the new site's address, for the 'This post has moved' notices (default: $SITEURL)",
+    )
+    parser.add_argument(
+        "--blog-url",
+        default="",
+        help="the old blog's address (https://NAME.blogspot.com), if the export does not say it",
+    )
+    parser.add_argument(
+        "--image-host",
+        action="append",
+        default=[],
+        help="also download pictures from this host[:port], as if Blogger hosted them",
     )
     parser.add_argument(
         "--report",
@@ -66,7 +88,15 @@ def main(argv=None, tagger=None) -> int:
             print("Nothing was written.", file=sys.stderr)
             return 1
     try:
-        report = import_sources(args.sources, args.out, force=args.force, tagger=tagger)
+        report = import_sources(
+            args.sources,
+            args.out,
+            force=args.force,
+            tagger=tagger,
+            site_url=args.site_url,
+            extra_hosts=tuple(args.image_host),
+            blog_url=args.blog_url,
+        )
     except ImportFailed as failure:
         for error in failure.errors:
             print(f"error: {error}", file=sys.stderr)
@@ -74,15 +104,21 @@ def main(argv=None, tagger=None) -> int:
         return 1
     for note in report.notes:
         print(f"note: {note}")
+    # A Blogger import writes beside OUT too (pages, pictures): its paths are under its root.
+    root = (report.root or args.out).rstrip("/")
     for relative in report.written:
-        print(f"wrote {args.out.rstrip('/')}/{relative}")
+        print(f"wrote {root}/{relative}")
     for relative, reason in report.skipped:
-        print(
-            f"skipped {args.out.rstrip('/')}/{relative}: {reason}; run with --force to overwrite it"
-        )
-    print(render_report(report.posts, report.decisions))
+        print(f"skipped {root}/{relative}: {reason}; run with --force to overwrite it")
+    if report.root:
+        print("\n".join(report.summary))
+    else:
+        print(render_report(report.posts, report.decisions))
     if args.report:
-        text = render_report(report.posts, report.decisions, report.notes)
+        if report.root:
+            text = "\n".join([*report.summary, *(f"note: {n}" for n in report.notes)]) + "\n"
+        else:
+            text = render_report(report.posts, report.decisions, report.notes)
         try:
             Path(args.report).write_text(text, encoding="utf-8")
         except OSError as error:
@@ -91,8 +127,9 @@ def main(argv=None, tagger=None) -> int:
             )
             return 1
         print(f"report: {args.report}")
+    what = "posts and pages" if report.root else "posts"
     print(
-        f"{len(report.posts)} posts: {len(report.written)} written, "
+        f"{len(report.posts)} {what}: {len(report.written)} written, "
         f"{len(report.unchanged)} unchanged, {len(report.skipped)} skipped"
     )
     return 0

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .blogger import is_archive_page, parse_archive
+from .blogger_export import find_export
+from .blogger_import import plan_blogger
 from .decode import decode
 from .emit import Tagger, apply_tagger, emit, slugify
 from .manifest import load_manifest
@@ -40,6 +42,9 @@ class Report:
     notes: list[str] = field(default_factory=list)
     posts: dict[str, Post] = field(default_factory=dict)
     decisions: list[Decision] = field(default_factory=list)
+    # Set by the Blogger import: paths are relative to `root` (the content folder), not OUT.
+    root: str | None = None
+    summary: list[str] = field(default_factory=list)
 
 
 def _sha(data: bytes) -> str:
@@ -274,8 +279,21 @@ def _write_error(path: Path, error: OSError) -> str:
     return f"{path}: cannot write it ({reason}). Fix: {fix}"
 
 
-def import_sources(sources_dir, out_dir, force=False, tagger: Tagger | None = None) -> Report:
-    """Import SOURCES into OUT; never overwrite an author's edit unless force is true."""
+def import_sources(
+    sources_dir, out_dir, force=False, tagger: Tagger | None = None, **blogger
+) -> Report:
+    """Import SOURCES into OUT; never overwrite an author's edit unless force is true.
+
+    SOURCES is told apart by its content: a Blogger export (a file, or a folder that holds
+    one) or a folder of pasted text posts. Keyword arguments are the Blogger importer's
+    (site_url, extra_hosts, fetcher ...); a text import has no use for them.
+    """
+    try:
+        export = find_export(sources_dir)
+    except SourceError as error:
+        raise ImportFailed([str(error)]) from None
+    if export is not None:
+        return _import_blogger(export, out_dir, force, tagger, **blogger)
     report = Report()
     posts = read_sources(sources_dir, report.notes, report.decisions)
     out = Path(out_dir)
@@ -288,6 +306,20 @@ def import_sources(sources_dir, out_dir, force=False, tagger: Tagger | None = No
         report.posts[relative] = post
         owners[relative] = post_key(post)
     write_planned(out, planned, report, force, owners)
+    return report
+
+
+def _import_blogger(export, out_dir, force, tagger, **options) -> Report:
+    report = Report()
+    out = Path(out_dir)
+    try:
+        plan = plan_blogger(export, out, tagger=tagger, **options)
+    except SourceError as error:
+        raise ImportFailed([str(error)]) from None
+    report.root = str(out.parent)
+    report.posts = plan.posts
+    report.summary = plan.report
+    write_planned(out.parent, plan.files, report, force)
     return report
 
 

@@ -57,6 +57,11 @@ class Post:
     note: str | None = None
     line: int = 1
     removed: tuple[Removed, ...] = field(default=(), compare=False)
+    # "text": body blocks hold plain source text; "html": one Paragraph holding the HTML.
+    markup: str = "text"
+    status: str | None = None
+    modified: datetime | None = None
+    original_url: str | None = None
 
 
 class SourceError(ValueError):

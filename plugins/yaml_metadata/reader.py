@@ -20,6 +20,9 @@ DATE_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%dT%H:%M",
     "%Y-%m-%dT%H:%M:%S",
+    # With the offset from UTC, as imported posts keep it: 2010-11-27 07:12-08:00.
+    "%Y-%m-%d %H:%M%z",
+    "%Y-%m-%d %H:%M:%S%z",
 )
 DATE_FIELDS = ("date", "modified")
 LIST_FIELDS = ("tags", "authors", "themes_exclude")
