@@ -25,28 +25,30 @@ def test_images_without_alt_text_are_found_however_they_are_written():
 
 def test_make_check_names_the_file_and_line_of_an_image_without_alt_text():
     process = run([PYTHON, "scripts/check_content.py", str(FIXTURES / "broken-image-alt")])
-    assert process.returncode == 1
-    lines = [line for line in process.stdout.splitlines() if line.startswith("error:")]
+    lines = [line for line in process.stdout.splitlines() if line.startswith("warning:")]
     assert len(lines) == 1 and MISSING in lines[0], process.stdout
     assert "garden.md" not in process.stdout  # its picture has alt text
+    assert process.stdout.splitlines()[-1].endswith("0 error(s), 1 warning(s).")
 
 
 @pytest.mark.slow
-def test_the_build_stops_on_it_once_and_builds_when_the_picture_is_described(tmp_path):
+def test_the_build_warns_once_and_shows_the_picture_with_its_description(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(FIXTURES / "broken-image-alt", content)
     command = [str(PELICAN), str(content), "-o", str(tmp_path / "out")]
     command += ["-s", str(ROOT / "pelican.conf.py"), "--fatal", "errors"]
     process = run(command)
     log = flat(process.stdout + process.stderr)
-    assert process.returncode != 0
-    assert MISSING in log
+    # Imported posts often lack it: the build names the file and line and goes on.
+    assert process.returncode == 0, log
+    assert log.count(MISSING) == 1, log
     assert "Empty alt attribute" not in log  # Pelican's own line, without the line number
 
     post = content / "articles" / "2024" / "team.md"
     post.write_text(post.read_text().replace("![]", "![Six chairs around a table]"))
     process = run(command)
     assert process.returncode == 0, process.stdout + process.stderr
+    assert "alt text" not in process.stdout + process.stderr
     page = tmp_path / "out" / "2024" / "05" / "the-team-meeting" / "index.html"
     image = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one("main img")
     assert image["alt"] == "Six chairs around a table"
