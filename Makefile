@@ -56,6 +56,7 @@ help:
 	@echo '  make publish        build for the site address (SITEURL in publish.conf.py) into'
 	@echo '                      OUTPUTDIR.new, check its links, then swap it into OUTPUTDIR'
 	@echo '  make newpost TITLE="..." [SLUG=url-name]  start a draft post in content/articles/YYYY/'
+	@echo '                      (MODEL=driscoll or MODEL=gibbs: headings of that reflective model)'
 	@echo '  make check          check every post without building (all problems at once)'
 	@echo '  make rsync_upload   publish, then rsync to RSYNC_TARGET=user@host:/path/ [SSH_PORT]'
 	@echo '  make github         publish, then push to GITHUB_PAGES_REMOTE [GITHUB_PAGES_BRANCH]'

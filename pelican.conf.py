@@ -36,6 +36,7 @@ PLUGINS = [
     "themes",  # theme vocabulary, detection and cross-links; THEMES_* defaults in its settings.py
     "related_posts",  # article.related: posts sharing rare themes; RELATED_POSTS_* settings
     "topics",  # /topics/ and /topics/<slug>/ pages and feeds; TOPICS_*/TOPIC_* settings
+    "glossary",  # /glossary/, dated law links, "since written" notes, /cpd/<slug>/; after themes
     "reading_time",
     "post_navigation",  # article.older_post / newer_post for "Previous post / Next post"
     "imported_comments",  # readers' comments from the old blog (slug.comments.yaml), read-only

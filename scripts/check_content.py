@@ -28,6 +28,9 @@ from content_checks import (  # noqa: E402
     post_from_content,
     scheduled_posts,
 )
+
+INFO = "info"  # shown, never counted as a problem
+
 from yaml_metadata.reader import FrontMatterError, YAMLMarkdownReader, shown_path  # noqa: E402
 
 
@@ -144,6 +147,34 @@ def detect_themes(posts, contents, settings, vocabulary):
         post.themes = [theme.slug for theme in decision.themes]
 
 
+def since_written(contents, settings):
+    """Information, not problems: posts whose 'Since this was written' note the build adds."""
+    if "glossary" not in settings.get("PLUGINS", ()):
+        return []
+    from glossary import TableError
+    from glossary.report import dated_posts
+
+    try:
+        dated = dated_posts(contents, settings)
+    except TableError as error:  # a broken glossary or law table stops the build too
+        where = (
+            f"{shown_path(error.path)}, {error.entry}" if error.entry else shown_path(error.path)
+        )
+        fix = error.fix[:1].upper() + error.fix[1:]
+        return [Problem(where, None, ERROR, error.problem, fix)]
+    return [
+        Problem(
+            shown_path(content.source_path),
+            None,
+            INFO,
+            f"written {content.date:%Y-%m-%d}; since then "
+            + "; ".join(note.text.rstrip(".") for note in notes),
+            "Its page says so in a note at the top; nothing to do unless the post should say more",
+        )
+        for content, notes in dated
+    ]
+
+
 def privacy_problems(paths):
     """The privacy check's findings (plugins/privacy_check) as Problems: errors, warnings, notes."""
     from privacy_check import check_files
@@ -161,6 +192,7 @@ def check(content, conf, read=None):
     if vocabulary is not None:
         detect_themes(posts, contents, settings, vocabulary)
     problems += check_posts(posts, content_files(settings["PATH"]), vocabulary)
+    problems += since_written(contents, settings)
     problems += privacy_problems([content.source_path for content in contents])
     if read is not None:
         read.extend(posts)

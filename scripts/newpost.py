@@ -75,12 +75,41 @@ def front_matter(title, when, author=DEFAULT_AUTHOR, category=DEFAULT_CATEGORY, 
     )
 
 
+# make newpost MODEL=...: a draft laid out as a reflective model, one heading per stage.
+MODELS = {
+    "driscoll": [
+        ("What?", "What happened, or what did you read? Describe it plainly."),
+        ("So what?", "What does it mean for you, the child and the family? What did you learn?"),
+        ("Now what?", "What will you do differently, and what would help you do it?"),
+    ],
+    "gibbs": [
+        ("Description", "What happened?"),
+        ("Feelings", "What were you thinking and feeling?"),
+        ("Evaluation", "What was good and bad about the experience?"),
+        ("Analysis", "What sense can you make of it? What do research and theory say?"),
+        ("Conclusion", "What else could you have done?"),
+        ("Action plan", "If it arose again, what would you do?"),
+    ],
+}
+
+
+def model_body(model):
+    """The headings of reflective MODEL, each with its question as a private note."""
+    return "".join(
+        f"\n## {heading}\n\n<!-- {question} -->\n" for heading, question in MODELS[model]
+    )
+
+
 class NewPostError(Exception):
     """Why a new post cannot be created, in words for the author."""
 
 
-def create_post(title, content=ROOT / "content", when=None, slug=None):
+def create_post(title, content=ROOT / "content", when=None, slug=None, model=None):
     """Write the new draft and return its path; never overwrite an existing post."""
+    if model and model.lower() not in MODELS:
+        raise NewPostError(
+            f"MODEL={model} is not a reflective model here; use one of {', '.join(MODELS)}"
+        )
     title = " ".join((title or "").split())
     if not title:
         raise NewPostError('Give the post a title: make newpost TITLE="Why supervision matters"')
@@ -102,7 +131,8 @@ def create_post(title, content=ROOT / "content", when=None, slug=None):
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "x", encoding="utf-8") as handle:  # "x": fail rather than overwrite
-        handle.write(front_matter(title, when, slug=chosen))
+        body = front_matter(title, when, slug=chosen)
+        handle.write(body + (model_body(model.lower()) if model else ""))
     return path
 
 
@@ -112,10 +142,11 @@ def main(argv=None):
     parser.add_argument("--content", default=str(ROOT / "content"))
     parser.add_argument("--slug", default=os.environ.get("SLUG") or None)
     parser.add_argument("--date", help="YYYY-MM-DD HH:MM (default: now)")
+    parser.add_argument("--model", default=os.environ.get("MODEL") or None, help="driscoll, gibbs")
     args = parser.parse_args(argv)
     when = dt.datetime.strptime(args.date, "%Y-%m-%d %H:%M") if args.date else None
     try:
-        path = create_post(args.title, Path(args.content), when, args.slug)
+        path = create_post(args.title, Path(args.content), when, args.slug, args.model)
     except NewPostError as error:
         print(f"newpost: {error}", file=sys.stderr)
         return 1

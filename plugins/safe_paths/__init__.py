@@ -104,10 +104,18 @@ def check_targets(targets: list[Target], output_path: str, reserved=()) -> list[
     for target in targets:
         problems += path_problems(target, output_path)
         key = collision_key(target.save_as)
-        if key in reserved_keys:
+        folder = next(
+            (
+                path
+                for path in reserved
+                if path.endswith("/") and key.startswith(collision_key(path) + "/")
+            ),
+            None,
+        )
+        if key in reserved_keys or folder:
             problems.append(
                 f"{target.source}: its page '{target.save_as}' is one the site writes itself "
-                f"('{reserved_keys[key]}'). Fix: give it another slug"
+                f"('{reserved_keys.get(key) or folder}'). Fix: give it another slug"
             )
         first = seen.setdefault(key, target)
         if first is not target and first.source != target.source:
@@ -162,6 +170,9 @@ def reserved_paths(settings) -> list[str]:
     """Output files the site writes itself, that no content may take."""
     paths = [settings[name] for name in RESERVED_SETTINGS if settings.get(name)]
     paths += [f"{folder}/index.html" for folder in RESERVED_FOLDERS]
+    # Other plugins register what they write (the glossary plugin: glossary/index.html and
+    # cpd/); a path ending in "/" is a folder whose every file is the site's.
+    paths += list(settings.get("SITE_OWNED_PATHS") or ())
     return paths
 
 

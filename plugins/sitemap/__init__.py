@@ -45,10 +45,12 @@ class SitemapGenerator(Generator):
         # article_generator_finalized, so articles, pages and their themes are known.
         # The topics plugin (when enabled) shares its pages as context["topics"],
         # empty topics included; without it, topics come from the articles' themes.
+        # Pages other plugins write, by the URL setting they share (glossary_url: /glossary/).
+        owned = [url for url in (self.context.get("glossary_url"),) if url]
         entries = sitemap_entries(
             self.context.get("articles", ()),
             self.context.get("pages", ()),
-            settings["SITEMAP_LISTING_URLS"],
+            [*settings["SITEMAP_LISTING_URLS"], *owned],
             topics=self.context.get("topics"),
             topics_url=self.context.get("TOPICS_URL", settings["SITEMAP_TOPICS_URL"]),
         )

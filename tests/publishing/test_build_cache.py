@@ -14,7 +14,7 @@ from publishing_helpers import FIXTURES, ROOT, tree_hashes
 PELICAN = os.path.join(os.path.dirname(sys.executable), "pelican")
 # What Pelican's reader cache and our plugins keep (a build of the site fixture writes each).
 PELICAN_FILES = ["ArticlesGenerator-Readers", "PagesGenerator-Readers"]
-PLUGIN_FILES = ["ReadingTime", "RelatedPosts", "ThemesAnswers", "TopicQuotes"]
+PLUGIN_FILES = ["ReadingTime", "RelatedPosts", "ThemesAnswers", "TopicQuotes", "Glossary"]
 
 
 def _build(content, output, cache, gzip=False):

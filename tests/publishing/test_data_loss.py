@@ -46,6 +46,8 @@ def project(tmp_path):
             shutil.copy2(source, copy / name)
     shutil.copytree(DRAFTS, copy / "content")
     shutil.copy2(ROOT / "content" / "themes.yaml", copy / "content" / "themes.yaml")
+    for table in ("glossary.yaml", "law.yaml"):  # plugins/glossary reads them from content/
+        shutil.copy2(ROOT / "content" / table, copy / "content" / table)
     subprocess.run(["git", "init", "-q", str(copy)], check=True)
     (copy / "notes.txt").write_text("the author's own notes", encoding="utf-8")
     (tmp_path / "home" / "letter.txt").write_text("a file beside the project", encoding="utf-8")

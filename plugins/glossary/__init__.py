@@ -1,0 +1,232 @@
+"""Glossary, dated links to the law, 'since this was written' notes and a CPD page per post."""
+
+import logging
+from pathlib import Path
+
+from pelican import signals
+from pelican.contents import Article
+from pelican.generators import Generator
+from themes import ThemedArticle
+
+from .annotate import (
+    LawRef,
+    act_urls,
+    anchor,
+    law_matcher,
+    link_law,
+    mark_first_uses,
+    resolve_placeholders,
+    section_urls,
+    term_matcher,
+    terms_used,
+)
+from .settings import SETTINGS, TABLE, GlossarySettingsError, check_settings, site_owned_paths
+from .since import Note, since_notes
+from .tables import (
+    Glossary,
+    LawTable,
+    TableError,
+    Term,
+    load_glossary,
+    load_law,
+    parse_glossary,
+    parse_law,
+)
+
+__all__ = [
+    "SETTINGS",
+    "TABLE",
+    "Glossary",
+    "GlossaryArticle",
+    "GlossarySettingsError",
+    "LawRef",
+    "LawTable",
+    "Note",
+    "TableError",
+    "Term",
+    "act_urls",
+    "anchor",
+    "annotate_article",
+    "law_matcher",
+    "link_law",
+    "load_glossary",
+    "load_law",
+    "mark_first_uses",
+    "parse_glossary",
+    "parse_law",
+    "register",
+    "section_urls",
+    "since_notes",
+    "term_matcher",
+    "terms_used",
+]
+
+logger = logging.getLogger(__name__)
+
+
+class GlossaryArticle(ThemedArticle):
+    """An article whose glossary links resolve per page written, like its topic links."""
+
+    def _update_content(self, content, siteurl):
+        content = resolve_placeholders(
+            content, siteurl, self.settings["RELATIVE_URLS"], self.settings["GLOSSARY_URL"]
+        )
+        return super()._update_content(content, siteurl)
+
+
+def check_at_start(pelican):
+    """Check the settings, the glossary and the law table before any content is read."""
+    settings = pelican.settings
+    try:
+        check_settings(settings)
+        load_glossary(settings["GLOSSARY_FILE"])
+        load_law(settings["GLOSSARY_LAW_FILE"])
+    except (GlossarySettingsError, TableError) as error:
+        logger.critical("glossary: %s", error)
+        raise
+    # safe_paths refuses any post or page that would take one of these.
+    owned = list(settings.get("SITE_OWNED_PATHS") or ())
+    settings["SITE_OWNED_PATHS"] = list(dict.fromkeys([*owned, *site_owned_paths(settings)]))
+
+
+def _all_articles(generator):
+    return [
+        *generator.articles,
+        *generator.translations,
+        *generator.hidden_articles,
+        *generator.hidden_translations,
+        *generator.drafts,
+        *generator.drafts_translations,
+    ]
+
+
+def annotate_article(html, day, glossary, law, settings, matchers=None):
+    """(HTML with law links and first uses marked, term slugs used, LawRefs, notes) for a post."""
+    term_re, law_re = matchers or (term_matcher(glossary), law_matcher(law))
+    refs = ()
+    if settings["GLOSSARY_LAW_LINKS"]:
+        html, refs = link_law(html, law, day, law_re)
+    if settings["GLOSSARY_TERMS"]:
+        html, _, used = mark_first_uses(
+            html, glossary, term_re, css_class=settings["GLOSSARY_TERM_CLASS"]
+        )
+    else:
+        _, _, used = mark_first_uses(html, glossary, term_re)  # the uses, without marking
+    notes = ()
+    if settings["GLOSSARY_SINCE_NOTES"]:
+        notes = tuple(since_notes(day, used, refs, glossary, settings["GLOSSARY_URL"]))
+    return html, used, refs, notes
+
+
+def annotate_articles(generator):
+    """Link the law, mark glossary terms and work out 'since' notes in every article."""
+    # article_generator_finalized, after the themes plugin's cross-links (PLUGINS order):
+    # their links are in place, so no term is marked inside a topic link.
+    settings = generator.settings
+    glossary = load_glossary(settings["GLOSSARY_FILE"])
+    law = load_law(settings["GLOSSARY_LAW_FILE"])
+    generator.context["glossary"] = glossary
+    matchers = (term_matcher(glossary), law_matcher(law))
+    memo = _memo(settings)
+    tables = None
+    if memo is not None:  # once per build: the posts' keys then hash only their own text
+        tables = memo.key(
+            Path(settings["GLOSSARY_FILE"]).read_text(encoding="utf-8"),
+            Path(settings["GLOSSARY_LAW_FILE"]).read_text(encoding="utf-8"),
+            *(settings[key] for key in sorted(SETTINGS)),
+        )
+    for article in _all_articles(generator):
+        article.cpd_url = None
+        if type(article) not in (Article, ThemedArticle, GlossaryArticle):
+            continue
+        # Work from the text as it came to this plugin, so it is never marked twice.
+        if getattr(article, "_glossary_output", None) == article._content:
+            source = article._glossary_input
+        else:
+            source = article._content
+        day = article.date.date()
+
+        def work(source=source, day=day):
+            return annotate_article(source, day, glossary, law, settings, matchers)
+
+        if memo is None:
+            html, used, refs, notes = work()
+        else:
+            # Last build's answer while the post, its date, both tables and the settings are
+            # the same (build_speed's memo; `make html` and the devserver only).
+            html, used, refs, notes = memo.get(memo.key(tables, source, day.isoformat()), work)
+        article._glossary_input, article._glossary_output = source, html
+        article._content = html
+        article.glossary_terms = [glossary[slug] for slug in used]
+        article.law_refs = list(refs)
+        article.since_written = list(notes)
+        published = getattr(article, "status", "published") == "published"
+        if published and article.save_as and settings["CPD_SAVE_AS"]:
+            article.cpd_url = settings["CPD_URL"].format(slug=article.slug)
+        article.__class__ = GlossaryArticle
+    if memo is not None:
+        memo.save()
+
+
+def _memo(settings):
+    """The last build's answers (the build_speed plugin's memo), or None without it."""
+    try:
+        from build_speed.memo import memo_for
+    except ImportError:
+        return None
+    return memo_for(settings, "Glossary")
+
+
+class GlossaryGenerator(Generator):
+    """Writes /glossary/ (every term, with the posts that use it) and a CPD page per post."""
+
+    def generate_context(self):
+        glossary = self.context.get("glossary") or load_glossary(self.settings["GLOSSARY_FILE"])
+        articles = list(self.context.get("articles", ()))
+        uses = {term.slug: [] for term in glossary}
+        for article in sorted(articles, key=lambda a: a.date):
+            for term in getattr(article, "glossary_terms", ()):
+                uses[term.slug].append(article)
+        self.entries = [(term, uses[term.slug]) for term in glossary]
+        self.entries.sort(key=lambda entry: entry[0].term.casefold())
+        self.glossary = glossary
+        self.context["glossary_url"] = self.settings["GLOSSARY_URL"]
+
+    def generate_output(self, writer):
+        relative = self.settings["RELATIVE_URLS"]
+        writer.write_file(
+            self.settings["GLOSSARY_SAVE_AS"],
+            self.get_template("glossary"),
+            self.context,
+            relative_urls=relative,
+            template_name="glossary",
+            url=self.settings["GLOSSARY_URL"],
+            glossary=self.glossary,
+            glossary_entries=self.entries,
+            anchor=anchor,
+        )
+        template = self.get_template("cpd")
+        for article in self.context.get("articles", ()):
+            if not getattr(article, "cpd_url", None):
+                continue
+            writer.write_file(
+                self.settings["CPD_SAVE_AS"].format(slug=article.slug),
+                template,
+                self.context,
+                relative_urls=relative,
+                template_name="cpd",
+                url=article.cpd_url,
+                article=article,
+                anchor=anchor,
+            )
+
+
+def get_generators(pelican):
+    return GlossaryGenerator
+
+
+def register():
+    # initialized: settings are final and nothing is read yet, the place to fail early.
+    signals.initialized.connect(check_at_start)
+    signals.article_generator_finalized.connect(annotate_articles)
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,430 @@
+"""Mark the first use of each glossary term in a post, and link its references to the law."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from html import unescape
+from urllib.parse import urljoin
+
+from bs4 import NavigableString, Tag
+from themes.markup import BLOCKS, read_html
+
+GLOSSARY_PLACEHOLDER = "{glossary}"
+_PLACEHOLDER_HREF = re.compile(r'href="\{glossary\}([a-z0-9-]*)"')
+LEGISLATION = "https://www.legislation.gov.uk/"
+# Besides headings, links and code (themes.markup.SKIP): quotations are someone else's words.
+QUOTES = frozenset({"blockquote", "q", "cite", "abbr", "dfn"})
+_QUOTED = re.compile(
+    r"“(?:(?!\n\n)[^”])*”"
+    r'|"(?:(?!\n\n)[^"])*"'
+    r"|(?<![\w])‘(?:(?!\n\n)[^‘’]|’(?=\w))*’(?!\w)"
+    r"|(?<![\w'])'(?:(?!\n\n)[^'\n]|'(?=\w))*'(?!\w)"
+)
+_SUFFIX = r"(?:s(?![\w])|’s|'s|s’|s')?"
+
+
+def form_pattern(form):
+    """The regex body for one way of writing a term (term_matcher adds the word boundaries).
+
+    A form with a capital letter (HCPC, DfE, Ofsted, Social Work England) matches only as
+    written; an all-lower-case one (safeguarding partners) in any case.
+    """
+    body = re.escape(form).replace(r"\ ", r"\s+").replace(r"\-", "[-‐‑ ]?")
+    return body if any(c.isupper() for c in form) else f"(?i:{body})"
+
+
+def term_forms(term):
+    """The forms of TERM found in posts: the term, `also`, and a proper-name expansion."""
+    forms = [term.term, *term.also]
+    # "Health and Care Professions Council" is the HCPC wherever it is written; a common-noun
+    # expansion ("child protection" for CP) is everywhere in this blog and marks nothing.
+    if term.expansion and term.expansion[0].isupper():
+        forms.append(term.expansion)
+    return tuple(dict.fromkeys(forms))
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    """One use of a term in a text: where it is, and which term and form it is."""
+
+    start: int
+    end: int
+    text: str
+    term: object
+    form: str
+
+
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class TermMatcher:
+    """Every form of every term, found by the word each form starts with."""
+
+    # first word (as written, or case-folded for an all-lower-case form) ->
+    # [(anchored regex, Term, form)], longest form first
+    by_word: dict
+
+    def finditer(self, text):
+        """The uses of terms in TEXT, left to right, never overlapping; longest form first."""
+        # Speed: a regex of every form tried at every position cost milliseconds a post;
+        # looking up each word and trying only the forms starting with it costs a tenth.
+        by_word, cursor = self.by_word, 0
+        for word in _WORD.finditer(text):
+            start = word.start()
+            if start < cursor or (start and text[start - 1] == "-"):
+                continue
+            token = word.group()
+            candidates = by_word.get(token) or by_word.get(token.casefold())
+            if candidates is None and token[-1:] == "s":  # "SCRs": the word is "SCR"
+                candidates = by_word.get(token[:-1]) or by_word.get(token[:-1].casefold())
+            if candidates is None:
+                continue
+            for regex, term, form in candidates:
+                found = regex.match(text, start)
+                if found:
+                    cursor = found.end()
+                    yield TermMatch(start, cursor, found.group(), term, form)
+                    break
+
+    def search(self, text):
+        return next(self.finditer(text), None)
+
+
+def term_matcher(glossary):
+    """A TermMatcher for GLOSSARY: 'serious case review' is tried before 'serious case'."""
+    pairs = [(term, form) for term in glossary for form in term_forms(term)]
+    pairs.sort(key=lambda pair: -len(pair[1]))
+    by_word = {}
+    for term, form in pairs:
+        first = _WORD.match(form)
+        if first is None:
+            continue
+        key = first.group() if any(c.isupper() for c in form) else first.group().casefold()
+        # Whole words only; plural or possessive endings belong to the match ("SCRs").
+        regex = re.compile(f"{form_pattern(form)}{_SUFFIX}(?![\\w-])")
+        by_word.setdefault(key, []).append((regex, term, form))
+    # A lower-case form's word may be written with capitals ("Serious case review"): the
+    # matcher looks a word up as written, then case-folded; give both keys the same list.
+    for key in list(by_word):
+        folded = key.casefold()
+        if folded != key and folded in by_word:
+            merged = sorted(by_word[key] + by_word[folded], key=lambda c: -len(c[2]))
+            by_word[key] = merged
+    return TermMatcher(by_word)
+
+
+def terms_used(text, matcher):
+    """Slugs of the terms TEXT mentions anywhere, in order of first mention."""
+    found = {}
+    for match in matcher.finditer(text or ""):
+        found.setdefault(match.term.slug, None)
+    return tuple(found)
+
+
+def _is_abbreviation(term, form):
+    return bool(term.expansion) and form != term.expansion and " " not in form
+
+
+def _word_end(matched):
+    """The length of MATCHED without a possessive ending: 'HCPC' of 'HCPC's'."""
+    for ending in ("’s", "'s", "’", "'"):
+        if matched.endswith(ending):
+            return len(matched) - len(ending)
+    return len(matched)
+
+
+def _texts_with_offsets(soup):
+    """The document's text (a blank line between blocks) and each text node's offset in it."""
+    parts, offsets, at = [], {}, 0
+    for element in soup.descendants:
+        if isinstance(element, Tag):
+            if element.name in BLOCKS:
+                parts.append("\n\n")
+                at += 2
+        elif type(element) is NavigableString:
+            offsets[id(element)] = at
+            parts.append(str(element))
+            at += len(element)
+    return "".join(parts), offsets
+
+
+def _quoted_ranges(text):
+    return [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+
+
+def _in_quote(parent_names):
+    return any(name in QUOTES for name in parent_names)
+
+
+def mark_first_uses(html, glossary, matcher=None, css_class="term", href=None):
+    """Return (HTML with each term's first use marked, slugs marked, slugs used anywhere).
+
+    The first use outside headings, links, code and quotations (blockquote, q, or between
+    quotation marks) becomes a link to the term's glossary entry whose accessible name says
+    what it stands for; an abbreviation is also wrapped in <abbr title="expansion">. The
+    words of the post are unchanged.
+    """
+    matcher = matcher or term_matcher(glossary)
+    # Speed: most posts of a big site mention no term; no parse for them. Unescaped, so
+    # "Children&rsquo;s" is seen as the text it shows.
+    if not html or matcher.search(unescape(html)) is None:
+        return html, (), ()
+    page = read_html(html)
+    used = terms_used(page.text, matcher)
+    if not used:
+        return html, (), ()
+    href = href or (lambda term: f"{GLOSSARY_PLACEHOLDER}{term.slug}")
+    full, offsets = _texts_with_offsets(page.soup)
+    quoted = _quoted_ranges(full)
+    wanted = set(used)
+    picks = []
+    for node in page.nodes:
+        if not wanted:
+            break
+        if _in_quote(parent.name for parent in node.parents):
+            continue
+        base = offsets.get(id(node), 0)
+        node_picks = []
+        for match in matcher.finditer(str(node)):
+            term, form = match.term, match.form
+            if term.slug not in wanted:
+                continue
+            start, end = base + match.start, base + match.end
+            if any(q_start < start and end <= q_end for q_start, q_end in quoted):
+                continue
+            wanted.discard(term.slug)
+            node_picks.append((match.start, match.start + _word_end(match.text), term, form))
+        if node_picks:
+            picks.append((node, node_picks))
+    marked = []
+    for node, node_picks in picks:
+        marked += _mark_node(page.soup, node, node_picks, href, css_class)
+    if not marked:
+        return html, (), used
+    return str(page.soup), tuple(marked), used
+
+
+def _mark_node(soup, node, picks, href, css_class):
+    text = str(node)
+    pieces, cursor, marked = [], 0, []
+    for start, end, term, form in picks:
+        pieces.append(NavigableString(text[cursor:start]))
+        shown = text[start:end]
+        link = soup.new_tag("a", href=href(term))
+        link["class"] = css_class
+        if _is_abbreviation(term, form):
+            link["aria-label"] = f"{shown}, {term.expansion}, in the glossary"
+            abbr = soup.new_tag("abbr", title=term.expansion)
+            abbr.string = shown
+            link.append(abbr)
+        else:
+            link["aria-label"] = f"{shown}, in the glossary"
+            link.string = shown
+        pieces.append(link)
+        cursor = end
+        marked.append(term.slug)
+    pieces.append(NavigableString(text[cursor:]))
+    for piece in pieces:
+        if not (isinstance(piece, NavigableString) and not piece):
+            node.insert_before(piece)
+    node.extract()
+    return marked
+
+
+# -- the law ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LawRef:
+    """One reference to the law in a post, and where it links."""
+
+    text: str  # as written in the post
+    label: str  # what it is, in full: "section 47 of the Children Act 1989"
+    dated_url: str  # the text as it stood on the post's date ("" when none is recorded)
+    current_url: str
+    act: object = None
+    guidance: object = None
+    edition: object = None
+
+
+def section_urls(act, number, day):
+    """(text of section NUMBER of ACT on DAY, current text) on legislation.gov.uk."""
+    base = f"{LEGISLATION}{act.legislation}/section/{number}"
+    return f"{base}/{_version(act, day)}", base
+
+
+def act_urls(act, day):
+    """(ACT's contents as they stood on DAY, current contents) on legislation.gov.uk."""
+    base = f"{LEGISLATION}{act.legislation}/contents"
+    return f"{base}/{_version(act, day)}", base
+
+
+def _version(act, day):
+    # Before Royal Assent there is no point-in-time text; the Act as passed is closest.
+    return "enacted" if day < act.enacted else day.isoformat()
+
+
+@dataclass(frozen=True)
+class LawMatcher:
+    regex: re.Pattern
+    acts: dict  # title, whitespace folded -> Act
+    guidance: dict  # group name -> Guidance
+
+
+def _words(text):
+    return re.escape(text).replace(r"\ ", r"\s+")
+
+
+def law_matcher(table):
+    """One regex for every reference the law table knows, most specific first."""
+    acts = {" ".join(act.title.split()): act for act in table.acts}
+    titles = "|".join(_words(title) for title in sorted(acts, key=len, reverse=True))
+    # "section 47", "s47", "s.47", "s 47" (not the "s" of "it's 47"), and the Act if named.
+    parts = [
+        r"(?P<section>(?:(?<![\w])(?i:section)\s+|(?<![\w'’])s\.?\s?)(?P<number>\d+[A-Z]{0,2})"
+        rf"(?:\s+(?:of\s+)?(?:the\s+)?(?P<of>{titles}))?)(?![\w])"
+    ]
+    parts.append(rf"(?<![\w])(?P<act>{titles})(?![\w])")
+    guidance = {}
+    for index, item in enumerate(table.guidance):
+        name = f"g{index}"
+        guidance[name] = item
+        names = "|".join(_words(n) for n in sorted(item.names, key=len, reverse=True))
+        parts.append(
+            rf"(?<![\w])(?P<{name}>(?:{names})(?:\s*\(?(?P<{name}y>(?:19|20)\d\d)\)?)?)(?![\w])"
+        )
+    return LawMatcher(re.compile("|".join(parts)), acts, guidance)
+
+
+def _reference(match, table, day, matcher):
+    """The LawRef for MATCH, or None for a section number the table does not know."""
+    if match.group("section"):
+        number = match.group("number")
+        named = match.group("of")
+        act = matcher.acts[" ".join(named.split())] if named else table.bare_act
+        if act is None or (not named and act.section(number) is None):
+            return None
+        dated, current = section_urls(act, number, day)
+        return LawRef(match.group(), f"section {number} of the {act.title}", dated, current, act)
+    if match.group("act"):
+        act = matcher.acts[" ".join(match.group("act").split())]
+        dated, current = act_urls(act, day)
+        return LawRef(match.group(), f"the {act.title}", dated, current, act)
+    for name, item in matcher.guidance.items():
+        if match.group(name):
+            year = match.group(f"{name}y")
+            edition = item.edition(int(year)) if year else item.in_force(day)
+            label = f"{item.title} ({edition.year})" if edition else item.title
+            dated = edition.url if edition else ""
+            return LawRef(
+                match.group(), label, dated, item.current_url, guidance=item, edition=edition
+            )
+    return None
+
+
+def _when_text(day):
+    return f"{day.day} {day:%B %Y}"
+
+
+def link_law(html, table, day, matcher=None):
+    """Return (HTML with the first reference to each law linked, the LawRefs found).
+
+    Each reference links to the text as it stood on DAY (the post's date) and is followed by
+    a second link to the current text. References in headings, links and code are left alone.
+    """
+    matcher = matcher or law_matcher(table)
+    if not html or not matcher.regex.search(unescape(html)):
+        return html, ()
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    page = read_html(html)
+    seen, found = set(), []
+    for node in page.nodes:
+        text = str(node)
+        picks = []
+        for match in matcher.regex.finditer(text):
+            ref = _reference(match, table, day, matcher)
+            if ref is None or ref.label in seen:
+                continue
+            seen.add(ref.label)
+            picks.append((match.start(), match.end(), ref))
+        if not picks:
+            continue
+        pieces, cursor = [], 0
+        for start, end, ref in picks:
+            pieces.append(NavigableString(text[cursor:start]))
+            pieces += _law_links(page.soup, ref, day)
+            cursor = end
+            found.append(ref)
+        pieces.append(NavigableString(text[cursor:]))
+        for piece in pieces:
+            if not (isinstance(piece, NavigableString) and not piece):
+                node.insert_before(piece)
+        node.extract()
+    if not found:
+        return html, ()
+    return str(page.soup), tuple(found)
+
+
+def _law_links(soup, ref, day):
+    pieces = []
+    if ref.dated_url:
+        link = soup.new_tag("a", href=ref.dated_url)
+        link["class"] = "law"
+        if ref.edition is not None:
+            link["title"] = f"{ref.label}, the edition in force on {_when_text(day)}"
+        else:
+            link["title"] = f"{ref.label} as it stood on {_when_text(day)}"
+        link.string = ref.text
+        pieces.append(link)
+    else:
+        pieces.append(NavigableString(ref.text))
+    now = soup.new_tag("span")
+    now["class"] = "law-now"
+    now["data-pagefind-ignore"] = ""
+    now.append(NavigableString(" ("))
+    current = soup.new_tag("a", href=ref.current_url)
+    what = "edition" if ref.guidance is not None else "text"
+    current["aria-label"] = (
+        f"{ref.guidance.title if ref.guidance else ref.label}: the current {what}"
+    )
+    current.string = f"current {what}"
+    now.append(current)
+    now.append(NavigableString(")"))
+    pieces.append(now)
+    return pieces
+
+
+# -- URLs ------------------------------------------------------------------------------------
+
+
+def page_href(url, siteurl, relative):
+    """URL (relative to the site root) from a page whose SITEURL is SITEURL, as Pelican joins."""
+    siteurl = siteurl or ""
+    if relative:
+        return os.path.join(siteurl, url).replace(os.sep, "/")
+    if not siteurl.endswith("/"):
+        siteurl += "/"
+    return urljoin(siteurl, url)
+
+
+def resolve_placeholders(html, siteurl, relative, glossary_url):
+    """Turn href="{glossary}slug" into the glossary entry's URL from a page at SITEURL."""
+    if not html or GLOSSARY_PLACEHOLDER not in html:
+        return html
+    base = page_href(glossary_url, siteurl, relative)
+
+    def replace(match):
+        slug = match.group(1)
+        return f'href="{base}#{anchor(slug)}"' if slug else f'href="{base}"'
+
+    return _PLACEHOLDER_HREF.sub(replace, html)
+
+
+def anchor(slug):
+    """The id of a term's entry on the glossary page."""
+    return f"term-{slug}"
