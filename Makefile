@@ -83,15 +83,19 @@ import: $(INSTALLED)
 themes: $(INSTALLED)
 	"$(BIN)/python" scripts/themes_report.py "$(INPUTDIR)"
 
+# @: the command line itself is not something an author needs to read (DEBUG=1 shows detail).
 html: $(INSTALLED)
-	"$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
+	@"$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
 
-serve: html
-	"$(PELICAN)" -l "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -p $(PORT) -b $(SERVER)
+# The port is checked before the build, so a busy one fails at once (scripts/serve.py).
+serve: $(INSTALLED)
+	@"$(BIN)/python" scripts/serve.py --check-port --host $(SERVER) --port $(PORT)
+	@$(MAKE) --no-print-directory html
+	@"$(BIN)/python" scripts/serve.py "$(OUTPUTDIR)" --host $(SERVER) --port $(PORT)
 
 # Rebuilds on save and reloads the open browser page (livereload); Ctrl-C stops it.
 devserver: $(INSTALLED)
-	"$(BIN)/python" scripts/devserver.py --content "$(INPUTDIR)" --output "$(OUTPUTDIR)" -s "$(CONFFILE)" --host $(SERVER) --port $(PORT)
+	@"$(BIN)/python" scripts/devserver.py --content "$(INPUTDIR)" --output "$(OUTPUTDIR)" -s "$(CONFFILE)" --host $(SERVER) --port $(PORT)
 
 # Builds into OUTPUTDIR.new, checks every internal link, and swaps it in only if all is well.
 publish: $(INSTALLED)
@@ -103,7 +107,7 @@ newpost: $(INSTALLED)
 
 # Check every post without building: all problems at once, exit 1 on errors.
 check: $(INSTALLED)
-	"$(BIN)/python" scripts/check_content.py "$(INPUTDIR)" -s "$(CONFFILE)"
+	@"$(BIN)/python" scripts/check_content.py "$(INPUTDIR)" -s "$(CONFFILE)"
 
 # Uploads publish first, say what they will do and where, and need their settings:
 #   make rsync_upload RSYNC_TARGET=me@host:/srv/blog/ [SSH_PORT=22]  (or a local folder)

@@ -4,6 +4,7 @@ Every command passes `-s pelican.conf.py`: the dot in the name keeps Pelican fro
 picking it up as the default `pelicanconf.py`, and keeps it out of Python's imports.
 """
 
+import logging
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
@@ -45,6 +46,7 @@ PLUGINS = [
     "sitemap",
     "build_speed",
     "site_marker",  # marks the output folders our builds make: publish replaces only those
+    "stale_output",  # local builds delete pages no content produces any more (a published draft)
 ]
 
 # Clean, date-based URLs that never change between builds: /2018/07/no-blame-culture/
@@ -81,6 +83,23 @@ PAGINATION_PATTERNS = (
 # Feeds: the whole site, per category and per tag. Pelican writes absolute links
 # from FEED_DOMAIN; in local builds that is the empty SITEURL, so links stay relative.
 FEED_DOMAIN = SITEURL
+
+
+class _LocalFeedsWarning(logging.Filter):
+    """Drop Pelican's "Feeds generated without SITEURL" warning from local builds."""
+
+    # Local feeds are previews and their relative links are intended; an author can do nothing
+    # about the warning, and `make publish` sets SITEURL (publish.conf.py), so it never fires.
+    def filter(self, record):
+        return not str(record.msg).startswith("Feeds generated without SITEURL")
+
+
+# Pelican warns while it reads this file's settings, before any plugin is loaded. Once per
+# process: the devserver reads this file again for every rebuild.
+_settings_log = logging.getLogger("pelican.settings")
+if not any(type(f).__name__ == "_LocalFeedsWarning" for f in _settings_log.filters):
+    _settings_log.addFilter(_LocalFeedsWarning())
+
 FEED_ALL_ATOM = "feeds/all.atom.xml"
 FEED_ALL_RSS = "feeds/all.rss.xml"
 CATEGORY_FEED_ATOM = "feeds/category/{slug}.atom.xml"

@@ -29,7 +29,13 @@ FEED_DOMAIN = SITEURL
 # scripts/publish.py builds into a fresh, marked output.new, so Pelican has nothing to empty
 # (and must not empty a folder that is not ours, nor remove the marker).
 DELETE_OUTPUT_DIRECTORY = False
+# Nor is there an earlier build's page to remove there, and its list of files
+# (plugins/stale_output) has no place on the published site.
+STALE_OUTPUT_REMOVE = False
 # No drafts in production: an empty save_as makes Pelican write no draft page, and the
 # content_checks plugin then drops drafts from every list (feeds, search, sitemap).
 DRAFT_URL = DRAFT_SAVE_AS = ""
 DRAFT_PAGE_URL = DRAFT_PAGE_SAVE_AS = ""
+# A post dated in the future is scheduled: Pelican reads it as a draft here, so it is left out
+# like one until its date (local previews show it, labelled "Scheduled for ...").
+WITH_FUTURE_DATES = False

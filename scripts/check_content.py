@@ -26,6 +26,7 @@ from content_checks import (  # noqa: E402
     content_files,
     load_vocabulary_or_none,
     post_from_content,
+    scheduled_posts,
 )
 
 INFO = "info"  # shown, never counted as a problem
@@ -215,8 +216,9 @@ def privacy_problems(paths):
     return [Problem(f.path, f.line, f.severity, f.problem, f.fix) for f in findings]
 
 
-def check(content, conf):
-    """All problems in the content tree, errors and warnings, sorted by file and line."""
+def check(content, conf, read=None):
+    """All problems in the content tree, errors and warnings, sorted by file and line (READ, a
+    list, gets the posts read)."""
     settings = _settings(conf, content)
     unsafe = unsafe_content(settings)
     if unsafe:  # reading a FIFO would never end, and a link out would be read
@@ -229,6 +231,8 @@ def check(content, conf):
     problems += check_posts(posts, content_files(settings["PATH"]), vocabulary)
     problems += since_written(contents, settings)
     problems += privacy_problems([content.source_path for content in contents])
+    if read is not None:
+        read.extend(posts)
     return count, sorted(problems, key=lambda p: (p.path, p.line or 0, p.severity))
 
 
@@ -239,15 +243,20 @@ def main(argv=None):
     args = parser.parse_args(argv)
     # Pelican's reader logs (e.g. an image without alt text) would interleave with the report.
     logging.getLogger("pelican").setLevel(logging.ERROR)
-    count, problems = check(args.content, args.settings)
+    posts = []
+    count, problems = check(args.content, args.settings, read=posts)
     for problem in problems:
         print(printable(f"{problem.severity}: {problem}", one_line=True))
+    scheduled = scheduled_posts(posts)
+    for line in scheduled:
+        print(printable(f"scheduled: {line}", one_line=True))
     errors = sum(p.severity == ERROR for p in problems)
     warnings = sum(p.severity == WARNING for p in problems)
     notes = sum(p.severity == "note" for p in problems)
     files = "file" if count == 1 else "files"
     noted = f", {notes} privacy note(s)" if notes else ""
-    print(f"Checked {count} {files}: {errors} error(s), {warnings} warning(s){noted}.")
+    later = f", {len(scheduled)} scheduled" if scheduled else ""
+    print(f"Checked {count} {files}: {errors} error(s), {warnings} warning(s){noted}{later}.")
     return 1 if errors else 0
 
 

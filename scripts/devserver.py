@@ -7,6 +7,11 @@ Builds with Pelican in this process, watches content/, theme/, plugins/ and peli
 and serves output/ with livereload, which makes the open page reload after each rebuild
 (Pelican's own --autoreload rebuilds but leaves the browser page stale). After each rebuild
 it prints, for every post saved since the last one, the themes found and why.
+
+The reload client is served as /livereload.js and each HTML page gets a `<script src>` for it
+as it is served, so the pages' strict Content-Security-Policy (script-src 'self') lets it run
+while the files in output/ stay exactly what `make html` writes. A missing address gets the
+site's own 404 page; a busy port stops the devserver with one line before it builds.
 """
 
 from __future__ import annotations
@@ -19,10 +24,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "plugins"))
+sys.path.append(str(ROOT / "scripts"))  # for serve.py, after everything else
 
 from content_checks import load_vocabulary_or_none  # noqa: E402
 from content_checks.report import theme_report  # noqa: E402
 from pelican import signals  # noqa: E402
+from serve import NOT_FOUND_PAGE, bind_error_message  # noqa: E402
 from yaml_metadata.reader import shown_path  # noqa: E402
 
 # Pelican's content cache, as `make html` keeps it (pelican.conf.py), in a folder of its own:
@@ -72,12 +79,42 @@ def changed_since(before, after):
     return {path for path, stamp in after.items() if before.get(path) != stamp}
 
 
+class RebuildFilter(logging.Filter):
+    """After the first build, drop lines that repeat what an earlier build said."""
+
+    # The first build says everything. A rebuild says the errors (the build needs them fixed)
+    # and what concerns the posts saved since the last build; a warning about a post nobody
+    # touched was said at the start and again at every save otherwise. The themes plugin's
+    # line on a saved post without theme tags goes too: Builder.report says it, with why.
+    # (A filter, not THEMES_REPORT_LEVEL: a changed setting would start a cold build cache.)
+    saved = None  # absolute paths of the posts saved since the last build; None: first build
+
+    def filter(self, record):
+        if self.saved is None:
+            return True
+        if record.name == "themes" and not record.args:
+            text = str(record.msg)
+            return not (
+                text.startswith("themes: ")
+                and ("no theme tags" in text or "kept the themes detected" in text)
+            )
+        if record.name == "content_checks" and record.levelno == logging.WARNING:
+            problem = record.args[0] if isinstance(record.args, tuple) and record.args else None
+            if hasattr(problem, "path") and hasattr(problem, "fix"):
+                return os.path.abspath(problem.path) in self.saved
+        return True
+
+
+REBUILD_FILTER = RebuildFilter()
+
+
 class Builder:
     """Runs one Pelican build per call, in this process, with fresh settings each time."""
 
     def __init__(self, content, output, conf):
         self.content, self.output, self.conf = Path(content), Path(output), Path(conf)
         self.stamps = snapshot(self.content)
+        self.built = False  # the first build describes nothing: only later saves are reported
 
     def settings(self):
         from pelican.settings import read_settings
@@ -102,48 +139,140 @@ class Builder:
         LimitFilter._raised_messages.clear()
         LimitFilter._group_count.clear()
         _LastBuild.articles = []
+        stamps = snapshot(self.content)
+        saved = {os.path.abspath(path) for path in changed_since(self.stamps, stamps)}
+        if self.built:
+            REBUILD_FILTER.saved = saved
         try:
             settings = self.settings()
             Pelican(settings).run()
         except Exception as error:  # keep serving; the author fixes the post and saves again
             logging.getLogger("devserver").error("The build failed: %s", error)
-            return False
-        self.report(settings)
+            return False  # self.stamps stays: the next build still counts these posts as saved
+        self.stamps = stamps
+        if self.built:
+            self.report(settings, saved)
+        self.built = True
         return True
 
-    def report(self, settings):
-        stamps = snapshot(self.content)
-        changed = changed_since(self.stamps, stamps)
-        self.stamps = stamps
-        if not changed:
+    def report(self, settings, saved):
+        """Print what SAVE_REPORTS say about each post in SAVED (absolute paths)."""
+        if not saved:
             return
-        vocabulary = load_vocabulary_or_none(settings)
+        build = SavedBuild(settings)
         for article in _LastBuild.articles:
-            if os.path.abspath(article.source_path) not in {os.path.abspath(p) for p in changed}:
+            if os.path.abspath(article.source_path) not in saved:
                 continue
-            lines = theme_report(
-                article.title,
-                shown_path(article.source_path),
-                getattr(article, "themes", None),
-                getattr(article, "theme_evidence", None),
-                text=f"{article.title} {article._content}",
-                vocabulary=vocabulary,
-                source=getattr(article, "theme_source", None),
-            )
-            print("\n".join(lines), flush=True)
-        self.report_privacy(changed)
+            for report in SAVE_REPORTS:
+                lines = report(article, build)
+                if lines:
+                    print("\n".join(lines), flush=True)
+        self.report_privacy(saved)
 
-    def report_privacy(self, changed):
+    def report_privacy(self, saved):
         """Privacy findings (plugins/privacy_check) for the posts just saved."""
+        # Not one of SAVE_REPORTS: it judges the saved files together with every other post,
+        # and a saved comments file belongs to no article of the build.
         from privacy_check import saved_post_lines
 
         try:
-            lines = saved_post_lines(self.content, sorted(changed))
+            lines = saved_post_lines(self.content, sorted(saved))
         except Exception as error:  # a broken post is reported by the build already
             logging.getLogger("devserver").error("The privacy check failed: %s", error)
             return
         if lines:
             print("\n".join(lines), flush=True)
+
+
+class SavedBuild:
+    """What the on-save reports may share: the build's settings, and things read once."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self._vocabulary = ...
+
+    @property
+    def vocabulary(self):
+        """The theme vocabulary (None without one), read at most once per report."""
+        if self._vocabulary is ...:
+            self._vocabulary = load_vocabulary_or_none(self.settings)
+        return self._vocabulary
+
+
+def themes_lines(article, build):
+    """The themes the saved ARTICLE got and why, or themes that might fit it."""
+    return theme_report(
+        article.title,
+        shown_path(article.source_path),
+        getattr(article, "themes", None),
+        getattr(article, "theme_evidence", None),
+        text=f"{article.title} {article._content}",
+        vocabulary=build.vocabulary,
+        source=getattr(article, "theme_source", None),
+    )
+
+
+# What the console says about each post saved, in this order: each function takes the article
+# and the SavedBuild and returns lines to print (or none). Add one here to report more on save.
+SAVE_REPORTS = [themes_lines]
+
+
+# A file of the site's own origin, so "script-src 'self'" allows it (an inline loader, which
+# livereload injects by default, is blocked by the CSP). The client takes the host and port
+# to connect back to from this script's own address.
+RELOAD_SCRIPT = b'<script src="/livereload.js"></script>'
+INDEX = "index.html"
+
+
+def preview_server_class():
+    """livereload's Server, loading its client as a file and answering misses with 404.html."""
+    from livereload import Server
+    from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
+    from livereload.server import LiveScriptInjector
+    from tornado import httpserver, web
+
+    class InjectReloadScript(LiveScriptInjector):
+        script = RELOAD_SCRIPT
+
+    class SiteFileHandler(StaticFileHandler):
+        def write_error(self, status_code, **kwargs):
+            page = os.path.join(self.root, NOT_FOUND_PAGE)
+            if status_code != 404 or not os.path.isfile(page):
+                return super().write_error(status_code, **kwargs)
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            with open(page, "rb") as handle:
+                return self.finish(handle.read())
+
+    def log_request(handler):
+        # Tornado logs every request; only a miss says something (a broken link, a stale tab).
+        if handler.get_status() >= 400:
+            print(f"{handler.get_status()} {handler.request.uri}", file=sys.stderr, flush=True)
+
+    class PreviewServer(Server):
+        sockets = ()  # bound before the first build (bind_sockets), so a busy port fails fast
+
+        def application(self, port, host, liveport=None, debug=None, live_css=True):
+            LiveReloadHandler.watcher = self.watcher
+            LiveReloadHandler.live_css = live_css
+            app = web.Application(
+                handlers=[
+                    (r"/livereload", LiveReloadHandler),
+                    (r"/livereload.js", LiveReloadJSHandler),
+                    (
+                        r"/(.*)",
+                        SiteFileHandler,
+                        {"path": self.root, "default_filename": INDEX},
+                    ),
+                ],
+                transforms=[InjectReloadScript],
+                log_function=log_request,
+            )
+            httpserver.HTTPServer(app).add_sockets(self.sockets)
+
+        def _setup_logging(self):
+            pass  # livereload's lines ("Start watching changes"...) tell an author nothing
+
+    return PreviewServer
 
 
 def main(argv=None):
@@ -156,19 +285,32 @@ def main(argv=None):
     parser.add_argument("--once", action="store_true", help="build once and exit (for tests)")
     args = parser.parse_args(argv)
 
+    sockets = ()
+    if not args.once:
+        from tornado.netutil import bind_sockets
+
+        try:
+            sockets = bind_sockets(args.port, address=args.host)
+        except OSError as error:
+            print(
+                bind_error_message(error, args.host, args.port, "make devserver"), file=sys.stderr
+            )
+            return 1
+
     from pelican.log import init as init_logging
 
     init_logging(level=logging.WARNING)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(REBUILD_FILTER)
     signals.all_generators_finalized.connect(remember_articles)
     builder = Builder(args.content, args.output, args.settings)
-    ok = builder.build()  # describes nothing: only posts saved after it are reported
+    ok = builder.build()
     if args.once:
         return 0 if ok else 1
 
-    from livereload import Server
-
-    server = Server()
-    logging.getLogger("livereload").propagate = False  # it prints its own lines already
+    server = preview_server_class()()
+    server.sockets = sockets
+    logging.getLogger("livereload").propagate = False  # its errors still reach stderr
     ignore = lambda path: "__pycache__" in path or path.endswith((".pyc", "~", ".swp"))  # noqa: E731
     for path in (args.content, ROOT / "theme", ROOT / "plugins", args.settings):
         server.watch(str(path), builder.build, ignore=ignore)

@@ -18,6 +18,8 @@ from .checks import (
     check_posts,
     field_line,
     group_by_state,
+    is_scheduled,
+    scheduled_posts,
     summary_cut_mid_word,
 )
 from .report import theme_report
@@ -37,9 +39,11 @@ __all__ = [
     "content_files",
     "field_line",
     "group_by_state",
+    "is_scheduled",
     "load_vocabulary_or_none",
     "post_from_content",
     "register",
+    "scheduled_posts",
     "summary_cut_mid_word",
     "theme_report",
 ]
@@ -108,6 +112,7 @@ def post_from_content(content, kind, content_root):
         tags=[str(tag) for tag in getattr(content, "tags", None) or []],
         themes_exclude=list(metadata.get("themes_exclude") or []),
         themes=None if themes is None else [getattr(t, "slug", str(t)) for t in themes],
+        date=getattr(content, "date", None),
     )
 
 
@@ -131,6 +136,15 @@ def drop_unpublished_drafts(generator):
         return
     generator.drafts, generator.drafts_translations = [], []
     generator.context["drafts"] = []
+
+
+def mark_scheduled(generator):
+    """Set article.scheduled on every article dated in the future, for the preview's label."""
+    # article_generator_pretaxonomy. Only local builds get here with such posts: publish.conf.py
+    # sets WITH_FUTURE_DATES = False, which makes Pelican read them as drafts, and production
+    # builds drop drafts from everything (drop_unpublished_drafts).
+    for article in [*generator.articles, *generator.translations, *generator.hidden_articles]:
+        article.scheduled = is_scheduled(getattr(article, "date", None))
 
 
 def _article_posts(generator):
@@ -202,5 +216,6 @@ def run_checks(generators):
 def register():
     signals.initialized.connect(on_initialized)
     signals.article_generator_pretaxonomy.connect(check_articles)
+    signals.article_generator_pretaxonomy.connect(mark_scheduled)
     signals.article_generator_finalized.connect(drop_unpublished_drafts)
     signals.all_generators_finalized.connect(run_checks)

@@ -6,6 +6,7 @@ The core is plain functions over `Post` records, so the build plugin and `make c
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import html
 import os
@@ -13,6 +14,7 @@ import posixpath
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 ERROR = "error"
 WARNING = "warning"
@@ -63,6 +65,7 @@ class Post:
     tags: list = field(default_factory=list)
     themes_exclude: list = field(default_factory=list)
     themes: list | None = None  # theme slugs the themes plugin found; None when it did not run
+    date: datetime.datetime | None = None
 
 
 def field_line(source_text, name, default=2):
@@ -174,6 +177,25 @@ def check_links(posts, content_files):
                 )
                 continue
             linked = by_relpath.get(resolved)
+            if (
+                linked
+                and linked.kind == "article"
+                and post.status != "draft"
+                and is_scheduled(linked.date)
+                and not is_scheduled(post.date)
+            ):
+                problems.append(
+                    Problem(
+                        post.path,
+                        line,
+                        WARNING,
+                        f"the link '{{{kind}}}{target}' points to a post scheduled for "
+                        f"{linked.date.strftime('%-d %B %Y')}, which `make publish` leaves out "
+                        "until then, so the link would lead nowhere",
+                        "Remove the link until that date, or date this post on or after it",
+                    )
+                )
+                continue
             if linked and linked.status == "draft" and post.status == "published":
                 problems.append(
                     Problem(
@@ -324,6 +346,65 @@ def check_style(posts, settings=None):
     return problems
 
 
+class _Images(HTMLParser):
+    """The src and alt of every <img> in a fragment of HTML."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            values = dict(attrs)
+            self.found.append((values.get("src") or "", values.get("alt")))
+
+    handle_startendtag = handle_starttag
+
+
+def images_without_alt(body_html):
+    """The src of each image in BODY_HTML that has no alt text (none, or only spaces)."""
+    if "<img" not in (body_html or "").lower():
+        return []
+    parser = _Images()
+    parser.feed(body_html)
+    parser.close()
+    return [src for src, alt in parser.found if not (alt or "").strip()]
+
+
+def _image_line(source_text, src):
+    """The line of SOURCE_TEXT that holds the image SRC (None when it cannot be found)."""
+    lines = source_text.replace("\r\n", "\n").split("\n")
+    for wanted in (src, posixpath.basename(src)):
+        if not wanted:
+            continue
+        for number, line in enumerate(lines, start=1):
+            if wanted in line and ("![" in line or "<img" in line.lower() or "]:" in line):
+                return number
+    return None
+
+
+def check_image_alt(posts):
+    """Warnings for images without alt text: screen readers and text-only readers get nothing."""
+    # A warning, not an error: posts imported from Blogger often have pictures without it, and
+    # the blog should still build while the author describes them one by one.
+    problems = []
+    for post in posts:
+        for src in images_without_alt(post.body_html):
+            shown = src if len(src) <= 80 else src[:77] + "..."
+            problems.append(
+                Problem(
+                    post.path,
+                    _image_line(post.source_text, src),
+                    WARNING,
+                    f"the image '{shown}' has no alt text, so a reader who cannot see it is "
+                    "told nothing",
+                    "Describe the picture between the square brackets, e.g. "
+                    "![Two social workers talking in a kitchen]({static}/images/kitchen.jpg)",
+                )
+            )
+    return problems
+
+
 def check_posts(posts, content_files, vocabulary=None, settings=None, style=True):
     """Every cross-post problem, errors and warnings, in file order (STYLE: the warnings
     that need detected themes too)."""
@@ -332,6 +413,7 @@ def check_posts(posts, content_files, vocabulary=None, settings=None, style=True
         *check_duplicates(posts),
         *check_links(posts, content_files),
         *check_private_links(posts),
+        *check_image_alt(posts),
         *check_theme_names(posts, vocabulary, settings["CONTENT_CHECKS_TAG_CUTOFF"]),
         *(check_style(posts, settings) if style else []),
     ]
@@ -454,3 +536,31 @@ def check_private_links(posts):
                 )
             )
     return problems
+
+
+def is_scheduled(date, now=None):
+    """True when DATE (a post's date) is later than NOW (default: this moment)."""
+    if date is None:
+        return False
+    if now is None:
+        now = datetime.datetime.now(datetime.UTC if date.tzinfo else None)
+    elif (now.tzinfo is None) != (date.tzinfo is None):
+        now = now.replace(tzinfo=None) if date.tzinfo is None else now.astimezone()
+    return date > now
+
+
+def scheduled_posts(posts, now=None, date_format="%-d %B %Y %H:%M"):
+    """Lines for the published articles dated after NOW, which `make publish` leaves out."""
+    lines = []
+    later = [
+        post
+        for post in posts
+        if post.kind == "article" and post.status != "draft" and is_scheduled(post.date, now)
+    ]
+    for post in sorted(later, key=lambda p: (p.date, p.path)):
+        where = f"{post.path}, line {field_line(post.source_text, 'date')}"
+        lines.append(
+            f"{where}: '{post.title}' is scheduled for {post.date.strftime(date_format)}. "
+            "Local previews show it; `make publish` leaves it out until that date."
+        )
+    return lines

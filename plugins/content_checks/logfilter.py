@@ -63,10 +63,57 @@ def environment_error(error):
     return None
 
 
+# Lines other code logs that these checks say better (with the line and the fix), so an
+# author would read the same problem twice: themes_exclude naming no theme (an error here),
+# an image without alt text (Pelican names only the file; an error here).
+_SAID_BY_CHECKS = (
+    "themes: %s: themes_exclude names '%s', which is not a theme",
+    "Empty alt attribute for image %s in %s",
+)
+NO_THEME = " has no theme tags and no theme was detected"
+
+
+def without_undetected(message):
+    """The themes plugin's detection MESSAGE without its posts that have no theme at all (the
+    checks' 'no theme was found' warning names them with the fix); None when nothing is left."""
+    lines = message.split("\n")
+    if len(lines) == 1:  # "themes: PATH has no theme tags and no theme was detected"
+        return None if message.endswith(NO_THEME) else message
+    header, *rest = lines
+    if not (header.startswith("themes: ") and header.endswith(" posts have no theme tags:")):
+        return message
+    posts = [
+        line for line in rest if " has no theme tags" in line and not line.startswith("themes:")
+    ]
+    kept = [line for line in posts if not line.endswith(NO_THEME)]
+    notes = [line for line in rest if line not in posts]  # the advice, the earlier-build count
+    if len(kept) == len(posts):
+        return message
+    if not kept:
+        notes = [line for line in notes if line.startswith("themes: ")]  # drop the advice
+        return "\n".join(notes) or None
+    if len(kept) == 1:
+        return "\n".join(
+            [f"themes: {kept[0]} {notes[0]}" if notes else f"themes: {kept[0]}", *notes[1:]]
+        )
+    return "\n".join([f"themes: {len(kept)} posts have no theme tags:", *kept, *notes])
+
+
 class CleanContentErrors(logging.Filter):
     """Rewrite reader failures to their reason; drop the traceback of the final 'stopped' line."""
 
     def filter(self, record):
+        if isinstance(record.msg, str) and record.msg.startswith(_SAID_BY_CHECKS):
+            return False
+        if (
+            record.name == "themes"
+            and not record.args
+            and isinstance(record.msg, str)
+            and record.msg.startswith("themes: ")
+            and NO_THEME in record.msg
+        ):
+            record.msg = without_undetected(record.msg)
+            return record.msg is not None
         if record.msg == "Could not process %s":
             error = sys.exc_info()[1]  # logged from inside Pelican's `except` block
             if _author_error(error) is not None:

@@ -48,7 +48,7 @@ def _evidence_for(evidence, theme):
 
 
 def _describe_matches(evidence):
-    """'"reflective supervision" x2, "supervisor" (title); 2 sentences' from ThemeEvidence."""
+    """'"reflective supervision" x2, "supervisor" (title); found in the title and 2 sentences'."""
     counts, in_title = {}, set()
     for match in getattr(evidence, "matches", ()) or ():
         phrase = str(getattr(match, "phrase", match)).lower()
@@ -61,9 +61,24 @@ def _describe_matches(evidence):
         + (" (title)" if phrase in in_title else "")
         for phrase, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
-    reason = getattr(evidence, "reason", "")
     text = ", ".join(parts[:6]) or "no phrases"
-    return f"{text}; {reason}" if reason else text
+    where = _where(evidence)
+    return f"{text}; {where}" if where else text
+
+
+def _where(evidence):
+    """Where the post speaks of the theme, in words ('the title and 3 sentences')."""
+    # The detector's own reason counts a sentence with only weak phrases as half ("2.5
+    # sentences"), which means nothing to an author; say which parts of the post matched.
+    matches = getattr(evidence, "matches", ()) or ()
+    in_title = any(getattr(match, "in_title", False) for match in matches)
+    sentences = len(
+        {getattr(m, "sentence", None) for m in matches if not getattr(m, "in_title", False)}
+    )
+    parts = ["the title"] if in_title else []
+    if sentences:
+        parts.append(f"{sentences} sentence" + ("s" if sentences > 1 else ""))
+    return f"found in {' and '.join(parts)}" if parts else ""
 
 
 def suggest_themes(text, vocabulary, limit=3):
