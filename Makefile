@@ -168,6 +168,7 @@ IMPORT_N ?= 5000
 bench: $(INSTALLED)
 	"$(BIN)/python" bench/run.py --n $(N) --pairs $(PAIRS) $(if $(filter 1,$(PROFILE)),--profile)
 	"$(BIN)/python" bench/import_blogger.py --n $(IMPORT_N)
+	"$(BIN)/python" bench/linearity.py
 
 lint: $(INSTALLED)
 	"$(BIN)/ruff" check .

@@ -9,16 +9,12 @@ for byte), and the detector uses masks of the text.
 
 from __future__ import annotations
 
-import gc
 import glob
-import time
 from pathlib import Path
 
 import markdown
 import pytest
 from robust_helpers import ROOT
-from themes.detect import detect_themes
-from themes.vocabulary import load_vocabulary
 from yaml_metadata import linear
 
 EXTENSIONS = ["markdown.extensions.extra", "markdown.extensions.smarty", "markdown.extensions.toc"]
@@ -90,25 +86,3 @@ def test_the_inline_pass_never_sees_more_than_a_chunk_of_a_long_post(monkeypatch
     html = md.convert("A *paragraph*.\n\n" * (3 * linear.CHUNK))
     assert html.count("<em>paragraph</em>") == 3 * linear.CHUNK
     assert len(sizes) == 3 and max(sizes) == linear.CHUNK
-
-
-def _seconds(function, *args, **kwargs):
-    gc.collect()
-    start = time.perf_counter()
-    function(*args, **kwargs)
-    return time.perf_counter() - start
-
-
-@pytest.mark.slow
-def test_theme_detection_time_grows_linearly_with_the_post():
-    vocabulary = load_vocabulary(ROOT / "content" / "themes.yaml")
-    sentence = (
-        "The serious case review found blame culture and risk aversion in supervision, "
-        "while Ofsted inspection and the caseload of the social worker grew. "
-    )
-    detect_themes(sentence * 500, vocabulary)  # warm up
-    small = _seconds(detect_themes, sentence * 4_000, vocabulary)
-    large = _seconds(detect_themes, sentence * 16_000, vocabulary)
-    # Linear: 4 times as long (4.1 measured); the sorted-list settling took 9 times.
-    # (A loaded machine adds noise: the bound sits between the two.)
-    assert large / small < 7, (small, large)
