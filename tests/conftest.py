@@ -1,5 +1,6 @@
 """Shared helpers: build a content tree with the project's settings, theme and plugins."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -10,6 +11,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 PELICAN = Path(sys.executable).with_name("pelican")
+
+# Tests run `make` as an author does, from a shell. Under `make test` the outer make's
+# variables would reach every inner make (and make them say "make[1]: ***" instead of
+# "make: ***"), so the tests would not see what an author sees.
+for _name in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "SITEURL"):
+    os.environ.pop(_name, None)
 
 
 def build_site(content, output, conf="pelican.conf.py", extra_settings=None, check=True, env=None):

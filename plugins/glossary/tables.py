@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from yaml_metadata.bounded import compose_bounded, load_bounded
+from yaml_metadata.bounded import YAMLLimitError, compose_bounded, load_bounded
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _URL = re.compile(r"^https://[^\s<>\"']+$")
@@ -237,6 +237,13 @@ def _load(text, path, key, shape):
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else ""
+        if isinstance(error, YAMLLimitError):
+            raise TableError(
+                path,
+                where,
+                f"is refused because {error.problem}",
+                error.fix[0].lower() + error.fix[1:],
+            ) from None
         problem = getattr(error, "problem", None) or str(error)
         raise TableError(
             path,

@@ -116,7 +116,10 @@ def _tree(tmp_path, page_front_matter):
 
 @pytest.mark.parametrize(
     ("front", "owned"),
-    [("slug: glossary", "glossary/index.html"), ("save_as: cpd/x/index.html", "cpd/")],
+    [
+        ("slug: glossary", "glossary/index.html"),
+        ("save_as: cpd/x/index.html", "cpd/{slug}/index.html"),
+    ],
 )
 def test_content_cannot_take_the_glossary_or_cpd_pages(tmp_path, front, owned):
     process = build_site(_tree(tmp_path, front), tmp_path / "out", check=False)
