@@ -122,7 +122,10 @@ rsync_upload: $(INSTALLED)
 github: $(INSTALLED)
 	$(UPLOAD) github
 
-s3_upload: $(INSTALLED) $(UPLOAD_VENV)/.installed
+# Settings are checked before awscli is installed, so a refusal comes first and alone.
+s3_upload: $(INSTALLED)
+	@$(UPLOAD) s3 --check-settings
+	@$(MAKE) --no-print-directory upload-tools
 	$(UPLOAD) s3 --aws "$(UPLOAD_VENV)/bin/aws"
 
 # awscli pins an old docutils that Pelican cannot use, so it lives in its own venv.

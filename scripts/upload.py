@@ -443,6 +443,11 @@ def main(argv=None):
     parser.add_argument("--endpoint-url", default=os.environ.get("S3_ENDPOINT_URL", ""))
     parser.add_argument("--aws", default=os.environ.get("AWS", ""))
     parser.add_argument("-s", "--settings", default=str(ROOT / "publish.conf.py"))
+    parser.add_argument(
+        "--check-settings",
+        action="store_true",
+        help="only check the settings (the Makefile does, before installing upload tools)",
+    )
     options = parser.parse_args(argv)
     kind = options.kind
     missing = missing_settings(kind, options)
@@ -460,6 +465,8 @@ def main(argv=None):
         for problem in problems:
             print(f"upload: {problem}. Nothing was built or uploaded.", file=sys.stderr)
         return 2
+    if options.check_settings:
+        return 0
     print(f"upload: will {describe(kind, options)}.", flush=True)
     # One publish or upload at a time into this site folder, from the build to the last byte.
     with publish.publish_lock(options.output, "upload"):
