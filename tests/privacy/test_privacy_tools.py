@@ -188,3 +188,13 @@ def test_the_title_and_summary_are_checked_at_their_own_lines(tmp_path):
         (4, "note", ("Walthamstow",)),
     ]
     assert "together in one title" in findings[0].problem
+
+
+def test_many_posts_read_in_a_pool_give_the_same_findings_as_one_process():
+    from privacy_check import check_files, post_files
+
+    posts = post_files(SITE) + post_files(ROOT / "content")
+    alone, alone_statuses = check_files(posts, pool_min=10**9)
+    pooled, pooled_statuses = check_files(posts, pool_min=1)
+    assert any(f.severity == "error" for f in alone), "the fixture must hold findings to compare"
+    assert pooled == alone and pooled_statuses == alone_statuses
