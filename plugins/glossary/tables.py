@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from yaml_metadata.bounded import YAMLLimitError, compose_bounded, load_bounded
+from yaml_metadata.bounded import compose_bounded, load_bounded, yaml_error_parts
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _URL = re.compile(r"^https://[^\s<>\"']+$")
@@ -235,22 +235,8 @@ def _load(text, path, key, shape):
         root = compose_bounded(text, _Loader)
         data = load_bounded(text, _Loader)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else ""
-        if isinstance(error, YAMLLimitError):
-            raise TableError(
-                path,
-                where,
-                f"is refused because {error.problem}",
-                error.fix[0].lower() + error.fix[1:],
-            ) from None
-        problem = getattr(error, "problem", None) or str(error)
-        raise TableError(
-            path,
-            where,
-            f"is not valid YAML ({problem})",
-            "check indentation and quote text containing ': ' or '#'",
-        ) from None
+        fix = "check indentation and quote text containing ': ' or '#'"
+        raise TableError(path, *yaml_error_parts(error, fix)) from None
     if not isinstance(data, dict) or not isinstance(data.get(key), list) or not data[key]:
         raise TableError(path, "", f"has no `{key}:` list", shape)
     node = next(v for k, v in root.value if k.value == key)

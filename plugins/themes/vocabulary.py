@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from yaml_metadata.bounded import YAMLLimitError, check_yaml_bounds
+from yaml_metadata.bounded import check_yaml_bounds, yaml_error_parts
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _FIELDS = {
@@ -202,22 +202,8 @@ def parse_vocabulary(text, path="<themes.yaml>"):
             root = yaml.compose(text, Loader=yaml.SafeLoader)
             data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else ""
-        if isinstance(error, YAMLLimitError):
-            raise VocabularyError(
-                path,
-                where,
-                f"is refused because {error.problem}",
-                error.fix[0].lower() + error.fix[1:],
-            ) from None
-        problem = getattr(error, "problem", None) or str(error)
-        raise VocabularyError(
-            path,
-            where,
-            f"is not valid YAML ({problem})",
-            "check indentation and quote text containing ': ' or '#'",
-        ) from None
+        fix = "check indentation and quote text containing ': ' or '#'"
+        raise VocabularyError(path, *yaml_error_parts(error, fix)) from None
     fix_shape = "start the file with `themes:` followed by a list of `- slug: ...` entries"
     if not isinstance(data, dict) or "themes" not in data:
         raise VocabularyError(path, "", "has no `themes:` list", fix_shape)

@@ -26,6 +26,20 @@ class YAMLLimitError(yaml.MarkedYAMLError):
         self.fix = fix
 
 
+def yaml_error_parts(error, invalid_fix):
+    """(where, problem, fix) of a YAMLError, for a message '<file>, <where>: <problem>. <fix>'.
+
+    WHERE is 'line N' or ''; a limit error says why the file is refused and what to write
+    instead, any other error that the file is not valid YAML, with INVALID_FIX.
+    """
+    mark = getattr(error, "problem_mark", None)
+    where = f"line {mark.line + 1}" if mark else ""
+    if isinstance(error, YAMLLimitError):
+        return where, f"is refused because {error.problem}", error.fix[0].lower() + error.fix[1:]
+    problem = getattr(error, "problem", None) or str(error)
+    return where, f"is not valid YAML ({problem})", invalid_fix
+
+
 def _limit_error(event, problem, fix):
     return YAMLLimitError(problem, event.start_mark, fix)
 
