@@ -72,9 +72,10 @@ help:
 
 install: $(INSTALLED)
 
-$(INSTALLED): requirements.txt
+$(INSTALLED): requirements.txt pyproject.toml
 	test -x "$(BIN)/python" || $(PY) -m venv "$(VENV)"
 	"$(BIN)/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	"$(BIN)/python" -m pip install --quiet --disable-pip-version-check --no-deps --editable .
 	touch "$@"
 
 import: $(INSTALLED)

@@ -28,25 +28,24 @@ STATIC_PATHS = ["images", "extra"]
 EXTRA_PATH_METADATA = {"extra/robots.txt": {"path": "robots.txt"}}
 
 THEME = str(_HERE / "theme")
-PLUGIN_PATHS = [str(_HERE / "plugins")]
 PLUGINS = [
-    "yaml_metadata",
-    "safe_html",  # drops javascript:/vbscript:/data: URLs and HTML comments from posts' HTML
-    "safe_paths",  # stops the build if an output path escapes OUTPUT_PATH or two collide
-    "themes",  # theme vocabulary, detection and cross-links; THEMES_* defaults in its settings.py
-    "related_posts",  # article.related: posts sharing rare themes; RELATED_POSTS_* settings
-    "topics",  # /topics/ and /topics/<slug>/ pages and feeds; TOPICS_*/TOPIC_* settings
-    "glossary",  # /glossary/, dated law links, "since written" notes, /cpd/<slug>/; after themes
-    "reading_time",
-    "post_navigation",  # article.older_post / newer_post for "Previous post / Next post"
-    "imported_comments",  # readers' comments from the old blog (slug.comments.yaml), read-only
-    "old_addresses",  # a page at each imported post's old Blogger path, and _redirects
-    "content_checks",
-    "search",
-    "sitemap",
-    "build_speed",
-    "site_marker",  # marks the output folders our builds make: publish replaces only those
-    "stale_output",  # local builds delete pages no content produces any more (a published draft)
+    "plugins.yaml_metadata",
+    "plugins.safe_html",  # drops javascript:/data: URLs and HTML comments
+    "plugins.safe_paths",  # stops the build if an output path escapes OUTPUT_PATH or two collide
+    "plugins.themes",  # theme vocabulary, detection and cross-links
+    "plugins.related_posts",  # article.related: posts sharing rare themes; RELATED_POSTS_* settings
+    "plugins.topics",  # /topics/ and /topics/<slug>/ pages and feeds; TOPICS_*/TOPIC_* settings
+    "plugins.glossary",  # /glossary/, law links, "since written" notes, /cpd/
+    "plugins.reading_time",
+    "plugins.post_navigation",  # article.older_post / newer_post for "Previous post / Next post"
+    "plugins.imported_comments",  # readers' comments from the old blog
+    "plugins.old_addresses",  # a page at each imported post's old Blogger path, and _redirects
+    "plugins.content_checks",
+    "plugins.search",
+    "plugins.sitemap",
+    "plugins.build_speed",
+    "plugins.site_marker",  # marks the output folders our builds make: publish replaces only those
+    "plugins.stale_output",  # local builds delete pages no post makes any more
 ]
 
 # Clean, date-based URLs that never change between builds: /2018/07/no-blame-culture/

@@ -170,7 +170,7 @@ def write_export(path: Path, n: int, image_base: str, seed: int = 14) -> None:
 
 
 class _Pictures(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 (http.server's name)
+    def do_GET(self):
         self.send_response(200)
         self.send_header("Content-Type", "image/png")
         self.send_header("Content-Length", str(len(PNG)))

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import argparse
 import gc
-import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "plugins"))
 
 import markdown  # noqa: E402
-from themes.detect import detect_themes  # noqa: E402
-from themes.vocabulary import load_vocabulary  # noqa: E402
+
+from plugins.themes.detect import detect_themes  # noqa: E402
+from plugins.themes.vocabulary import load_vocabulary  # noqa: E402
 
 SENTENCE = (
     "The serious case review found blame culture and risk aversion in supervision, "
@@ -41,7 +40,7 @@ def cpu_seconds(function, *args) -> float:
 
 def markdown_html(text):
     """Convert TEXT with the blog's Markdown extensions and the reader's chunked inline pass."""
-    from yaml_metadata import linear
+    from plugins.yaml_metadata import linear
 
     md = markdown.Markdown(extensions=EXTENSIONS, output_format="html5")
     linear.make_linear(md)

@@ -18,14 +18,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
-sys.path.insert(0, str(ROOT / "plugins"))
 
-from corpus import write_corpus  # noqa: E402
+from bench.corpus import write_corpus  # noqa: E402
 
 CHECK = (
-    "import sys; sys.path.insert(0, {plugins!r}); "
-    "from privacy_check import check_files, post_files; "
+    "from plugins.privacy_check import check_files, post_files; "
     "findings, _ = check_files(post_files({content!r})); print(len(findings))"
 )
 

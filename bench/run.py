@@ -25,7 +25,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "plugins")]
 
 from bench.corpus import write_corpus  # noqa: E402
 
@@ -76,8 +75,9 @@ def build_b(content, output, log, workdir):
 
 def _cold_cache_reset(content):
     """Remove the build cache `make html` keeps for CONTENT, so that the next A build is cold."""
-    from build_speed import site_folder
     from pelican.settings import read_settings
+
+    from plugins.build_speed import site_folder
 
     settings = read_settings(str(ROOT / "pelican.conf.py"))
     if settings.get("LOAD_CONTENT_CACHE") or settings.get("CACHE_CONTENT"):

@@ -17,7 +17,7 @@ DEFAULT_VOCABULARY = PROJECT / "content" / "themes.yaml"
 
 def theme_tagger(vocabulary_path):
     """A tagger that adds the themes the `themes` plugin detects to each post's tags."""
-    from themes import load_vocabulary, tags_for_import
+    from plugins.themes import load_vocabulary, tags_for_import
 
     vocabulary = load_vocabulary(vocabulary_path)
     return functools.partial(tags_for_import, vocabulary=vocabulary)
@@ -87,7 +87,7 @@ def main(argv=None, tagger=None) -> int:
             print(f"error: {error}", file=sys.stderr)
             print("Nothing was written.", file=sys.stderr)
             return 1
-    from yaml_metadata.text import printable  # plugins/ is on the path (importer/__init__)
+    from plugins.yaml_metadata.text import printable  # plugins/ is on the path (importer/__init__)
 
     try:
         report = import_sources(

@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 
 import yaml
-from yaml_metadata.bounded import YAMLLimitError, check_yaml_bounds
+
+from plugins.yaml_metadata.bounded import YAMLLimitError, check_yaml_bounds
 
 from .records import SourceError
 

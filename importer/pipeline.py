@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from safe_paths.tree import unsafe_files
+from plugins.safe_paths.tree import unsafe_files
 
 from .blogger import is_archive_page, parse_archive
 from .blogger_export import find_export

@@ -16,9 +16,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "plugins"))
 
-from content_checks import (  # noqa: E402
+from plugins.content_checks import (  # noqa: E402
     ERROR,
     WARNING,
     Problem,
@@ -31,8 +30,8 @@ from content_checks import (  # noqa: E402
 
 INFO = "info"  # shown, never counted as a problem
 
-from yaml_metadata.reader import FrontMatterError, YAMLMarkdownReader, shown_path  # noqa: E402
-from yaml_metadata.text import printable  # noqa: E402
+from plugins.yaml_metadata.reader import FrontMatterError, YAMLMarkdownReader, shown_path  # noqa: E402
+from plugins.yaml_metadata.text import printable  # noqa: E402
 
 
 def _settings(conf, content):
@@ -129,8 +128,8 @@ def read_posts(settings):
 def detect_themes(posts, contents, settings, vocabulary):
     """Give each article the themes the build would give it (so 'no theme' warnings match)."""
     try:
-        from themes.settings import detection_options
-        from themes.tagging import html_text, themes_for_post
+        from plugins.themes.settings import detection_options
+        from plugins.themes.tagging import html_text, themes_for_post
     except ImportError:
         return
     options = detection_options(settings)
@@ -151,7 +150,7 @@ def detect_themes(posts, contents, settings, vocabulary):
 def unsafe_content(settings):
     """Errors for links out of the content folder, special files and scriptable static files
     (the build refuses them too, before reading anything: plugins/safe_paths)."""
-    from safe_paths import SETTINGS, static_problems, unsafe_files
+    from plugins.safe_paths import SETTINGS, static_problems, unsafe_files
 
     root = settings["PATH"]
     allowed = settings.get("SAFE_PATHS_ALLOW_STATIC", SETTINGS["SAFE_PATHS_ALLOW_STATIC"][0])
@@ -163,8 +162,8 @@ def unsafe_content(settings):
 def vocabulary_problems(settings):
     """An error for a theme vocabulary that cannot be read (the build stops on it too)."""
     try:
-        from themes.settings import DEFAULT_VOCABULARY
-        from themes.vocabulary import VocabularyError, load_vocabulary
+        from plugins.themes.settings import DEFAULT_VOCABULARY
+        from plugins.themes.vocabulary import VocabularyError, load_vocabulary
     except ImportError:
         return []
     path = settings.get("THEMES_VOCABULARY") or DEFAULT_VOCABULARY
@@ -182,10 +181,10 @@ def vocabulary_problems(settings):
 
 def since_written(contents, settings):
     """Information, not problems: posts whose 'Since this was written' note the build adds."""
-    if "glossary" not in settings.get("PLUGINS", ()):
+    if "plugins.glossary" not in settings.get("PLUGINS", ()):
         return []
-    from glossary import TableError
-    from glossary.report import dated_posts
+    from plugins.glossary import TableError
+    from plugins.glossary.report import dated_posts
 
     try:
         dated = dated_posts(contents, settings)
@@ -210,7 +209,7 @@ def since_written(contents, settings):
 
 def privacy_problems(paths):
     """The privacy check's findings (plugins/privacy_check) as Problems: errors, warnings, notes."""
-    from privacy_check import check_files
+    from plugins.privacy_check import check_files
 
     findings, _statuses = check_files(paths, shown=shown_path)
     return [Problem(f.path, f.line, f.severity, f.problem, f.fix) for f in findings]

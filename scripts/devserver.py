@@ -23,14 +23,13 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "plugins"))
-sys.path.append(str(ROOT / "scripts"))  # for serve.py, after everything else
 
-from content_checks import load_vocabulary_or_none  # noqa: E402
-from content_checks.report import theme_report  # noqa: E402
 from pelican import signals  # noqa: E402
-from serve import NOT_FOUND_PAGE, bind_error_message  # noqa: E402
-from yaml_metadata.reader import shown_path  # noqa: E402
+
+from plugins.content_checks import load_vocabulary_or_none  # noqa: E402
+from plugins.content_checks.report import theme_report  # noqa: E402
+from plugins.yaml_metadata.reader import shown_path  # noqa: E402
+from scripts.serve import NOT_FOUND_PAGE, bind_error_message  # noqa: E402
 
 # Pelican's content cache, as `make html` keeps it (pelican.conf.py), in a folder of its own:
 # a rebuild re-reads only the posts saved since the last one. The build_speed plugin keys the
@@ -92,13 +91,13 @@ class RebuildFilter(logging.Filter):
     def filter(self, record):
         if self.saved is None:
             return True
-        if record.name == "themes" and not record.args:
+        if record.name == "plugins.themes" and not record.args:
             text = str(record.msg)
             return not (
                 text.startswith("themes: ")
                 and ("no theme tags" in text or "kept the themes detected" in text)
             )
-        if record.name == "content_checks" and record.levelno == logging.WARNING:
+        if record.name == "plugins.content_checks" and record.levelno == logging.WARNING:
             problem = record.args[0] if isinstance(record.args, tuple) and record.args else None
             if hasattr(problem, "path") and hasattr(problem, "fix"):
                 return os.path.abspath(problem.path) in self.saved
@@ -173,7 +172,7 @@ class Builder:
         """Privacy findings (plugins/privacy_check) for the posts just saved."""
         # Not one of SAVE_REPORTS: it judges the saved files together with every other post,
         # and a saved comments file belongs to no article of the build.
-        from privacy_check import saved_post_lines
+        from plugins.privacy_check import saved_post_lines
 
         try:
             lines = saved_post_lines(self.content, sorted(saved))

@@ -30,11 +30,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-sys.path.insert(0, str(ROOT / "plugins"))
 
-from linkcheck import check_site  # noqa: E402
-from site_marker import MARKER, is_marked, mark  # noqa: E402
+from plugins.site_marker import MARKER, is_marked, mark  # noqa: E402
+from scripts.linkcheck import check_site  # noqa: E402
 
 
 class PublishError(Exception):
@@ -104,8 +102,7 @@ def check(site, siteurl):
 def refuse_unsafe_files(content):
     """Raise PublishError naming every file in CONTENT that is a link out of it or a special
     file (plugins/safe_paths): nothing reads the content before this says it is safe."""
-    sys.path.insert(0, str(ROOT / "plugins"))
-    from safe_paths.tree import unsafe_files
+    from plugins.safe_paths.tree import unsafe_files
 
     problems = unsafe_files(content, ignore=(".#*",))
     if problems:
@@ -117,8 +114,7 @@ def refuse_privacy_errors(content):
     """Raise PublishError listing every privacy error (plugins/privacy_check) in a post that
     would be published: a postcode, phone number, e-mail address, NHS or NI number, case
     number or street address must never reach the public site."""
-    sys.path.insert(0, str(ROOT / "plugins"))
-    from privacy_check import publish_blockers
+    from plugins.privacy_check import publish_blockers
 
     errors = publish_blockers(content)
     if errors:

@@ -14,13 +14,12 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "plugins"))
 
-from themes import load_vocabulary  # noqa: E402
-from themes.detect import detect_themes  # noqa: E402
-from themes.settings import DEFAULT_VOCABULARY  # noqa: E402
-from themes.tagging import markdown_text, split_tags, themes_for_post  # noqa: E402
-from yaml_metadata import FrontMatterError, parse_front_matter, split_front_matter  # noqa: E402
+from plugins.themes import load_vocabulary  # noqa: E402
+from plugins.themes.detect import detect_themes  # noqa: E402
+from plugins.themes.settings import DEFAULT_VOCABULARY  # noqa: E402
+from plugins.themes.tagging import markdown_text, split_tags, themes_for_post  # noqa: E402
+from plugins.yaml_metadata import FrontMatterError, parse_front_matter, split_front_matter  # noqa: E402
 
 LABELS = ROOT / "tests" / "fixtures" / "themes-labelled"
 HELDOUT = ROOT / "tests" / "fixtures" / "themes-heldout"

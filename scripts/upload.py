@@ -22,11 +22,9 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-sys.path.insert(0, str(ROOT / "scripts"))
-sys.path.insert(0, str(ROOT / "plugins"))
 
-import publish  # noqa: E402
-from site_marker import MARKER, is_marked  # noqa: E402
+from plugins.site_marker import MARKER, is_marked  # noqa: E402
+from scripts import publish  # noqa: E402
 
 # What each target needs: (option, Makefile variable, example).
 REQUIRED = {

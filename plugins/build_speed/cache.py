@@ -62,7 +62,9 @@ def cache_folder(root, settings):
     root = Path(root)
     content = str(Path(settings["PATH"]).resolve())
     site = site_folder(root, content)
-    folder = site / code_fingerprint(settings, settings.get("PLUGIN_PATHS") or ())
+    # Our plugins (the `plugins` package) and any other plugin folder named in PLUGIN_PATHS.
+    code = [Path(__file__).resolve().parents[1], *(settings.get("PLUGIN_PATHS") or ())]
+    folder = site / code_fingerprint(settings, code)
     # One cache per content folder: drop the ones for earlier code, and the ones of content
     # folders that no longer exist (a test's temporary copy), so the cache never piles up.
     for other in root.glob("*/source.txt"):
@@ -150,7 +152,7 @@ def load_cache(path, opener=open):
             loaded = pickle.load(handle)
     except FileNotFoundError:
         return {}  # the first build
-    except Exception as error:  # noqa: BLE001 - whatever unpickling raised, the file is no use
+    except Exception as error:
         discard(path, f"{type(error).__name__}: {error}".rstrip(": "))
         return {}
     if not isinstance(loaded, dict):

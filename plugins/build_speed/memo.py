@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 def memo_for(settings, name):
     """The BuildMemo NAME for a plugin, or None when the build_speed plugin is not in use."""
-    if "build_speed" not in (settings.get("PLUGINS") or ()):
+    if "plugins.build_speed" not in (settings.get("PLUGINS") or ()):
         return None
     return BuildMemo(settings, name)
 

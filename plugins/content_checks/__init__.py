@@ -3,7 +3,6 @@ production builds."""
 
 import logging
 import os
-import sys
 from pathlib import Path
 
 from pelican import signals
@@ -50,15 +49,9 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-# Sibling plugins (yaml_metadata, themes) are imported by name; Pelican loads plugins from
-# PLUGIN_PATHS without putting that folder on sys.path, so put it there.
-_PLUGINS_DIR = str(Path(__file__).resolve().parent.parent)
-if _PLUGINS_DIR not in sys.path:
-    sys.path.append(_PLUGINS_DIR)
-
 
 def _shown(path):
-    from yaml_metadata.reader import shown_path
+    from plugins.yaml_metadata.reader import shown_path
 
     return shown_path(path)
 
@@ -76,8 +69,8 @@ def load_vocabulary_or_none(settings):
     """The theme vocabulary, or None when there is none (or it is broken: the themes plugin
     reports that itself)."""
     try:
-        from themes.settings import DEFAULT_VOCABULARY
-        from themes.vocabulary import load_vocabulary
+        from plugins.themes.settings import DEFAULT_VOCABULARY
+        from plugins.themes.vocabulary import load_vocabulary
     except ImportError:
         return None
     # The same file the themes plugin reads: THEMES_VOCABULARY, else the project's own.

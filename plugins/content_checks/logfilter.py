@@ -27,7 +27,7 @@ def _author_error(exc):
 
 def missing_field(content, field):
     """The message for a post that lacks a field Pelican requires (an article's date)."""
-    from yaml_metadata.reader import shown_path
+    from plugins.yaml_metadata.reader import shown_path
 
     path = shown_path(getattr(content, "source_path", content))
     example = "YYYY-MM-DD HH:MM" if field == "date" else "..."
@@ -106,7 +106,7 @@ class CleanContentErrors(logging.Filter):
         if isinstance(record.msg, str) and record.msg.startswith(_SAID_BY_CHECKS):
             return False
         if (
-            record.name == "themes"
+            record.name == "plugins.themes"
             and not record.args
             and isinstance(record.msg, str)
             and record.msg.startswith("themes: ")
@@ -144,7 +144,7 @@ class CleanContentErrors(logging.Filter):
 def _printable(record):
     """Write control characters in RECORD's message as visible escapes: a title holding an
     escape sequence must not recolour, clear or hide the console lines after it."""
-    from yaml_metadata.text import printable
+    from plugins.yaml_metadata.text import printable
 
     try:
         message = record.getMessage()

@@ -6,7 +6,8 @@ from pathlib import Path
 from pelican import signals
 from pelican.contents import Article
 from pelican.generators import Generator
-from themes import ThemedArticle
+
+from plugins.themes import ThemedArticle
 
 from .annotate import (
     LawRef,
@@ -171,7 +172,7 @@ def annotate_articles(generator):
 def _memo(settings):
     """The last build's answers (the build_speed plugin's memo), or None without it."""
     try:
-        from build_speed.memo import memo_for
+        from plugins.build_speed.memo import memo_for
     except ImportError:
         return None
     return memo_for(settings, "Glossary")

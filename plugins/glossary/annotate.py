@@ -10,7 +10,8 @@ from html import unescape
 from urllib.parse import urljoin
 
 from bs4 import NavigableString, Tag
-from themes.markup import BLOCKS, read_html
+
+from plugins.themes.markup import BLOCKS, read_html
 
 GLOSSARY_PLACEHOLDER = "{glossary}"
 _PLACEHOLDER_HREF = re.compile(r'href="\{glossary\}([a-z0-9-]*)"')

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from yaml_metadata.bounded import compose_bounded, load_bounded, yaml_error_parts
+
+from plugins.yaml_metadata.bounded import compose_bounded, load_bounded, yaml_error_parts
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _URL = re.compile(r"^https://[^\s<>\"']+$")

@@ -101,7 +101,7 @@ def _date(value, path, line):
 
 def load_comments(path) -> list[dict]:
     """Read one comments file: [{name, date, html}], or raise CommentsError with the line."""
-    from yaml_metadata.bounded import load_bounded
+    from plugins.yaml_metadata.bounded import load_bounded
 
     path = Path(path)
     text = path.read_text(encoding="utf-8-sig")

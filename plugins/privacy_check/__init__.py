@@ -7,7 +7,6 @@ as fast and as quiet as before. The core (core.py) is plain functions over text.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 from .core import ERROR, NOTE, WARNING, Finding, find_clues, judge
@@ -26,9 +25,6 @@ __all__ = [
     "saved_post_lines",
 ]
 
-_PLUGINS_DIR = str(Path(__file__).resolve().parent.parent)
-if _PLUGINS_DIR not in sys.path:
-    sys.path.append(_PLUGINS_DIR)
 
 EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
 

@@ -1,6 +1,6 @@
 """Precision and recall of the privacy check on a labelled set of passages.
 
-Usage: python -m privacy_check.evaluate tests/fixtures/privacy-labelled/passages.yaml
+Usage: python -m plugins.privacy_check.evaluate tests/fixtures/privacy-labelled/passages.yaml
 (with plugins/ on the path). Each passage is one paragraph; what the check found is the kinds
 of clue in its findings, and its verdict is the most severe finding (or none)."""
 
@@ -16,7 +16,7 @@ _RANK = {ERROR: 3, WARNING: 2, NOTE: 1, "none": 0}
 
 def load(path):
     """The passages of a labelled set: dicts with text, kinds, verdict, public_record."""
-    from yaml_metadata.bounded import load_bounded
+    from plugins.yaml_metadata.bounded import load_bounded
 
     return load_bounded(Path(path).read_text(encoding="utf-8"))
 

@@ -23,7 +23,7 @@ def _front_matter(source_text, path):
     its checks, which the build and `make check` make: importing the reader imports Pelican,
     which would cost `make publish` a tenth of a second more than the whole check of 1,000
     posts is allowed. Raises ValueError (YAMLError) on YAML that cannot be read."""
-    from yaml_metadata.bounded import load_bounded
+    from plugins.yaml_metadata.bounded import load_bounded
 
     text = source_text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
@@ -97,7 +97,7 @@ def comments_file(post_path):
 def comment_blocks(path, text):
     """A Block per comment of a comments file: a list of {text|body|content: ...} entries,
     or a mapping with such a list under 'comments'."""
-    from yaml_metadata.bounded import load_bounded
+    from plugins.yaml_metadata.bounded import load_bounded
 
     data = load_bounded(text) or []
     if isinstance(data, dict):

@@ -20,7 +20,7 @@ def add_reading_time(generator):
     """Set article.reading_time on every article, drafts included."""
     speed = generator.settings.get("READING_TIME_WORDS_PER_MINUTE", WORDS_PER_MINUTE)
     try:  # the build_speed plugin's memo: last build's counts for unchanged posts
-        from build_speed.memo import memo_for
+        from plugins.build_speed.memo import memo_for
     except ImportError:
         memo_for = None
     memo = memo_for(generator.settings, "ReadingTime") if memo_for else None

@@ -60,7 +60,7 @@ def check_settings(pelican):
 def _memo(settings):
     """The last build's keyword sets and rankings (the build_speed plugin's memo), or None."""
     try:
-        from build_speed.memo import memo_for
+        from plugins.build_speed.memo import memo_for
     except ImportError:
         return None
     return memo_for(settings, "RelatedPosts")
@@ -86,7 +86,7 @@ def add_related_posts(generators):
     if not any(hasattr(article, "themes") for article in articles):
         if articles:
             logger.warning(
-                "related_posts: no article has .themes; add 'themes' to PLUGINS so related "
+                "related_posts: no article has .themes; add 'plugins.themes' to PLUGINS so related "
                 "posts can be found"
             )
         return

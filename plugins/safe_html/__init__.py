@@ -14,19 +14,12 @@ fix it. The site's Content-Security-Policy (theme/templates/base.html) is the se
 from __future__ import annotations
 
 import logging
-import sys
-from pathlib import Path
 
 from pelican import signals
 
-# Sibling plugins are imported by name: Pelican does not put the plugins folder on sys.path.
-_PLUGINS_DIR = str(Path(__file__).resolve().parent.parent)
-if _PLUGINS_DIR not in sys.path:
-    sys.path.append(_PLUGINS_DIR)
+from plugins.yaml_metadata.text import allowed_url, printable
 
-from yaml_metadata.text import allowed_url, printable  # noqa: E402
-
-from .sanitise import DANGEROUS, Removal, sanitise  # noqa: E402
+from .sanitise import DANGEROUS, Removal, sanitise
 
 __all__ = [
     "DEFAULTS",

@@ -25,18 +25,11 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-import sys
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
-# Sibling plugins are imported by name: Pelican does not put the plugins folder on sys.path.
-_PLUGINS_DIR = str(Path(__file__).resolve().parent.parent)
-if _PLUGINS_DIR not in sys.path:
-    sys.path.append(_PLUGINS_DIR)
-
-from .static import static_problems  # noqa: E402
-from .tree import UnsafeContentError, refuse_unsafe_files, unsafe_files  # noqa: E402
+from .static import static_problems
+from .tree import UnsafeContentError, refuse_unsafe_files, unsafe_files
 
 __all__ = [
     "SETTINGS",
@@ -270,7 +263,7 @@ def old_address(content, settings) -> str | None:
     """Where plugins/old_addresses writes the page that sends a post's old Blogger address on
     (a path the post's original_url chooses), when that plugin runs."""
     original = (getattr(content, "metadata", None) or {}).get("original_url")
-    if not original or "old_addresses" not in (settings.get("PLUGINS") or ()):
+    if not original or "plugins.old_addresses" not in (settings.get("PLUGINS") or ()):
         return None
     if settings.get("OLD_ADDRESSES", True) is False:
         return None

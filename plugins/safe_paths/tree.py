@@ -16,7 +16,7 @@ import os
 import stat
 from typing import NamedTuple
 
-from yaml_metadata.text import printable
+from plugins.yaml_metadata.text import printable
 
 
 class Finding(NamedTuple):

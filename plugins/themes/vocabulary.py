@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from yaml_metadata.bounded import check_yaml_bounds, yaml_error_parts
+
+from plugins.yaml_metadata.bounded import check_yaml_bounds, yaml_error_parts
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _FIELDS = {

@@ -49,10 +49,10 @@ __all__ = [
 def check_settings(pelican):
     """Fail at start, naming the setting and the fix, when a TOPICS_* value cannot work."""
     resolve(pelican.settings)
-    if "themes" not in pelican.settings.get("PLUGINS", ()):
+    if "plugins.themes" not in pelican.settings.get("PLUGINS", ()):
         raise TopicsError(
             "the topics plugin needs the themes plugin (it reads the theme vocabulary). "
-            "Fix: add 'themes' to PLUGINS in pelican.conf.py, before 'topics'."
+            "Fix: add 'plugins.themes' to PLUGINS in pelican.conf.py, before 'plugins.topics'."
         )
 
 

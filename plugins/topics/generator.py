@@ -53,23 +53,23 @@ def vocabulary_for(settings, context=None):
     if shared is not None:
         return list(shared)
     try:
-        themes_plugin = importlib.import_module("themes")
+        themes_plugin = importlib.import_module("plugins.themes")
         load_vocabulary = themes_plugin.load_vocabulary
     except (ImportError, AttributeError):
         raise TopicsError(
             "the topics plugin needs the themes plugin (it reads the theme vocabulary). "
-            "Fix: add 'themes' to PLUGINS in pelican.conf.py, before 'topics'."
+            "Fix: add 'plugins.themes' to PLUGINS in pelican.conf.py, before 'plugins.topics'."
         ) from None
     path = settings.get("THEMES_VOCABULARY")
     if not path:
-        path = importlib.import_module("themes.settings").DEFAULT_VOCABULARY
+        path = importlib.import_module("plugins.themes.settings").DEFAULT_VOCABULARY
     return list(load_vocabulary(path))
 
 
 def _memo(settings):
     """The last build's key quotes (the build_speed plugin's memo), or None without it."""
     try:
-        from build_speed.memo import memo_for
+        from plugins.build_speed.memo import memo_for
     except ImportError:
         return None
     return memo_for(settings, "TopicQuotes")

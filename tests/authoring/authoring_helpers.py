@@ -10,10 +10,6 @@ FIXTURES = ROOT / "tests" / "fixtures"
 PYTHON = sys.executable
 PELICAN = Path(sys.executable).with_name("pelican")
 
-for folder in ("plugins", "scripts"):
-    if str(ROOT / folder) not in sys.path:
-        sys.path.insert(0, str(ROOT / folder))
-
 
 def flat(text):
     """TEXT on one line with single spaces, so wrapped console output compares plainly."""

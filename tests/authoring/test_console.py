@@ -3,10 +3,11 @@
 import shutil
 
 from authoring_helpers import FIXTURES, PELICAN, ROOT, flat, run
-from content_checks.logfilter import without_undetected
-from content_checks.report import theme_report
-from themes.detect import detect_themes
-from themes.vocabulary import load_vocabulary
+
+from plugins.content_checks.logfilter import without_undetected
+from plugins.content_checks.report import theme_report
+from plugins.themes.detect import detect_themes
+from plugins.themes.vocabulary import load_vocabulary
 
 
 def test_a_local_build_prints_only_its_summary(build_messages):

@@ -1,6 +1,6 @@
 """The cross-post checks as plain functions: duplicates, links, theme names, warnings."""
 
-from content_checks.checks import (
+from plugins.content_checks.checks import (
     ERROR,
     WARNING,
     Post,
@@ -10,8 +10,8 @@ from content_checks.checks import (
     check_theme_names,
     summary_cut_mid_word,
 )
-from content_checks.report import suggest_themes, theme_report
-from themes.vocabulary import parse_vocabulary
+from plugins.content_checks.report import suggest_themes, theme_report
+from plugins.themes.vocabulary import parse_vocabulary
 
 VOCABULARY = parse_vocabulary(
     """themes:

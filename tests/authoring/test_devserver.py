@@ -9,7 +9,8 @@ import urllib.request
 
 import pytest
 from authoring_helpers import FIXTURES, PYTHON, ROOT
-from devserver import changed_since
+
+from scripts.devserver import changed_since
 
 pytestmark = pytest.mark.slow
 

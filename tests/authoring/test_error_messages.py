@@ -7,7 +7,8 @@ The same message must reach the author from the reader itself, from `make html`
 import pytest
 from authoring_helpers import FIXTURES, PYTHON, ROOT, flat, run
 from pelican.settings import DEFAULT_CONFIG
-from yaml_metadata.reader import FrontMatterError, YAMLMarkdownReader
+
+from plugins.yaml_metadata.reader import FrontMatterError, YAMLMarkdownReader
 
 # (fixture tree, post inside it, the exact message the author reads)
 BROKEN = [

@@ -5,7 +5,8 @@ import shutil
 import pytest
 from authoring_helpers import FIXTURES, PELICAN, PYTHON, ROOT, flat, run
 from bs4 import BeautifulSoup
-from content_checks.checks import images_without_alt
+
+from plugins.content_checks.checks import images_without_alt
 
 MISSING = (
     "articles/2024/team.md, line 9: the image '{static}/images/2024/team.png' has no alt text, "

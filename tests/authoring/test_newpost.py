@@ -4,9 +4,10 @@ import datetime as dt
 
 import pytest
 from authoring_helpers import PELICAN, PYTHON, ROOT, run
-from newpost import NewPostError, create_post
 from pelican.settings import DEFAULT_CONFIG
-from yaml_metadata.reader import YAMLMarkdownReader
+
+from plugins.yaml_metadata.reader import YAMLMarkdownReader
+from scripts.newpost import NewPostError, create_post
 
 WHEN = dt.datetime(2026, 3, 14, 9, 30)
 

@@ -8,7 +8,8 @@ import shutil
 import pytest
 from authoring_helpers import FIXTURES, PELICAN, PYTHON, ROOT, flat, run
 from bs4 import BeautifulSoup
-from content_checks import Post, is_scheduled, scheduled_posts
+
+from plugins.content_checks import Post, is_scheduled, scheduled_posts
 
 SITEURL = "https://blog.example.org"
 SCHEDULED = """---
@@ -112,7 +113,7 @@ def test_only_published_articles_dated_later_than_now_are_scheduled():
 
 
 def test_a_link_from_a_published_post_to_a_scheduled_one_is_a_warning():
-    from content_checks.checks import WARNING, check_links
+    from plugins.content_checks.checks import WARNING, check_links
 
     later = datetime.datetime(2999, 4, 1, 9, 0, tzinfo=datetime.UTC)
     earlier = datetime.datetime(2018, 5, 1, 9, 0, tzinfo=datetime.UTC)

@@ -5,7 +5,8 @@ import shutil
 
 import pytest
 from authoring_helpers import FIXTURES, PELICAN, ROOT, run
-from stale_output import MANIFEST, remove_stale
+
+from plugins.stale_output import MANIFEST, remove_stale
 
 
 def build(content, output):

@@ -1,12 +1,10 @@
 """The build memo hands back last build's results only for the very same inputs."""
 
-import sys
 from pathlib import Path
 
 _ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(_ROOT / "plugins")]
 
-from build_speed.memo import BuildMemo, memo_key  # noqa: E402
+from plugins.build_speed.memo import BuildMemo, memo_key  # noqa: E402
 
 
 def _settings(tmp_path, cache=True):

@@ -3,18 +3,15 @@
 import json
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
 _ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(_ROOT), str(_ROOT / "plugins")]
-
-from build_speed import PrerenderedMarkdown, prerender, text_key  # noqa: E402
-from yaml_metadata import reader as yaml_reader  # noqa: E402
 
 from bench.corpus import write_corpus  # noqa: E402
+from plugins.build_speed import PrerenderedMarkdown, prerender, text_key  # noqa: E402
+from plugins.yaml_metadata import reader as yaml_reader  # noqa: E402
 from tests.conftest import FIXTURES, ROOT, build_site  # noqa: E402
 
 NO_CACHE = {"CACHE_CONTENT": "false", "LOAD_CONTENT_CACHE": "false"}

@@ -1,7 +1,6 @@
 """The two-process page writer writes what Pelican's writer writes, and fails as loudly."""
 
 import os
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -10,9 +9,8 @@ import pytest
 from pelican.writers import FileOverwriteFailedError
 
 _ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(_ROOT), str(_ROOT / "plugins")]
 
-from build_speed import (  # noqa: E402
+from plugins.build_speed import (  # noqa: E402
     ParallelWriter,
     WriteFailedError,
     cache_folder,

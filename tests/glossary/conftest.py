@@ -1,16 +1,12 @@
 """Make the glossary plugin importable without Pelican, and share the project's tables."""
 
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-for folder in (ROOT / "plugins", ROOT / "scripts"):
-    if str(folder) not in sys.path:
-        sys.path.insert(0, str(folder))
 
-from glossary import load_glossary, load_law  # noqa: E402
+from plugins.glossary import load_glossary, load_law  # noqa: E402
 
 
 @pytest.fixture(scope="session")

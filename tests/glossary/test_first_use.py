@@ -2,7 +2,8 @@
 
 import pytest
 from bs4 import BeautifulSoup
-from glossary import mark_first_uses, parse_glossary
+
+from plugins.glossary import mark_first_uses, parse_glossary
 
 TERMS = parse_glossary(
     """

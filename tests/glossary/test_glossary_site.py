@@ -10,7 +10,6 @@ import pytest
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
 from tests.conftest import build_site  # noqa: E402
 
 pytestmark = pytest.mark.slow

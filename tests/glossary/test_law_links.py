@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 from bs4 import BeautifulSoup
-from glossary import link_law
+
+from plugins.glossary import link_law
 
 DAY = dt.date(2017, 10, 7)
 LEGISLATION = "https://www.legislation.gov.uk/"

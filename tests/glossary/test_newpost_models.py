@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from newpost import NewPostError, create_post
+
+from scripts.newpost import NewPostError, create_post
 
 ROOT = Path(__file__).resolve().parents[2]
 WHEN = dt.datetime(2026, 3, 14, 9, 30)

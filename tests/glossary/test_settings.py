@@ -1,8 +1,9 @@
 """GLOSSARY_* and CPD_* settings: defaults filled in, mistakes named with the fix."""
 
 import pytest
-from glossary import SETTINGS, GlossarySettingsError
-from glossary.settings import check_settings, site_owned_paths
+
+from plugins.glossary import SETTINGS, GlossarySettingsError
+from plugins.glossary.settings import check_settings, site_owned_paths
 
 
 def test_defaults_and_site_owned_paths():

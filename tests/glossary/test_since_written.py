@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from glossary import link_law, mark_first_uses, since_notes
+from plugins.glossary import link_law, mark_first_uses, since_notes
 
 
 def notes_for(html, day, glossary, law):

@@ -3,7 +3,8 @@
 import textwrap
 
 import pytest
-from glossary import TableError, parse_glossary, parse_law
+
+from plugins.glossary import TableError, parse_glossary, parse_law
 
 GOOD_TERM = """
   - slug: hcpc

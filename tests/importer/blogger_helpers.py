@@ -16,8 +16,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # The importer borrows plugins/yaml_metadata (a Pelican plugin path, not a package).
-if str(ROOT / "plugins") not in sys.path:
-    sys.path.append(str(ROOT / "plugins"))
 
 from importer import images, import_sources  # noqa: E402
 

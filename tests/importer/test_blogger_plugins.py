@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import blogger_helpers  # noqa: F401  (puts plugins/ on the path)
 import pytest
-from imported_comments import CommentsError, check_settings, load_comments
-from old_addresses import OldAddressError, old_path, redirect_lines
-from old_addresses import check_settings as check_old_settings
+
+from plugins.imported_comments import CommentsError, check_settings, load_comments
+from plugins.old_addresses import OldAddressError, old_path, redirect_lines
+from plugins.old_addresses import check_settings as check_old_settings
 
 
 def test_a_comments_file_is_read_with_dates_and_safe_text(tmp_path):

@@ -9,11 +9,11 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from blogger_helpers import PELICAN_EXPORT, build, import_fixture, picture_server
 from bs4 import BeautifulSoup
-from imported_comments import render_text
 from importer_helpers import norm
 
 from importer.blogger_export import read_export
 from importer.html_to_markdown import text_nodes
+from plugins.imported_comments import render_text
 
 NEW = {
     "No blame culture": "2018/07/no-blame-culture/",

@@ -271,11 +271,8 @@ def test_front_matter_carries_the_manifest_fields(tmp_path):
 
 
 def test_front_matter_is_accepted_by_the_sites_reader(tmp_path):
-    sys.path.insert(0, str(ROOT / "plugins"))
-    try:
-        from yaml_metadata.reader import parse_front_matter, split_front_matter
-    finally:
-        sys.path.remove(str(ROOT / "plugins"))
+    from plugins.yaml_metadata.reader import parse_front_matter, split_front_matter
+
     out = tmp_path / "out"
     import_sources(ROOT / "sources", out)
     for article in sorted(out.rglob("*.md")):

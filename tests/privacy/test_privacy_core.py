@@ -1,7 +1,8 @@
 """The privacy check's core as plain functions: clues found in text, and how they are judged."""
 
 import pytest
-from privacy_check.core import ERROR, NOTE, WARNING, Block, across_posts, find_clues, judge
+
+from plugins.privacy_check.core import ERROR, NOTE, WARNING, Block, across_posts, find_clues, judge
 
 
 def kinds(text, public=()):

@@ -6,7 +6,8 @@ never used for tuning. Floors sit just under what the check reached (see README.
 from pathlib import Path
 
 import pytest
-from privacy_check.evaluate import evaluate, load, ratio
+
+from plugins.privacy_check.evaluate import evaluate, load, ratio
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SETS = {

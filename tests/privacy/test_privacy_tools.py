@@ -74,7 +74,7 @@ def test_the_real_blog_has_no_privacy_error():
 
 
 def test_the_devserver_reports_privacy_findings_for_the_post_saved(tmp_path, capsys):
-    from devserver import Builder
+    from scripts.devserver import Builder
 
     content = tmp_path / "content"
     shutil.copytree(SITE, content)
@@ -114,7 +114,7 @@ def test_make_publish_refuses_a_post_with_a_privacy_error(tmp_path):
 
 
 def test_a_privacy_error_in_a_draft_does_not_stop_publishing(tmp_path):
-    from privacy_check import publish_blockers
+    from plugins.privacy_check import publish_blockers
 
     post = tmp_path / "articles" / "draft.md"
     post.parent.mkdir()
@@ -126,7 +126,7 @@ def test_a_privacy_error_in_a_draft_does_not_stop_publishing(tmp_path):
 
 
 def test_a_broken_comments_file_is_a_warning_and_the_post_is_still_checked(tmp_path):
-    from privacy_check import check_files
+    from plugins.privacy_check import check_files
 
     post = tmp_path / "visit.md"
     post.write_text("---\ntitle: V\ndate: 2019-01-01\n---\nWrite to SK4 2QX.\n", "utf-8")
@@ -140,14 +140,14 @@ def test_a_broken_comments_file_is_a_warning_and_the_post_is_still_checked(tmp_p
 
 
 def test_a_post_with_broken_front_matter_is_left_to_the_build_to_report(tmp_path):
-    from privacy_check import publish_blockers
+    from plugins.privacy_check import publish_blockers
 
     (tmp_path / "bad.md").write_text("---\ntitle: [unclosed\n---\nSK4 2QX\n", "utf-8")
     assert publish_blockers(tmp_path) == []
 
 
 def test_the_devserver_cache_rereads_a_post_only_when_it_changes(tmp_path):
-    from privacy_check import check_files
+    from plugins.privacy_check import check_files
 
     post = tmp_path / "visit.md"
     post.write_text("---\ntitle: V\ndate: 2019-01-01\n---\nA calm visit.\n", "utf-8")
@@ -161,7 +161,7 @@ def test_the_devserver_cache_rereads_a_post_only_when_it_changes(tmp_path):
 def test_an_authors_own_contact_address_listed_as_public_record_does_not_stop_publishing(
     tmp_path,
 ):
-    from privacy_check import publish_blockers
+    from plugins.privacy_check import publish_blockers
 
     page = tmp_path / "pages" / "about.md"
     page.parent.mkdir()
@@ -174,7 +174,7 @@ def test_an_authors_own_contact_address_listed_as_public_record_does_not_stop_pu
 
 
 def test_the_title_and_summary_are_checked_at_their_own_lines(tmp_path):
-    from privacy_check import check_files
+    from plugins.privacy_check import check_files
 
     post = tmp_path / "post.md"
     post.write_text(
@@ -191,7 +191,7 @@ def test_the_title_and_summary_are_checked_at_their_own_lines(tmp_path):
 
 
 def test_many_posts_read_in_a_pool_give_the_same_findings_as_one_process():
-    from privacy_check import check_files, post_files
+    from plugins.privacy_check import check_files, post_files
 
     posts = post_files(SITE) + post_files(ROOT / "content")
     alone, alone_statuses = check_files(posts, pool_min=10**9)

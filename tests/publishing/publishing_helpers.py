@@ -3,16 +3,11 @@
 import hashlib
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
 SITEURL = "https://blog.example.org"
-
-for _folder in ("scripts", "plugins"):
-    if str(ROOT / _folder) not in sys.path:
-        sys.path.insert(0, str(ROOT / _folder))
 
 
 def make(target, *variables, env=None):

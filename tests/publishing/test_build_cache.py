@@ -8,8 +8,9 @@ import subprocess
 import sys
 
 import pytest
-from build_speed.cache import cache_file_problem, load_cache
 from publishing_helpers import FIXTURES, ROOT, tree_hashes
+
+from plugins.build_speed.cache import cache_file_problem, load_cache
 
 PELICAN = os.path.join(os.path.dirname(sys.executable), "pelican")
 # What Pelican's reader cache and our plugins keep (a build of the site fixture writes each).

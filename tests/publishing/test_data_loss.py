@@ -12,8 +12,9 @@ import time
 
 import pytest
 from publishing_helpers import FIXTURES, ROOT, SITEURL, make, tree_hashes
-from site_marker import MARKER, mark
-from upload import rsync_preview
+
+from plugins.site_marker import MARKER, mark
+from scripts.upload import rsync_preview
 
 PYTHON = sys.executable
 DRAFTS = FIXTURES / "drafts"

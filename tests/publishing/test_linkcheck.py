@@ -1,6 +1,6 @@
 """The internal link check on small hand-made output trees."""
 
-from linkcheck import check_site, resolve
+from scripts.linkcheck import check_site, resolve
 
 
 def write(root, name, text):

@@ -3,8 +3,9 @@
 import shutil
 
 import pytest
-from publish import NO_SITEURL, site_address, siteurl_problem
 from publishing_helpers import FIXTURES, ROOT, make
+
+from scripts.publish import NO_SITEURL, site_address, siteurl_problem
 
 DRAFTS = f"INPUTDIR={FIXTURES / 'drafts'}"
 ENDINGS = {"publish": "Nothing was built or published.", "upload": "Nothing was built or uploaded."}

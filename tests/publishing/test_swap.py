@@ -1,11 +1,6 @@
 """The publish swap: the new site takes the old one's place in one step, never leaving a gap."""
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-
-from publish import exchange, swap  # noqa: E402
+from scripts.publish import exchange, swap
 
 
 def _site(path, text):

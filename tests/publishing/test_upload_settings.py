@@ -6,7 +6,8 @@ import shutil
 
 import pytest
 from publishing_helpers import FIXTURES, make
-from upload import mask, secrets_in, setting_problems
+
+from scripts.upload import mask, secrets_in, setting_problems
 
 DRAFTS = f"INPUTDIR={FIXTURES / 'drafts'}"
 TOKEN = "ghp_S3cr3tT0kenValue1234567890"

@@ -8,7 +8,8 @@ import time
 
 import pytest
 from publishing_helpers import FIXTURES, ROOT, make, tree_hashes
-from site_marker import mark
+
+from plugins.site_marker import mark
 
 DRAFTS = f"INPUTDIR={FIXTURES / 'drafts'}"
 UPLOAD_VENV = ROOT / ".venv-upload"

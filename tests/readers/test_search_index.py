@@ -1,16 +1,13 @@
 """The search plugin's core: settings, the Pagefind run, and what a built site's search holds."""
 
 import json
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "plugins"))
-
-from search import SearchError, build_index, search_settings, topic_links  # noqa: E402
+from plugins.search import SearchError, build_index, search_settings, topic_links
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><title>{title}</title></head>
 <body><nav>Menu words</nav><article data-pagefind-body><h1>{title}</h1><p>{text}</p></article>
@@ -70,7 +67,7 @@ def _bundle(site):
 
 
 def test_a_kept_index_is_reused_only_for_the_very_same_pages(tmp_path, monkeypatch):
-    import search.index
+    from plugins.search import index as search_index
 
     site, cache = tmp_path / "site", tmp_path / "cache"
     write_page(site, "a/index.html", "Alpha", "The HCPC and social work regulation.")
@@ -82,9 +79,9 @@ def test_a_kept_index_is_reused_only_for_the_very_same_pages(tmp_path, monkeypat
     assert build_index(site) == 2 and _bundle(site) == first, "the cache changed the bundle"
 
     runs = []
-    real_run = search.index._run_pagefind
+    real_run = search_index._run_pagefind
     monkeypatch.setattr(
-        search.index, "_run_pagefind", lambda *args: runs.append(args) or real_run(*args)
+        search_index, "_run_pagefind", lambda *args: runs.append(args) or real_run(*args)
     )
     # A listing page Pagefind does not index changes nothing: the kept bundle is reused.
     (site / "tags" / "index.html").write_text("<html><body>Another listing</body></html>")

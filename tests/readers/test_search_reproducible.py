@@ -11,14 +11,12 @@ import cbor2
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "plugins"))
 
-from search.canonical import canonicalise_bundle, pagefind_hash, read_payload  # noqa: E402
+from plugins.search.canonical import canonicalise_bundle, pagefind_hash, read_payload  # noqa: E402
 
 # Index a copy of a site in a fresh Python process, as `make publish` does in its own run.
 INDEX_IN_NEW_PROCESS = (
-    "import sys; sys.path.insert(0, sys.argv[1]); from search import build_index; "
-    "build_index(sys.argv[2])"
+    "import sys; from plugins.search import build_index; build_index(sys.argv[2])"
 )
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><title>{title}</title></head>
@@ -168,7 +166,7 @@ def test_entry_json_keeps_pagefinds_layout(tmp_path):
 
 
 def test_an_unexpected_bundle_is_refused_with_the_reason(tmp_path):
-    from search.canonical import BundleFormatError
+    from plugins.search.canonical import BundleFormatError
 
     bundle = tmp_path / "pagefind"
     bundle.mkdir()

@@ -1,6 +1,5 @@
 """sitemap.xml lists every post, page and topic with lastmod; robots.txt points at it."""
 
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -10,9 +9,7 @@ import pytest
 from lxml import etree
 
 # Plugins are imported by their own names, as Pelican loads them from PLUGIN_PATHS.
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "plugins"))
-
-from sitemap import (  # noqa: E402
+from plugins.sitemap import (
     SitemapError,
     absolute_url,
     point_robots_at_sitemap,

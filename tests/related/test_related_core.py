@@ -2,18 +2,14 @@
 
 import math
 import random
-import sys
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "plugins"))
-
-from related_posts import theme_label  # noqa: E402
-from related_posts.core import (  # noqa: E402
+from plugins.related_posts import theme_label
+from plugins.related_posts.core import (
     OperationCounter,
     Post,
     keywords,

@@ -1,15 +1,11 @@
 """The related-posts signal handler on articles as Pelican hands them over, without a build."""
 
-import sys
 from datetime import datetime
-from pathlib import Path
 from types import SimpleNamespace
 
 from pelican.generators import ArticlesGenerator
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "plugins"))
-
-from related_posts import add_related_posts  # noqa: E402
+from plugins.related_posts import add_related_posts
 
 
 def _article(url, source, slugs, day):

@@ -2,18 +2,14 @@
 
 import math
 import re
-import sys
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "plugins"))
-
-from related_posts.core import (  # noqa: E402
+from plugins.related_posts.core import (
     STOPWORDS,
     OperationCounter,
     Post,

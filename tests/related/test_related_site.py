@@ -1,15 +1,12 @@
 """Related posts on article pages in a whole-site build of tests/fixtures/topics-site."""
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # plain `pytest` (not `python -m pytest`) leaves the root out
-    sys.path.insert(0, str(ROOT))
 
 from tests.conftest import FIXTURES, build_site  # noqa: E402
 

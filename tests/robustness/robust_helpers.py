@@ -11,10 +11,6 @@ import markdown
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parents[2]
-# The project's `importer` package and the plugins folder must be importable.
-for _path in (ROOT, ROOT / "plugins"):
-    if str(_path) not in sys.path:
-        sys.path.insert(0, str(_path))
 
 _QUOTES = str.maketrans(
     {"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "–": "-", "—": "-"}

@@ -9,7 +9,8 @@ import shutil
 import pytest
 from bs4 import BeautifulSoup
 from robust_helpers import ROOT, build_site
-from search.index import pages_to_index
+
+from plugins.search.index import pages_to_index
 
 POST = (
     "---\ntitle: {title}\ndate: 2020-03-0{day} 12:00\ncategory: Reflections\n{extra}---\n{body}\n"

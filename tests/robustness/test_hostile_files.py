@@ -15,11 +15,11 @@ import sys
 
 import pytest
 from robust_helpers import ROOT, build_site
-from safe_paths import refuse_unsafe_files, static_problems, unsafe_files
-from safe_paths.tree import UnsafeContentError
-from site_marker import MARKER
 
 from importer import ImportFailed, import_sources
+from plugins.safe_paths import refuse_unsafe_files, static_problems, unsafe_files
+from plugins.safe_paths.tree import UnsafeContentError
+from plugins.site_marker import MARKER
 
 POST = (
     "---\ntitle: {title}\ndate: 2020-03-0{day} 12:00\ncategory: Reflections\n{extra}---\n{body}\n"
@@ -302,8 +302,7 @@ def test_a_post_may_not_take_the_place_of_a_static_file(tmp_path, content):
 
 
 def test_the_devserver_watcher_survives_dangling_links_and_fifos(content):
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from devserver import snapshot
+    from scripts.devserver import snapshot
 
     os.symlink(content / "images" / "gone.png", content / "images" / "photo.png")
     os.mkfifo(content / "images" / "pipe")

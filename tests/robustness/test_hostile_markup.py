@@ -14,11 +14,12 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from robust_helpers import ROOT, build_site
-from safe_html import sanitise
-from yaml_metadata.reader import FrontMatterError, parse_front_matter
-from yaml_metadata.text import allowed_url, slug_problem
 
-SANITISER = sys.modules["safe_html.sanitise"]
+from plugins.safe_html import sanitise
+from plugins.yaml_metadata.reader import FrontMatterError, parse_front_matter
+from plugins.yaml_metadata.text import allowed_url, slug_problem
+
+SANITISER = sys.modules["plugins.safe_html.sanitise"]
 
 
 def _hrefs(fragment):

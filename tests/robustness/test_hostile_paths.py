@@ -13,7 +13,8 @@ import unicodedata
 
 import pytest
 from robust_helpers import ROOT, build_site
-from safe_paths import Target, check_targets, collision_key
+
+from plugins.safe_paths import Target, check_targets, collision_key
 
 FIXTURE = ROOT / "tests" / "fixtures" / "hostile-paths"
 POST = """---

@@ -15,7 +15,8 @@ from pathlib import Path
 import markdown
 import pytest
 from robust_helpers import ROOT
-from yaml_metadata import linear
+
+from plugins.yaml_metadata import linear
 
 EXTENSIONS = ["markdown.extensions.extra", "markdown.extensions.smarty", "markdown.extensions.toc"]
 MIXED = """## A heading
@@ -64,7 +65,8 @@ def test_the_chunked_inline_pass_gives_the_same_html_byte_for_byte(monkeypatch, 
 
 def test_the_reader_converts_with_the_chunked_pass():
     from pelican.settings import read_settings
-    from yaml_metadata.reader import YAMLMarkdownReader
+
+    from plugins.yaml_metadata.reader import YAMLMarkdownReader
 
     reader = YAMLMarkdownReader(read_settings(str(ROOT / "pelican.conf.py")))
     md = reader._markdown()

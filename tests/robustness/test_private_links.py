@@ -7,8 +7,9 @@ import subprocess
 import sys
 
 import pytest
-from content_checks.checks import Post, check_private_links, private_address
 from robust_helpers import ROOT
+
+from plugins.content_checks.checks import Post, check_private_links, private_address
 
 
 @pytest.mark.parametrize(
@@ -108,7 +109,7 @@ def test_make_check_fails_on_a_private_link(tmp_path):
     ],
 )
 def test_shortened_octal_and_hex_addresses_are_read_as_browsers_read_them(url, address):
-    from content_checks.checks import ipv4_number
+    from plugins.content_checks.checks import ipv4_number
 
     host = url.split("//")[1].split("/")[0].split(":")[0].rstrip(".")
     number = ipv4_number(host)
@@ -125,7 +126,7 @@ def test_shortened_octal_and_hex_addresses_are_read_as_browsers_read_them(url, a
 
 @pytest.mark.parametrize("host", ["1e100.net", "3.com", "256.1.1.1", "1.2.3.4.5", "08.1", "0x1g"])
 def test_names_that_only_look_numeric_are_not_addresses(host):
-    from content_checks.checks import ipv4_number
+    from plugins.content_checks.checks import ipv4_number
 
     assert ipv4_number(host) is None
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import codecs
 
 import pytest
-from robust_helpers import ROOT  # noqa: F401  (puts the project and plugins on sys.path)
-from safe_html import clean, is_unsafe_url, neutralise_urls, strip_comments
+from robust_helpers import ROOT  # noqa: F401
 from test_hostile_content import script_problems
 
 from importer.blogger import parse_archive
 from importer.decode import decode
+from plugins.safe_html import clean, is_unsafe_url, neutralise_urls, strip_comments
 
 
 @pytest.mark.parametrize(

@@ -19,9 +19,9 @@ import time
 import pytest
 import yaml
 from robust_helpers import ROOT
-from yaml_metadata.bounded import MAX_DEPTH, YAMLLimitError, check_yaml_bounds, load_bounded
 
 from importer import ImportFailed, read_sources
+from plugins.yaml_metadata.bounded import MAX_DEPTH, YAMLLimitError, check_yaml_bounds, load_bounded
 
 MEMORY = 1_500 * 1024 * 1024  # bytes of address space each command may use
 SECONDS = 120  # a bound against hangs, not a speed test
@@ -216,7 +216,7 @@ def test_make_check_refuses_a_themes_yaml_bomb(tmp_path):
 
 
 def test_the_vocabulary_loader_refuses_each_bomb():
-    from themes.vocabulary import VocabularyError, parse_vocabulary
+    from plugins.themes.vocabulary import VocabularyError, parse_vocabulary
 
     bombs = (
         THEME + "    note:\n" + laughs(indent="      "),

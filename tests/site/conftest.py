@@ -1,15 +1,11 @@
 """Fixtures for whole-site theme tests: the fixture tree's posts, and variant builds of it."""
 
 import os
-import sys
 
 import pytest
 from sitepages import PROBE_PLUGINS, PUBLISH_URL, ROOT, SITE, read_post
 
-if str(ROOT) not in sys.path:  # plain `pytest` (not `python -m pytest`) leaves the root out
-    sys.path.insert(0, str(ROOT))
-
-from tests.conftest import build_site  # noqa: E402
+from tests.conftest import build_site
 
 
 @pytest.fixture(scope="session")
@@ -33,7 +29,11 @@ def bare_site(tmp_path_factory):
     """The fixture tree with only the plugins the theme cannot do without: the theme must not
     depend on themes, related_posts, topics or search to build and read well."""
     output = tmp_path_factory.mktemp("bare-site")
-    build_site(SITE, output, extra_settings={"PLUGINS": '["yaml_metadata", "reading_time"]'})
+    build_site(
+        SITE,
+        output,
+        extra_settings={"PLUGINS": '["plugins.yaml_metadata", "plugins.reading_time"]'},
+    )
     return output
 
 
@@ -43,7 +43,7 @@ def probe_site(tmp_path_factory):
     output = tmp_path_factory.mktemp("probe-site")
     settings = {
         "PLUGIN_PATHS": f'["{ROOT / "plugins"}", "{PROBE_PLUGINS}"]',
-        "PLUGINS": '["yaml_metadata", "reading_time", "theme_probe"]',
+        "PLUGINS": '["plugins.yaml_metadata", "plugins.reading_time", "theme_probe"]',
     }
     build_site(SITE, output, extra_settings=settings)
     return output

@@ -1,11 +1,6 @@
 """Previous/next neighbours are worked out once per build, newest first as listings show."""
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "plugins"))
-
-from post_navigation import neighbours  # noqa: E402
+from plugins.post_navigation import neighbours
 
 
 def test_each_post_gets_the_older_and_newer_post_beside_it():

@@ -1,16 +1,12 @@
 """Make the themes plugin importable without Pelican, and share the project's vocabulary."""
 
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-for folder in (ROOT / "plugins", ROOT / "scripts"):
-    if str(folder) not in sys.path:
-        sys.path.insert(0, str(folder))
 
-from themes import load_vocabulary  # noqa: E402
+from plugins.themes import load_vocabulary  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -1,13 +1,13 @@
 """Speed-ups of the themes plugin give the answers of the plain, one-node-at-a-time algorithm."""
 
 import re
-import sys
 from pathlib import Path
 
 import markdown
 from bs4 import BeautifulSoup
-from themes import add_crosslinks, batch
-from themes.crosslinks import (
+
+from plugins.themes import add_crosslinks, batch
+from plugins.themes.crosslinks import (
     _POSSESSIVE,
     QUOTED,
     _inside_compound,
@@ -16,12 +16,11 @@ from themes.crosslinks import (
     names_theme,
     quoted_spans,
 )
-from themes.detect import _APOSTROPHES, _find, _patterns
-from themes.markup import BLOCKS
-from themes.settings import DEFAULTS, detection_options
+from plugins.themes.detect import _APOSTROPHES, _find, _patterns
+from plugins.themes.markup import BLOCKS
+from plugins.themes.settings import DEFAULTS, detection_options
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
 
 from bench.corpus import make_posts, yaml_text  # noqa: E402
 

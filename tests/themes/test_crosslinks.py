@@ -2,8 +2,9 @@
 
 import pytest
 from bs4 import BeautifulSoup
-from themes import add_crosslinks, topic_href
-from themes.crosslinks import resolve_placeholders
+
+from plugins.themes import add_crosslinks, topic_href
+from plugins.themes.crosslinks import resolve_placeholders
 
 
 def link(html, vocabulary, *slugs):
@@ -161,7 +162,7 @@ def test_links_land_only_on_words_that_name_the_theme(vocabulary, html, slug, ex
     ],
 )
 def test_which_phrases_name_their_theme(vocabulary, phrase, slug, names):
-    from themes.crosslinks import names_theme
+    from plugins.themes.crosslinks import names_theme
 
     assert names_theme(phrase, vocabulary[slug], vocabulary) is names
 
@@ -195,7 +196,7 @@ def test_apostrophes_are_not_quotation_marks(vocabulary):
 
 
 def test_quoted_spans_pair_marks_and_skip_apostrophes():
-    from themes.crosslinks import quoted_spans
+    from plugins.themes.crosslinks import quoted_spans
 
     def spans(text):
         return [text[a:b] for a, b in quoted_spans(text)]

@@ -1,8 +1,9 @@
 """Detection as text in, themes and evidence out: phrases, acronyms, boundaries, threshold."""
 
 import pytest
-from themes import detect_themes, parse_vocabulary, selected_themes
-from themes.detect import compile_phrase
+
+from plugins.themes import detect_themes, parse_vocabulary, selected_themes
+from plugins.themes.detect import compile_phrase
 
 
 def chosen(text, vocabulary, title=""):

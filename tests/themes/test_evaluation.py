@@ -1,7 +1,8 @@
 """Quality on hand-labelled texts: the detector must find what people tagged, with few extras."""
 
 import pytest
-from themes_report import load_labelled, main, score
+
+from scripts.themes_report import load_labelled, main, score
 
 
 @pytest.fixture(scope="module")

@@ -1,14 +1,11 @@
 """A whole-site build of tests/fixtures/themes-crosslinks, read back with BeautifulSoup."""
 
 import os
-import sys
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from tests.conftest import FIXTURES, build_site  # noqa: E402
+from tests.conftest import FIXTURES, build_site
 
 pytestmark = pytest.mark.slow
 TREE = FIXTURES / "themes-crosslinks"

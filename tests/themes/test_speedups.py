@@ -1,15 +1,15 @@
 """The fast matcher, text extraction and report give what the plain, slow versions give."""
 
 import os
-import sys
 from pathlib import Path
 
 import markdown
 import pytest
 from bs4 import BeautifulSoup
-from themes import batch, parse_vocabulary, themes_for_post
-from themes.crosslinks import _linkable
-from themes.detect import (
+
+from plugins.themes import batch, parse_vocabulary, themes_for_post
+from plugins.themes.crosslinks import _linkable
+from plugins.themes.detect import (
     _APOSTROPHES,
     Match,
     _find,
@@ -19,13 +19,12 @@ from themes.detect import (
     first_word,
     straighten,
 )
-from themes.markup import BLOCKS, read_html
-from themes.report import ADVICE, detection_line, detection_message
-from themes.settings import DEFAULTS, detection_options
-from themes.tagging import html_text
+from plugins.themes.markup import BLOCKS, read_html
+from plugins.themes.report import ADVICE, detection_line, detection_message
+from plugins.themes.settings import DEFAULTS, detection_options
+from plugins.themes.tagging import html_text
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
 
 from bench.corpus import load_theme_phrases, make_posts, yaml_text  # noqa: E402
 

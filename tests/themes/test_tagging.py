@@ -1,7 +1,7 @@
 """Tags and themes: labels join themes, plain tags stay, authors' tags and exclusions win."""
 
-from themes import markdown_text, tags_for_import, themes_for_post
-from themes.tagging import split_tags
+from plugins.themes import markdown_text, tags_for_import, themes_for_post
+from plugins.themes.tagging import split_tags
 
 HCPC_TEXT = (
     "Another social worker was referred to the HCPC. The fitness to practise hearing took a "

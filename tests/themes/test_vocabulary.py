@@ -3,8 +3,9 @@
 import textwrap
 
 import pytest
-from themes import Theme, VocabularyError, load_vocabulary, parse_vocabulary
-from themes.settings import DEFAULT_VOCABULARY
+
+from plugins.themes import Theme, VocabularyError, load_vocabulary, parse_vocabulary
+from plugins.themes.settings import DEFAULT_VOCABULARY
 
 REQUIRED = [
     "hcpc-referrals",

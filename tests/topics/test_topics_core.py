@@ -1,16 +1,12 @@
 """The topics core as plain functions: grouping, co-occurrence, neighbours, quotes, the map."""
 
-import sys
 from collections import Counter
 from datetime import date
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "plugins"))
-
-from topics import (  # noqa: E402
+from plugins.topics import (
     DEFAULTS,
     Entry,
     MapNode,

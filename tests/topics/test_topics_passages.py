@@ -1,17 +1,13 @@
 """Key quotes: the tree-free passage reader and the pruned search equal the plain way."""
 
-import sys
 from datetime import date
-from pathlib import Path
 
 from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "plugins"))
-
-from topics import QuoteSource, core, key_quote  # noqa: E402
-from topics.core import PassageReader, passages  # noqa: E402
+from plugins.topics import QuoteSource, core, key_quote
+from plugins.topics.core import PassageReader, passages
 
 
 def reference_passages(html):

@@ -2,7 +2,6 @@
 
 import json
 import posixpath
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -12,8 +11,6 @@ import yaml
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # plain `pytest` (not `python -m pytest`) leaves the root out
-    sys.path.insert(0, str(ROOT))
 
 from tests.conftest import FIXTURES, build_site  # noqa: E402
 

@@ -54,9 +54,6 @@ def main():
     (HERE / "gb_places.txt").write_text(text, encoding="utf-8")
     print(f"{len(names)} places written to {HERE / 'gb_places.txt'}")
 
-    import sys
-
-    sys.path.insert(0, str(HERE.parent))
     from names import first_names
 
     common = sorted(name for name in first_names() if name.lower() in words)
