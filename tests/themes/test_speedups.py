@@ -105,6 +105,7 @@ def plain_find(text, patterns, in_title, starts):
     return matches
 
 
+@pytest.mark.slow  # every phrase of the vocabulary against every regex
 def test_the_fast_matcher_finds_what_every_regex_finds(vocabulary):
     texts = _generated_texts(40, seed=3) + AWKWARD_TEXTS
     checked = 0
