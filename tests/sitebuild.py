@@ -1,6 +1,6 @@
 """Build a content tree with the project's settings, theme and plugins inside the test process.
 
-Every whole-site test builds through `build()` (or `tests.conftest.build_site`, which calls it):
+Every whole-site test builds through `build()` (or `build_site()`, settings as JSON, as `-e`):
 Pelican's own in-process API (`read_settings`, `Pelican(settings).run()`), as `pelican CONTENT
 -o OUTPUT -s pelican.conf.py --fatal errors` does it, with a temporary cache folder of its own
 (never the repository's `cache/`), so no build reads or evicts another's cache.
@@ -11,13 +11,12 @@ plugin's `register()` connected, so a build without a plugin would still run it)
 log de-duplication (a warning said in one build would be swallowed in the next), the fatal
 level, the root logger's handlers and level, the environment, the working folder and sys.path.
 
-Tests that are ABOUT the command line still start a process, and must: `make html`'s exit
-status and "make: ***" line, the console text as an author reads it (Rich's layout, stdout and
-stderr), `make publish`, `make check`, the devserver and serve scripts, the importer's command
-and the `python -m` entry points (tests/authoring/test_console.py, test_images.py,
-test_newpost.py, test_serve.py, test_devserver.py and the build_messages fixture,
-tests/publishing/, tests/robustness/test_faults.py, test_yaml_bombs.py's `make html` runs,
-tests/importer/test_importer_cli.py).
+Tests that are ABOUT the command line still start a process, and must: the console as an
+author reads it and `make html`'s exit status (tests/authoring/test_console.py), `make check`,
+`make newpost`, `make publish` and the uploads (tests/publishing/, the check_content runs), the
+devserver and serve scripts, and the importer's command. So do builds whose test bounds the
+process itself, with a time or memory limit (tests/robustness/test_sizes.py, test_yaml_bombs.py)
+or faults injected into a running build (test_faults.py).
 """
 
 from __future__ import annotations
@@ -28,6 +27,7 @@ import json
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from collections import defaultdict
@@ -218,3 +218,19 @@ def build_site(content, output, conf="pelican.conf.py", extra_settings=None, che
         for name, value in (extra_settings or {}).items()
     }
     return build(content, output, conf=conf, settings=settings, env=env, check=check)
+
+
+def run_pelican(content, output, conf="pelican.conf.py", extra_settings=None, env=None, cache=None):
+    """Build with the `pelican` command as `make html` runs it; return the finished process.
+
+    For tests about the process itself (its environment, its console), never for what a build
+    writes. EXTRA_SETTINGS are JSON, one `-e` for all; CACHE (else a folder beside OUTPUT)
+    keeps it out of the project's cache/.
+    """
+    command = [str(Path(sys.executable).with_name("pelican")), str(content), "-o", str(output)]
+    command += ["-s", str(ROOT / conf), "--fatal", "errors"]
+    command += ["--cache-path", str(cache if cache is not None else f"{output}.cache")]
+    if extra_settings:
+        command += ["-e", *(f"{name}={value}" for name, value in extra_settings.items())]
+    env = {"COLUMNS": "1000", **(os.environ if env is None else env)}  # a line per message
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)

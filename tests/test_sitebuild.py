@@ -4,7 +4,6 @@ build leaks into the next: signals, log de-duplication, fatal level, handlers, e
 import hashlib
 import logging
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -12,9 +11,8 @@ import pelican.log
 import pytest
 from pelican.plugins import signals
 
-from tests.sitebuild import FIXTURES, ROOT, build, build_site
+from tests.sitebuild import FIXTURES, ROOT, build, build_site, run_pelican
 
-PELICAN = Path(sys.executable).with_name("pelican")
 BARE = {"PLUGINS": ["plugins.yaml_metadata", "plugins.reading_time"]}
 
 
@@ -24,17 +22,6 @@ def hashes(folder):
         for path in sorted(Path(folder).rglob("*"))
         if path.is_file()
     }
-
-
-def command_build(content, output):
-    """The same build by the `pelican` command, as `make html` runs it (with a cache of its own,
-    so that it is as cold as ours)."""
-    command = [str(PELICAN), str(content), "-o", str(output), "-s", str(ROOT / "pelican.conf.py")]
-    command += ["--cache-path", f"{output}.cache"]
-    env = {**os.environ, "COLUMNS": "1000"}  # one message per console line
-    return subprocess.run(
-        [*command, "--fatal", "errors"], cwd=ROOT, capture_output=True, text=True, env=env
-    )
 
 
 def connected():
@@ -48,7 +35,7 @@ def connected():
 
 def test_the_site_is_byte_for_byte_what_the_pelican_command_writes(tmp_path):
     ours = build_site(FIXTURES / "site", tmp_path / "ours")
-    process = command_build(FIXTURES / "site", tmp_path / "command")
+    process = run_pelican(FIXTURES / "site", tmp_path / "command")
     assert process.returncode == 0, process.stdout + process.stderr
     assert ours.exit_code == 0
     assert hashes(tmp_path / "ours") == hashes(tmp_path / "command")
@@ -58,7 +45,7 @@ def test_the_site_is_byte_for_byte_what_the_pelican_command_writes(tmp_path):
 @pytest.mark.parametrize("tree", ["broken-no-title", "broken-warnings", "broken-missing-link"])
 def test_the_messages_and_exit_status_are_the_commands(tmp_path, tree):
     ours = build_site(FIXTURES / tree, tmp_path / "ours", check=False)
-    process = command_build(FIXTURES / tree, tmp_path / "command")
+    process = run_pelican(FIXTURES / tree, tmp_path / "command")
     console = " ".join((process.stdout + process.stderr).split())
     assert ours.exit_code == process.returncode
     assert ours.messages, "the build said nothing"
@@ -85,11 +72,8 @@ def test_a_plugin_of_one_build_does_not_run_in_the_next(tmp_path):
 
 
 def command_build_bare(output):
-    command = [str(PELICAN), str(FIXTURES / "site"), "-o", str(output)]
-    command += ["-s", str(ROOT / "pelican.conf.py"), "--fatal", "errors"]
-    command += ["-e", 'PLUGINS=["plugins.yaml_metadata", "plugins.reading_time"]']
-    command += ["--cache-path", f"{output}.cache"]
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    plugins = '["plugins.yaml_metadata", "plugins.reading_time"]'
+    return run_pelican(FIXTURES / "site", output, extra_settings={"PLUGINS": plugins})
 
 
 def test_a_warning_said_in_one_build_is_said_again_in_the_next(tmp_path):
