@@ -9,7 +9,7 @@ What one process keeps between builds is reset around each one, so no build leak
 next (tests/test_sitebuild.py checks each): Pelican's signals (blinker keeps every receiver a
 plugin's `register()` connected, so a build without a plugin would still run it), Pelican's
 log de-duplication (a warning said in one build would be swallowed in the next), the fatal
-level, the root logger's handlers and level, the environment, the working folder and sys.path.
+level, the root logger's handlers and level, the environment and the working folder.
 
 Tests that are ABOUT the command line still start a process, and must: the console as an
 author reads it and `make html`'s exit status (tests/authoring/test_console.py), `make check`,
@@ -133,7 +133,6 @@ def _isolated(env, recorder, fatal):
     root = logging.getLogger()
     saved_root = (root.handlers[:], root.level)
     saved_env = dict(os.environ)
-    saved_path = sys.path[:]
     saved_cwd = os.getcwd()
     for signal in _signals():
         signal._clear_state()
@@ -153,7 +152,6 @@ def _isolated(env, recorder, fatal):
         os.chdir(saved_cwd)
         os.environ.clear()
         os.environ.update(saved_env)
-        sys.path[:] = saved_path
         root.handlers[:] = saved_root[0]
         root.setLevel(saved_root[1])
         pelican.log.FatalLogger.fatal_lvl = saved_fatal

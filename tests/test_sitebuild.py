@@ -4,7 +4,6 @@ build leaks into the next: signals, log de-duplication, fatal level, handlers, e
 import hashlib
 import logging
 import os
-import sys
 from pathlib import Path
 
 import pelican.log
@@ -90,7 +89,6 @@ def test_a_stopped_build_leaves_the_process_as_it_found_it(tmp_path, monkeypatch
         root.handlers[:],
         root.level,
         pelican.log.FatalLogger.fatal_lvl,
-        sys.path[:],
         os.getcwd(),
         dict(os.environ),
     )
@@ -103,7 +101,6 @@ def test_a_stopped_build_leaves_the_process_as_it_found_it(tmp_path, monkeypatch
         root.handlers[:],
         root.level,
         pelican.log.FatalLogger.fatal_lvl,
-        sys.path[:],
         os.getcwd(),
         dict(os.environ),
     )

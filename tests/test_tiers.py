@@ -38,29 +38,20 @@ def test_what_a_function_reaches_decides_its_tier():
     assert _reaches_site(lambda: _runs_a_command(), set())
 
 
-def _collected(marker):
+def test_the_unit_tier_builds_nothing_and_opens_no_browser():
+    files = ["tests/themes/test_detect.py", "tests/site/test_theme_site.py"]
+    files += ["tests/themes/test_site.py", "tests/real_site", "tests/browser/test_reading.py"]
     command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"]
     process = subprocess.run(
-        [*command, "-m", marker, "tests/site", "tests/browser", "tests/themes"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
+        [*command, "-m", "unit", *files], cwd=ROOT, capture_output=True, text=True
     )
-    return {
-        line.split("::")[1].split("[")[0] for line in process.stdout.splitlines() if "::" in line
-    }
-
-
-def test_the_unit_tier_builds_nothing_and_opens_no_browser():
-    unit = _collected("unit")
-    # A plain function, a test that uses the session's built site, a whole-site variant taken
-    # by name with request.getfixturevalue, a build in the test itself, and a browser test.
+    lines = [line for line in process.stdout.splitlines() if "::" in line]
+    unit = {line.split("::")[1].split("[")[0] for line in lines}
+    # Plain functions are in it; not a test that reads the session's built site, one that
+    # takes a variant build by name (request.getfixturevalue), one whose module fixture
+    # builds, nor a browser test.
     assert {"test_phrase_rules", "test_synonyms_and_phrases_find_the_theme"} <= unit
     assert "test_every_internal_link_resolves" not in unit
     assert "test_tag_pages_list_exactly_their_posts" not in unit
     assert "test_first_prose_mention_is_linked_relative_to_the_article" not in unit
-    assert not [name for name in unit if name.startswith("test_screenshots")]
-    site = _collected("site")
-    assert {"test_every_internal_link_resolves", "test_tag_pages_list_exactly_their_posts"} <= site
-    browser = _collected("browser")
-    assert "test_screenshots_for_review" in browser and not browser & unit
+    assert not [line for line in lines if line.startswith("tests/browser/")]
