@@ -230,5 +230,5 @@ def run_pelican(content, output, conf="pelican.conf.py", extra_settings=None, en
     command += ["--cache-path", str(cache if cache is not None else f"{output}.cache")]
     if extra_settings:
         command += ["-e", *(f"{name}={value}" for name, value in extra_settings.items())]
-    env = {"COLUMNS": "1000", **(os.environ if env is None else env)}  # a line per message
+    env = {**(os.environ if env is None else env), "COLUMNS": "1000"}  # a line per message
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
