@@ -118,3 +118,42 @@ def test_a_setting_defined_twice_has_one_value():
 
     assert DEFAULTS["RELATED_POSTS_KEYWORDS"] == core.DEFAULT_KEYWORDS
     assert core.keywords.__defaults__ == (core.DEFAULT_KEYWORDS,)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        (
+            "STALE_OUTPUT_REMOVE",
+            '"yes"',
+            "STALE_OUTPUT_REMOVE = 'yes' is not True or False. Fix: set STALE_OUTPUT_REMOVE in "
+            "pelican.conf.py to True or False",
+        ),
+        (
+            "BUILD_SPEED_WORKERS",
+            "-1",
+            "BUILD_SPEED_WORKERS = -1 is less than 0. Fix: set BUILD_SPEED_WORKERS",
+        ),
+        (
+            "CONTENT_CHECKS_TITLE_MAXIMUM",
+            "80",
+            "unknown setting(s) CONTENT_CHECKS_TITLE_MAXIMUM; the content_checks plugin knows "
+            "CONTENT_CHECKS_TITLE_MAX,",
+        ),
+    ],
+)
+def test_a_build_with_a_bad_setting_stops_with_one_line_and_no_traceback(
+    tmp_path, name, value, message
+):
+    from authoring_helpers import FIXTURES, PELICAN, flat, run
+
+    cache = f'"{tmp_path / "cache"}"'
+    command = [str(PELICAN), str(FIXTURES / "site"), "-o", str(tmp_path / "out")]
+    command += ["-s", str(ROOT / "pelican.conf.py"), "--fatal", "errors"]
+    command += ["-e", f"{name}={value}", f"CACHE_PATH={cache}"]
+    process = run(command)
+    output = flat(process.stdout + process.stderr)
+    assert process.returncode != 0
+    assert message in output
+    assert "Traceback" not in output
