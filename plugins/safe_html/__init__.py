@@ -17,6 +17,7 @@ import logging
 
 from pelican import signals
 
+from plugins.author_errors import author_message, labelled_fix, shown_path
 from plugins.settings_table import Setting, SettingsError, SettingsTable
 from plugins.yaml_metadata.text import allowed_url, printable
 
@@ -126,11 +127,12 @@ def clean_content(content):
         if hasattr(content, "_summary"):
             content._summary = summary
         removed += more
-    source = getattr(content, "source_path", None) or "?"
+    source = shown_path(getattr(content, "source_path", None) or "?")
     for removal in dict.fromkeys((r.kind, r.what) for r in removed):
         problem, fix = _WHY[removal[0]]
         what = printable(removal[1], one_line=True)
-        log.warning("%s: %s. Fix: %s.", source, problem.format(what=what), fix)
+        message = author_message(source, None, problem.format(what=what), labelled_fix(fix))
+        log.warning("%s", message)
 
 
 def check_settings(pelican):
