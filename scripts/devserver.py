@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 from pelican import signals  # noqa: E402
 
+from plugins import post_model  # noqa: E402
 from plugins.content_checks import load_vocabulary_or_none  # noqa: E402
 from plugins.content_checks.report import theme_report  # noqa: E402
 from plugins.yaml_metadata.reader import shown_path  # noqa: E402
@@ -203,11 +204,11 @@ def themes_lines(article, build):
     return theme_report(
         article.title,
         shown_path(article.source_path),
-        getattr(article, "themes", None),
-        getattr(article, "theme_evidence", None),
+        post_model.get(article, "themes"),
+        post_model.get(article, "theme_evidence"),
         text=f"{article.title} {article._content}",
         vocabulary=build.vocabulary,
-        source=getattr(article, "theme_source", None),
+        source=post_model.get(article, "theme_source"),
     )
 
 

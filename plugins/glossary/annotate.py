@@ -413,6 +413,23 @@ def page_href(url, siteurl, relative):
     return urljoin(siteurl, url)
 
 
+def as_pelican_links(html):
+    """HTML with each href="{glossary}slug" made Pelican's href="{filename}/{glossary}#term-slug".
+
+    The glossary plugin puts the glossary page in Pelican's generated_content under
+    "{glossary}", so Pelican resolves these links per page written, as it does an author's.
+    """
+    if not html or GLOSSARY_PLACEHOLDER not in html:
+        return html
+
+    def replace(match):
+        slug = match.group(1)
+        fragment = f"#{anchor(slug)}" if slug else ""
+        return f'href="{{filename}}/{GLOSSARY_PLACEHOLDER}{fragment}"'
+
+    return _PLACEHOLDER_HREF.sub(replace, html)
+
+
 def resolve_placeholders(html, siteurl, relative, glossary_url):
     """Turn href="{glossary}slug" into the glossary entry's URL from a page at SITEURL."""
     if not html or GLOSSARY_PLACEHOLDER not in html:

@@ -15,6 +15,8 @@ import yaml
 from markupsafe import Markup, escape
 from pelican import signals
 
+from plugins import post_model
+
 SUFFIX = ".comments.yaml"
 SETTINGS = {
     # Show the comments imported from the old blog after each post (False hides them all).
@@ -160,13 +162,14 @@ def shown(article, settings) -> bool:
 
 
 def attach(generator):
-    """Give each article with a comments file article.imported_comments."""
+    """Give each article with a comments file article.blog.imported_comments."""
     settings = check_settings(generator.settings)
     for article in [*generator.articles, *generator.drafts]:
-        article.imported_comments = []
+        model = post_model.of(article)
+        model.imported_comments = []
         path = comments_file(article.source_path)
         if path.is_file() and shown(article, settings):
-            article.imported_comments = load_comments(path)
+            model.imported_comments = load_comments(path)
 
 
 def register():

@@ -5,13 +5,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from xml.sax.saxutils import escape
 
+from plugins import post_model
+from plugins.topics.settings import DEFAULTS as TOPICS_DEFAULTS
+
 # Every setting of this plugin, with its default; checked once when Pelican starts.
 DEFAULTS = {
     "SITEMAP_SAVE_AS": "sitemap.xml",
     # Listing pages worth a search engine's visit besides the posts, pages and topics.
     "SITEMAP_LISTING_URLS": ("", "archives/"),
-    "SITEMAP_TOPICS_URL": "topics/",
 }
+# Settings this plugin had once and that now belong to another: refused with where they went.
+MOVED = {"SITEMAP_TOPICS_URL": "TOPICS_URL (the topics plugin's setting, which the sitemap reads)"}
 
 
 class SitemapError(ValueError):
@@ -28,6 +32,9 @@ class Entry:
 
 def sitemap_settings(settings):
     """Return the SITEMAP_* settings with defaults filled in, or raise SitemapError."""
+    for name, owner in MOVED.items():
+        if name in settings:
+            raise SitemapError(f"{name} is no longer a setting. Fix: remove it and set {owner}")
     merged = {name: settings.get(name, default) for name, default in DEFAULTS.items()}
     save_as = merged["SITEMAP_SAVE_AS"]
     if save_as is not None and not isinstance(save_as, str):
@@ -40,8 +47,6 @@ def sitemap_settings(settings):
         raise SitemapError(
             f"SITEMAP_LISTING_URLS is {urls!r}; set it to a list of paths such as ['', 'archives/']"
         )
-    if not isinstance(merged["SITEMAP_TOPICS_URL"], str):
-        raise SitemapError("SITEMAP_TOPICS_URL must be a path such as 'topics/'")
     return merged
 
 
@@ -50,12 +55,14 @@ def last_changed(content):
     return getattr(content, "modified", None) or getattr(content, "date", None)
 
 
-def sitemap_entries(articles, pages, listing_urls=("",), topics=None, topics_url="topics/"):
+def sitemap_entries(
+    articles, pages, listing_urls=("",), topics=None, topics_url=TOPICS_DEFAULTS["TOPICS_URL"]
+):
     """Every URL the sitemap lists, sorted by path, each once with its newest date.
 
     Articles and pages give their own dates; a topic page changes when its newest post
     does. TOPICS are the topics plugin's pages (objects with .url and .articles); without
-    them the topics come from each article's .themes. Listing pages (home, archives), and
+    them the topics come from each article's blog.themes. Listing pages (home, archives), and
     pages or topics with no date of their own, take the newest date of the whole site, so
     the result never depends on file times.
     """
@@ -71,7 +78,7 @@ def sitemap_entries(articles, pages, listing_urls=("",), topics=None, topics_url
     for article in articles:
         add(article.url, last_changed(article))
         if topics is None:
-            for theme in getattr(article, "themes", None) or ():
+            for theme in post_model.get(article, "themes", ()):
                 add(theme.url, last_changed(article))
                 add(topics_url, last_changed(article))
     for topic in topics or ():

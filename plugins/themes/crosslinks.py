@@ -299,6 +299,17 @@ def topic_href(theme_url, siteurl, relative):
     return urljoin(siteurl, theme_url)
 
 
+def as_pelican_links(html):
+    """HTML with each href="{topic}slug" made Pelican's link href="{filename}/{topic}slug".
+
+    The themes plugin puts every theme in Pelican's generated_content under "{topic}slug",
+    so Pelican itself resolves these links per page written, as it does an author's links.
+    """
+    if not html or PLACEHOLDER not in html:
+        return html
+    return html.replace(f'href="{PLACEHOLDER}', f'href="{{filename}}/{PLACEHOLDER}')
+
+
 def resolve_placeholders(html, siteurl, relative):
     """Turn href="{topic}slug" placeholders into topic page URLs for a page at SITEURL."""
     if not html or PLACEHOLDER not in html:

@@ -1,11 +1,14 @@
 """TOPICS_* / TOPIC_* settings: defaults in one place, checked when Pelican starts."""
 
+from plugins.themes.vocabulary import DEFAULT_TOPIC_URL
+
 DEFAULTS = {
     # The index of every theme.
     "TOPICS_URL": "topics/",
     "TOPICS_SAVE_AS": "topics/index.html",
     # One page and one Atom and one RSS feed per theme; {slug} is the theme's slug.
-    "TOPIC_URL": "topics/{slug}/",
+    # Every link to a topic page follows it: themes' cross-links and theme lists, the sitemap.
+    "TOPIC_URL": DEFAULT_TOPIC_URL,
     "TOPIC_SAVE_AS": "topics/{slug}/index.html",
     "TOPIC_FEED_ATOM": "topics/{slug}/feed.atom.xml",
     "TOPIC_FEED_RSS": "topics/{slug}/feed.rss.xml",
