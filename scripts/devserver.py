@@ -53,7 +53,7 @@ class _LastBuild:
 
 def remember_articles(generators):
     """Keep the finished articles and drafts so the console report can describe them."""
-    # all_generators_finalized: the themes plugin has set article.themes by now.
+    # all_generators_finalized: the themes plugin has set article.blog.themes by now.
     found = []
     for generator in generators:
         if hasattr(generator, "drafts_translations"):
