@@ -4,7 +4,7 @@ Pelican's Article carries what the author wrote (title, date, tags, content ...)
 plugins work out about a post lives in ONE object beside it, `article.blog`, a PostModel:
 templates read `article.blog.reading_time`, `article.blog.related` and so on, and no plugin
 hangs anything else on the article. Each field says which plugin fills it and at which
-signal, in the order Pelican sends them (docs: README.md, "How a post becomes a page"):
+signal, in the order Pelican sends them (README.md, "What the plugins add to a post"):
 
   content_object_init             safe_html cleans Pelican's _content (no field here)
   article_generator_pretaxonomy   themes, content_checks
@@ -53,7 +53,7 @@ class PostModel:
     themes: list | None = None
     # slug -> ThemeEvidence: why each theme was given (the devserver's report shows it).
     theme_evidence: dict = field(default_factory=dict)
-    # How the themes were decided: "tagged", "detected", or "none".
+    # How the themes were decided: "tags" (the author's tags name them) or "detected".
     theme_source: str | None = None
     # The author's tags that name a theme (they left Pelican's tags for the theme).
     theme_tags: list = field(default_factory=list)

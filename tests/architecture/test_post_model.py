@@ -7,10 +7,11 @@ from dataclasses import fields
 from pathlib import Path
 
 import pytest
-from pelican.settings import read_settings
+from pelican.settings import DEFAULT_CONFIG, read_settings
 
 from plugins import post_model
 from plugins.post_model import OWNERS, PELICAN_FIELDS_WRITTEN, PostModel, PostModelError
+from plugins.yaml_metadata.reader import FrontMatterError, YAMLMarkdownReader
 from tests.conftest import FIXTURES, ROOT
 
 PROBE = Path(__file__).with_name("model_probe.py")
@@ -94,3 +95,16 @@ def test_a_front_matter_field_named_like_the_model_is_refused_with_the_fix():
 
     with pytest.raises(PostModelError, match=r"articles/a\.md: .*'blog'.*Fix: rename"):
         post_model.of(Post())
+
+
+def test_the_reader_refuses_a_front_matter_field_named_like_the_model(tmp_path):
+    post = tmp_path / "a.md"
+    post.write_text(
+        "---\ntitle: A post\ndate: 2020-01-02\nblog: my old blog\n---\nWords.\n", encoding="utf-8"
+    )
+    reader = YAMLMarkdownReader(dict(DEFAULT_CONFIG))
+    with pytest.raises(FrontMatterError) as caught:
+        reader.read(str(post))
+    assert caught.value.line == 4
+    assert "'blog' is a name the build keeps for itself" in str(caught.value)
+    assert "Remove the 'blog:' line" in str(caught.value)
