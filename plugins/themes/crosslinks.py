@@ -51,8 +51,9 @@ def add_crosslinks(html, themes, vocabulary, css_class="theme-link", href=None):
 
     THEMES are the post's themes; a mention is a strong phrase of the theme (name, synonym
     or phrase) outside links, headings and code. HREF(theme) gives the link target; by
-    default a "{topic}slug" placeholder that resolve_placeholders turns into a URL when
-    the page is written. The text is unchanged; HTML without a mention is returned as is.
+    default a "{topic}slug" placeholder, which the themes plugin hands to Pelican's own link
+    resolution (as_pelican_links) so it becomes a URL when the page is written. The text
+    is unchanged; HTML without a mention is returned as is.
     """
     if not html or not themes:
         return html, ()
@@ -299,8 +300,23 @@ def topic_href(theme_url, siteurl, relative):
     return urljoin(siteurl, theme_url)
 
 
+def as_pelican_links(html):
+    """HTML with each href="{topic}slug" made Pelican's link href="{filename}/{topic}slug".
+
+    The themes plugin puts every theme in Pelican's generated_content under "{topic}slug",
+    so Pelican itself resolves these links per page written, as it does an author's links.
+    """
+    if not html or PLACEHOLDER not in html:
+        return html
+    return html.replace(f'href="{PLACEHOLDER}', f'href="{{filename}}/{PLACEHOLDER}')
+
+
 def resolve_placeholders(html, siteurl, relative):
-    """Turn href="{topic}slug" placeholders into topic page URLs for a page at SITEURL."""
+    """Turn href="{topic}slug" placeholders into topic page URLs for a page at SITEURL.
+
+    What Pelican does with as_pelican_links' output at the default TOPIC_URL, done directly
+    (tests/themes/test_crosslinks.py); the build itself leaves it to Pelican.
+    """
     if not html or PLACEHOLDER not in html:
         return html
 
