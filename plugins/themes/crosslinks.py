@@ -20,6 +20,7 @@ NOTE_ID = "topic-link-note"
 # Opening mark -> closing mark. Straight quotes close themselves.
 _QUOTE_PAIRS = {"“": "”", "‘": "’", '"': '"', "'": "'", "«": "»", "„": "“"}
 _SINGLE_OPENERS = "‘'"
+_MARKS = re.compile("[" + re.escape("".join(sorted({*_QUOTE_PAIRS, *_QUOTE_PAIRS.values()}))) + "]")
 # Words a theme's name shares with any phrase without naming anything.
 _STOP_WORDS = frozenset(
     ["a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"]
@@ -181,7 +182,9 @@ def quoted_spans(text):
     runs to the end of TEXT (a quoted paragraph that goes on into the next one).
     """
     spans, stack = [], []  # stack: (closing mark, where the quotation opened)
-    for at, char in enumerate(text):
+    # Speed (bench/): only quotation marks open or close anything, so only they are visited.
+    for mark in _MARKS.finditer(text):
+        at, char = mark.start(), mark.group()
         depth = _closing_depth(text, at, char, stack)
         if depth is not None:
             opened = stack[depth][1]
