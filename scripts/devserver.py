@@ -26,9 +26,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 from pelican import signals  # noqa: E402
 
+from plugins import post_model  # noqa: E402
+from plugins.author_errors import AuthorMessage, shown_path  # noqa: E402
 from plugins.content_checks import load_vocabulary_or_none  # noqa: E402
 from plugins.content_checks.report import theme_report  # noqa: E402
-from plugins.yaml_metadata.reader import shown_path  # noqa: E402
 from scripts.serve import NOT_FOUND_PAGE, bind_error_message  # noqa: E402
 
 # Pelican's content cache, as `make html` keeps it (pelican.conf.py), in a folder of its own:
@@ -52,7 +53,7 @@ class _LastBuild:
 
 def remember_articles(generators):
     """Keep the finished articles and drafts so the console report can describe them."""
-    # all_generators_finalized: the themes plugin has set article.themes by now.
+    # all_generators_finalized: the themes plugin has set article.blog.themes by now.
     found = []
     for generator in generators:
         if hasattr(generator, "drafts_translations"):
@@ -99,7 +100,7 @@ class RebuildFilter(logging.Filter):
             )
         if record.name == "plugins.content_checks" and record.levelno == logging.WARNING:
             problem = record.args[0] if isinstance(record.args, tuple) and record.args else None
-            if hasattr(problem, "path") and hasattr(problem, "fix"):
+            if isinstance(problem, AuthorMessage):
                 return os.path.abspath(problem.path) in self.saved
         return True
 
@@ -203,11 +204,11 @@ def themes_lines(article, build):
     return theme_report(
         article.title,
         shown_path(article.source_path),
-        getattr(article, "themes", None),
-        getattr(article, "theme_evidence", None),
+        post_model.get(article, "themes"),
+        post_model.get(article, "theme_evidence"),
         text=f"{article.title} {article._content}",
         vocabulary=build.vocabulary,
-        source=getattr(article, "theme_source", None),
+        source=post_model.get(article, "theme_source"),
     )
 
 

@@ -7,10 +7,13 @@ from pathlib import Path
 
 from pelican import signals
 
+from plugins import post_model
+
 from . import logfilter
 from .checks import (
     DEFAULTS,
     ERROR,
+    TABLE,
     WARNING,
     Post,
     Problem,
@@ -51,7 +54,7 @@ logger = logging.getLogger(__name__)
 
 
 def _shown(path):
-    from plugins.yaml_metadata.reader import shown_path
+    from plugins.author_errors import shown_path
 
     return shown_path(path)
 
@@ -89,7 +92,7 @@ def post_from_content(content, kind, content_root):
     with open(source, encoding="utf-8-sig") as handle:
         text = handle.read()
     metadata = content.metadata
-    themes = getattr(content, "themes", None)
+    themes = post_model.get(content, "themes")
     return Post(
         path=_shown(source),
         relpath=Path(os.path.relpath(source, content_root)).as_posix(),
@@ -110,10 +113,7 @@ def post_from_content(content, kind, content_root):
 
 
 def _settings(settings):
-    values = {name: settings.get(name, default) for name, default in DEFAULTS.items()}
-    if not isinstance(values["CONTENT_CHECKS_TITLE_MAX"], int):
-        raise ValueError("CONTENT_CHECKS_TITLE_MAX must be a whole number of characters")
-    return values
+    return TABLE.resolve(settings)
 
 
 def on_initialized(pelican):
@@ -132,12 +132,12 @@ def drop_unpublished_drafts(generator):
 
 
 def mark_scheduled(generator):
-    """Set article.scheduled on every article dated in the future, for the preview's label."""
+    """Set article.blog.scheduled on every article dated in the future, for the preview's label."""
     # article_generator_pretaxonomy. Only local builds get here with such posts: publish.conf.py
     # sets WITH_FUTURE_DATES = False, which makes Pelican read them as drafts, and production
     # builds drop drafts from everything (drop_unpublished_drafts).
     for article in [*generator.articles, *generator.translations, *generator.hidden_articles]:
-        article.scheduled = is_scheduled(getattr(article, "date", None))
+        post_model.of(article).scheduled = is_scheduled(getattr(article, "date", None))
 
 
 def _article_posts(generator):

@@ -5,7 +5,22 @@ import re
 
 from pelican import signals
 
+from plugins import post_model
+from plugins.settings_table import Setting, SettingsTable, whole
+
 WORDS_PER_MINUTE = 200
+TABLE = SettingsTable(
+    "reading_time",
+    ("READING_TIME_",),
+    [
+        Setting(
+            "READING_TIME_WORDS_PER_MINUTE",
+            WORDS_PER_MINUTE,
+            whole(1),
+            "the reading speed a post's minutes are worked out with, a whole number of words",
+        ),
+    ],
+)
 _TAG = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
 
@@ -17,8 +32,8 @@ def reading_minutes(html, words_per_minute=WORDS_PER_MINUTE):
 
 
 def add_reading_time(generator):
-    """Set article.reading_time on every article, drafts included."""
-    speed = generator.settings.get("READING_TIME_WORDS_PER_MINUTE", WORDS_PER_MINUTE)
+    """Set article.blog.reading_time on every article, drafts included."""
+    speed = TABLE.resolve(generator.settings)["READING_TIME_WORDS_PER_MINUTE"]
     try:  # the build_speed plugin's memo: last build's counts for unchanged posts
         from plugins.build_speed.memo import memo_for
     except ImportError:
@@ -27,14 +42,22 @@ def add_reading_time(generator):
     for article in [*generator.articles, *generator.drafts]:
         html = article._content
         if memo is None:
-            article.reading_time = reading_minutes(html, speed)
+            post_model.of(article).reading_time = reading_minutes(html, speed)
         else:
             key = memo.key(speed, html)
-            article.reading_time = memo.get(key, lambda html=html: reading_minutes(html, speed))
+            minutes = memo.get(key, lambda html=html: reading_minutes(html, speed))
+            post_model.of(article).reading_time = minutes
     if memo is not None:
         memo.save()
 
 
+def check_settings(pelican):
+    """Refuse a bad or unknown READING_TIME_* setting before anything is read."""
+    TABLE.resolve(pelican.settings)
+
+
 def register():
+    # initialized: before any file is read, so a mistyped setting costs no build time.
+    signals.initialized.connect(check_settings)
     # After all articles are read, before anything is written.
     signals.article_generator_finalized.connect(add_reading_time)

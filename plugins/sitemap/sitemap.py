@@ -5,17 +5,51 @@ from dataclasses import dataclass
 from datetime import datetime
 from xml.sax.saxutils import escape
 
-# Every setting of this plugin, with its default; checked once when Pelican starts.
-DEFAULTS = {
-    "SITEMAP_SAVE_AS": "sitemap.xml",
-    # Listing pages worth a search engine's visit besides the posts, pages and topics.
-    "SITEMAP_LISTING_URLS": ("", "archives/"),
-    "SITEMAP_TOPICS_URL": "topics/",
-}
+from plugins import post_model
+from plugins.settings_table import (
+    Setting,
+    SettingsError,
+    SettingsTable,
+    relative_path,
+    sequence_of_text,
+)
+from plugins.topics.settings import DEFAULTS as TOPICS_DEFAULTS
 
 
-class SitemapError(ValueError):
+class SitemapError(SettingsError):
     """A SITEMAP_* setting is wrong: says which and how to fix it."""
+
+
+def _file_or_none(value):
+    return None if value is None else relative_path(file=True)(value)
+
+
+# Every setting of this plugin, with its default; checked once when Pelican starts.
+TABLE = SettingsTable(
+    "sitemap",
+    ("SITEMAP_",),
+    [
+        Setting(
+            "SITEMAP_SAVE_AS",
+            "sitemap.xml",
+            _file_or_none,
+            "a file name such as 'sitemap.xml', or None for no sitemap",
+        ),
+        # Listing pages worth a search engine's visit besides the posts, pages and topics.
+        Setting(
+            "SITEMAP_LISTING_URLS",
+            ("", "archives/"),
+            sequence_of_text,
+            "a list of the listing pages' paths, such as ['', 'archives/']",
+        ),
+    ],
+    error=SitemapError,
+    # The topic pages' address has one owner, the topics plugin, whose TOPICS_URL this reads.
+    moved={
+        "SITEMAP_TOPICS_URL": "TOPICS_URL (the topics plugin's setting, which the sitemap reads)"
+    },
+)
+DEFAULTS = TABLE.defaults
 
 
 @dataclass(frozen=True, order=True)
@@ -28,21 +62,7 @@ class Entry:
 
 def sitemap_settings(settings):
     """Return the SITEMAP_* settings with defaults filled in, or raise SitemapError."""
-    merged = {name: settings.get(name, default) for name, default in DEFAULTS.items()}
-    save_as = merged["SITEMAP_SAVE_AS"]
-    if save_as is not None and not isinstance(save_as, str):
-        raise SitemapError(
-            f"SITEMAP_SAVE_AS is {save_as!r}; set it to a file name such as 'sitemap.xml', "
-            "or to None for no sitemap"
-        )
-    urls = merged["SITEMAP_LISTING_URLS"]
-    if isinstance(urls, str) or not all(isinstance(url, str) for url in urls):
-        raise SitemapError(
-            f"SITEMAP_LISTING_URLS is {urls!r}; set it to a list of paths such as ['', 'archives/']"
-        )
-    if not isinstance(merged["SITEMAP_TOPICS_URL"], str):
-        raise SitemapError("SITEMAP_TOPICS_URL must be a path such as 'topics/'")
-    return merged
+    return TABLE.resolve(settings)
 
 
 def last_changed(content):
@@ -50,12 +70,14 @@ def last_changed(content):
     return getattr(content, "modified", None) or getattr(content, "date", None)
 
 
-def sitemap_entries(articles, pages, listing_urls=("",), topics=None, topics_url="topics/"):
+def sitemap_entries(
+    articles, pages, listing_urls=("",), topics=None, topics_url=TOPICS_DEFAULTS["TOPICS_URL"]
+):
     """Every URL the sitemap lists, sorted by path, each once with its newest date.
 
     Articles and pages give their own dates; a topic page changes when its newest post
     does. TOPICS are the topics plugin's pages (objects with .url and .articles); without
-    them the topics come from each article's .themes. Listing pages (home, archives), and
+    them the topics come from each article's blog.themes. Listing pages (home, archives), and
     pages or topics with no date of their own, take the newest date of the whole site, so
     the result never depends on file times.
     """
@@ -71,7 +93,7 @@ def sitemap_entries(articles, pages, listing_urls=("",), topics=None, topics_url
     for article in articles:
         add(article.url, last_changed(article))
         if topics is None:
-            for theme in getattr(article, "themes", None) or ():
+            for theme in post_model.get(article, "themes", ()):
                 add(theme.url, last_changed(article))
                 add(topics_url, last_changed(article))
     for topic in topics or ():

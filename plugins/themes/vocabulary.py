@@ -2,11 +2,12 @@
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
+from plugins.author_errors import AuthorError, entry_line, labelled_fix
 from plugins.yaml_metadata.bounded import check_yaml_bounds, yaml_error_parts
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -23,18 +24,25 @@ _FIELDS = {
 _LISTS = ("synonyms", "phrases", "weak_phrases", "not_phrases")
 
 
-class VocabularyError(ValueError):
-    """A malformed vocabulary: names the file, the entry, what is wrong and how to fix it."""
+class VocabularyError(AuthorError):
+    """A malformed vocabulary: names the file, the entry, what is wrong and how to fix it.
+
+    ENTRY is where in the file ('entry 2 (line 7) 'hcpc'', 'line 3' or ''); FIX is an
+    instruction, shown as "Fix: ...".
+    """
 
     def __init__(self, path, entry, problem, fix):
-        self.path, self.entry, self.problem, self.fix = str(path), entry, problem, fix
-        where = f"{self.path}, {entry}" if entry else self.path
-        super().__init__(f"{where}: {problem}. Fix: {fix}")
+        super().__init__(path, entry_line(entry), problem, labelled_fix(fix), entry=entry)
 
 
-def topic_url(slug):
-    """The URL of a theme's topic page, relative to SITEURL."""
-    return f"topics/{slug}/"
+# The default of TOPIC_URL, the one setting every topic link, page and sitemap entry follows
+# (its owner is the topics plugin's settings table, plugins/topics/settings.py).
+DEFAULT_TOPIC_URL = "topics/{slug}/"
+
+
+def topic_url(slug, url_format=DEFAULT_TOPIC_URL):
+    """The URL of a theme's topic page, relative to SITEURL (URL_FORMAT is TOPIC_URL)."""
+    return url_format.format(slug=slug)
 
 
 @dataclass(frozen=True)
@@ -49,16 +57,13 @@ class Theme:
     phrases: tuple[str, ...] = ()
     weak_phrases: tuple[str, ...] = ()
     not_phrases: tuple[str, ...] = ()
+    # TOPIC_URL of the build (Vocabulary.with_topic_url); not part of what the theme is.
+    url_format: str = field(default=DEFAULT_TOPIC_URL, repr=False, compare=False)
 
     @property
     def url(self):
         """The topic page's URL relative to SITEURL, as Pelican's article.url is."""
-        return topic_url(self.slug)
-
-    @property
-    def save_as(self):
-        """Where the topic page is written in the output folder."""
-        return f"topics/{self.slug}/index.html"
+        return topic_url(self.slug, self.url_format)
 
     @property
     def labels(self):
@@ -118,6 +123,13 @@ class Vocabulary:
     @property
     def slugs(self):
         return tuple(theme.slug for theme in self.themes)
+
+    def with_topic_url(self, url_format):
+        """This vocabulary with every theme's url made from URL_FORMAT (the TOPIC_URL setting)."""
+        if all(theme.url_format == url_format for theme in self.themes):
+            return self
+        themes = tuple(replace(theme, url_format=url_format) for theme in self.themes)
+        return Vocabulary(themes, self.path)
 
 
 def _entry_label(index, line, raw):
