@@ -125,26 +125,40 @@ def read_posts(settings):
     return posts, contents, problems, len(jobs)
 
 
+def html_as_built(content, settings):
+    """CONTENT's HTML as the build's plugins see it after reading (safe_html cleans it there,
+    at content_object_init; read here without plugins, it has not been)."""
+    if "plugins.safe_html" not in settings.get("PLUGINS", ()):
+        return content._content or ""
+    from plugins.safe_html import clean, safe_html_settings
+
+    allow = safe_html_settings(settings)["SAFE_HTML_ALLOW_ELEMENTS"]
+    return clean(content._content or "", allow)[0]
+
+
+def theme_decisions(contents, settings, vocabulary):
+    """{source path: PostThemes} for every article, decided as the build decides them."""
+    from pelican.contents import Article
+
+    from plugins.themes.decision import decide, post_input, theme_options
+
+    options = theme_options(settings)
+    return {
+        content.source_path: decide(
+            post_input(content, html=html_as_built(content, settings)), vocabulary, options
+        )
+        for content in contents
+        if isinstance(content, Article)
+    }
+
+
 def detect_themes(posts, contents, settings, vocabulary):
     """Give each article the themes the build would give it (so 'no theme' warnings match)."""
-    try:
-        from plugins.themes.settings import detection_options
-        from plugins.themes.tagging import html_text, themes_for_post
-    except ImportError:
-        return
-    options = detection_options(settings)
+    decisions = theme_decisions(contents, settings, vocabulary)
     for post, content in zip(posts, contents, strict=True):
-        if post.kind != "article":
-            continue
-        decision = themes_for_post(
-            post.title,
-            html_text(post.body_html),
-            list(getattr(content, "tags", None) or ()),
-            vocabulary,
-            exclude=post.themes_exclude,
-            **options,
-        )
-        post.themes = [theme.slug for theme in decision.themes]
+        if content.source_path in decisions:
+            post.themes = [theme.slug for theme in decisions[content.source_path].themes]
+    return decisions
 
 
 def unsafe_content(settings):

@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 from pelican import signals  # noqa: E402
 
 from plugins.content_checks import load_vocabulary_or_none  # noqa: E402
-from plugins.content_checks.report import theme_report  # noqa: E402
+from plugins.themes.decision import exclusions, theme_options  # noqa: E402
+from plugins.themes.report import theme_report  # noqa: E402
 from plugins.yaml_metadata.reader import shown_path  # noqa: E402
 from scripts.serve import NOT_FOUND_PAGE, bind_error_message  # noqa: E402
 
@@ -205,9 +206,13 @@ def themes_lines(article, build):
         shown_path(article.source_path),
         getattr(article, "themes", None),
         getattr(article, "theme_evidence", None),
-        text=f"{article.title} {article._content}",
+        # Suggestions for a post without themes come from the build's own decision, with its
+        # options; such a post has no cross-links and its text is as the build read it.
+        text=article._content,
         vocabulary=build.vocabulary,
         source=getattr(article, "theme_source", None),
+        options=theme_options(build.settings),
+        exclude=exclusions(article.metadata),
     )
 
 

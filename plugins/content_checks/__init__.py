@@ -21,7 +21,6 @@ from .checks import (
     scheduled_posts,
     summary_cut_mid_word,
 )
-from .report import theme_report
 
 # The clean one-line messages must be in place before any plugin's `initialized` handler can
 # fail (themes checks its vocabulary there, before ours runs): Pelican imports every plugin,
@@ -44,7 +43,6 @@ __all__ = [
     "register",
     "scheduled_posts",
     "summary_cut_mid_word",
-    "theme_report",
 ]
 
 logger = logging.getLogger(__name__)

@@ -7,15 +7,17 @@ from pelican.contents import Article
 
 from . import batch
 from .crosslinks import add_crosslinks, resolve_placeholders, topic_href
+from .decision import PostInput, decide, post_input, tags_for_import, theme_options
 from .detect import Match, ThemeEvidence, detect_themes, selected_themes
 from .report import detection_line, detection_message
-from .settings import SETTINGS, ThemesSettingsError, check_settings, detection_options
-from .tagging import PostThemes, html_text, markdown_text, tags_for_import, themes_for_post
+from .settings import SETTINGS, ThemesSettingsError, check_settings
+from .tagging import PostThemes, html_text, markdown_text, themes_for_post
 from .vocabulary import Theme, Vocabulary, VocabularyError, load_vocabulary, parse_vocabulary
 
 __all__ = [
     "SETTINGS",
     "Match",
+    "PostInput",
     "PostThemes",
     "Theme",
     "ThemeEvidence",
@@ -24,6 +26,7 @@ __all__ = [
     "Vocabulary",
     "VocabularyError",
     "add_crosslinks",
+    "decide",
     "detect_themes",
     "html_text",
     "load_vocabulary",
@@ -32,6 +35,7 @@ __all__ = [
     "register",
     "selected_themes",
     "tags_for_import",
+    "theme_options",
     "themes_for_post",
     "topic_href",
 ]
@@ -75,13 +79,6 @@ def check_at_start(pelican):
         raise
 
 
-def _exclusions(article):
-    value = article.metadata.get("themes_exclude") or ()
-    if isinstance(value, str):
-        value = [part for part in value.split(",") if part.strip()]
-    return [str(slug).strip() for slug in value]
-
-
 def _report_exclusions(article, decision):
     path = _source(article)
     for slug in decision.unknown_excluded:
@@ -120,9 +117,7 @@ def assign_themes(generator):
     settings = generator.settings
     vocabulary = load_vocabulary(settings["THEMES_VOCABULARY"])
     generator.context["theme_vocabulary"] = vocabulary
-    options = detection_options(settings)
-    if not settings["THEMES_DETECT"]:
-        options = {**options, "max_themes": 0}
+    options = theme_options(settings)
     level = logging.getLevelName(str(settings["THEMES_REPORT_LEVEL"]).upper())
     crosslink_class = settings["THEMES_CROSSLINK_CLASS"] if settings["THEMES_CROSSLINKS"] else None
     build = batch.build_key(vocabulary, options, crosslink_class)
@@ -133,12 +128,7 @@ def assign_themes(generator):
         # theme tags already moved out of article.tags by an earlier build.
         if not hasattr(article, "_themes_original_tags"):
             article._themes_original_tags = list(getattr(article, "tags", None) or ())
-        job = batch.Job(
-            html=article._content,
-            title=article.title,
-            tags=tuple(str(getattr(tag, "name", tag)) for tag in article._themes_original_tags),
-            exclude=tuple(_exclusions(article)),
-        )
+        job = post_input(article, tags=article._themes_original_tags)
         jobs.append(job)
         keys.append(batch.job_key(job, build))
     # An answer kept from an earlier build (devserver: content cache on) is reused when every

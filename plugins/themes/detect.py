@@ -70,6 +70,17 @@ class ThemeEvidence:
             parts.append(", ".join(f'"{p}" x{n}' for p, n in ranked))
         return "; ".join(parts)
 
+    def where(self):
+        """Where the text speaks of the theme, in words: 'found in the title and 3 sentences'."""
+        # The reason counts a sentence with only weak phrases as half ("2.5 sentences"),
+        # which means nothing to an author; this says which parts of the post matched.
+        in_title = any(match.in_title for match in self.matches)
+        sentences = len({m.sentence for m in self.matches if not m.in_title})
+        parts = ["the title"] if in_title else []
+        if sentences:
+            parts.append(f"{sentences} sentence" + ("s" if sentences > 1 else ""))
+        return f"found in {' and '.join(parts)}" if parts else ""
+
 
 @dataclass(frozen=True)
 class _Pattern:
