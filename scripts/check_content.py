@@ -30,7 +30,8 @@ from plugins.content_checks import (  # noqa: E402
 
 INFO = "info"  # shown, never counted as a problem
 
-from plugins.yaml_metadata.reader import FrontMatterError, YAMLMarkdownReader, shown_path  # noqa: E402
+from plugins.yaml_metadata import post_readers  # noqa: E402
+from plugins.yaml_metadata.reader import FrontMatterError, shown_path  # noqa: E402
 from plugins.yaml_metadata.text import printable  # noqa: E402
 
 
@@ -41,7 +42,8 @@ def _settings(conf, content):
 
 
 def _source_files(settings, paths_key, excludes_key):
-    """Markdown files under the article (or page) folders, as Pelican's generators find them."""
+    """Posts (Markdown, HTML, reStructuredText) under the article (or page) folders, as
+    Pelican's generators find them."""
     root = Path(settings["PATH"])
     ignores = settings.get("IGNORE_FILES", [])
     excludes = [root / e for e in settings.get(excludes_key, [])]
@@ -52,10 +54,7 @@ def _source_files(settings, paths_key, excludes_key):
             found.append(base)
             continue
         for path in sorted(base.rglob("*")):
-            if (
-                not path.is_file()
-                or path.suffix.lstrip(".") not in YAMLMarkdownReader.file_extensions
-            ):
+            if not path.is_file() or path.suffix.lstrip(".") not in post_readers():
                 continue
             if any(fnmatch.fnmatch(path.name, pattern) for pattern in ignores):
                 continue
@@ -71,8 +70,8 @@ def read_posts(settings):
     from pelican.readers import Readers
 
     readers = Readers(settings)
-    for extension in YAMLMarkdownReader.file_extensions:
-        readers.readers[extension] = YAMLMarkdownReader(settings)
+    for extension, reader_class in post_readers().items():
+        readers.readers[extension] = reader_class(settings)
     context = {
         **settings,
         "generated_content": {},
@@ -243,7 +242,13 @@ def check(content, conf, read=None):
         detect_themes(posts, contents, settings, vocabulary)
     problems += check_posts(posts, content_files(settings["PATH"]), vocabulary)
     problems += since_written(contents, settings)
-    problems += privacy_problems([content.source_path for content in contents])
+    # The privacy check reads Markdown and its front matter (plugins/privacy_check), as
+    # `make publish` does; posts in HTML or reStructuredText are not its input.
+    from plugins.privacy_check import EXTENSIONS
+
+    problems += privacy_problems(
+        [content.source_path for content in contents if content.source_path.endswith(EXTENSIONS)]
+    )
     if read is not None:
         read.extend(posts)
     return count, sorted(problems, key=lambda p: (p.path, p.line or 0, p.severity))
