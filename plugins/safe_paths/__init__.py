@@ -85,7 +85,7 @@ class UnsafePathError(Exception):
     """Some contents would be written outside the output or over each other."""
 
     def __init__(self, problems: list[str]):
-        # `problem` and `fix` let content_checks' log filter show it without a traceback.
+        # `problem` and `fix` let the console plugin's log filter show it without a traceback.
         self.problems = problems
         self.problem = f"{len(problems)} output path problem(s)"
         self.fix = "each line says which file to change"

@@ -34,7 +34,7 @@ class UnsafeContentError(Exception):
     """Files in the content folder resolve outside it or are not ordinary files."""
 
     def __init__(self, problems: list[str]):
-        # `problem` and `fix` let content_checks' log filter show it without a traceback.
+        # `problem` and `fix` let the console plugin's log filter show it without a traceback.
         self.problems = problems
         self.problem = f"{len(problems)} unsafe file(s) in the content folder"
         self.fix = "each line says which file to change"

@@ -90,25 +90,6 @@ def _report_exclusions(article, decision):
         )
 
 
-def _report_slug_collisions(articles):
-    by_slug = {}
-    for article in articles:
-        for tag in getattr(article, "tags", None) or ():
-            by_slug.setdefault(tag.slug, {}).setdefault(tag.name, _source(article))
-    for slug, names in sorted(by_slug.items()):
-        if len(names) > 1:
-            (first, first_path), (second, second_path) = list(names.items())[:2]
-            logger.warning(
-                "themes: tags '%s' (%s) and '%s' (%s) share the slug '%s' and so one tag "
-                "page; spell the tag the same way in both posts",
-                first,
-                first_path,
-                second,
-                second_path,
-                slug,
-            )
-
-
 def assign_themes(generator):
     """Give every article its themes, and let tags that name a theme join it."""
     # article_generator_pretaxonomy: all content is read, and Pelican has not yet built
@@ -176,7 +157,6 @@ def assign_themes(generator):
         logger.log(level, message)  # no arguments: a % in a path is not taken for a format
     if kept.save_policy:
         kept.save({answer.key: answer for answer in answers})
-    _report_slug_collisions(generator.articles)
 
 
 def link_themes(generator):

@@ -1,4 +1,6 @@
-"""What the build tells the author about the themes it detected for posts without theme tags."""
+"""What the build and the devserver tell the author about a post's themes, and why."""
+
+from .detect import shown_phrase
 
 ADVICE = "Add them to tags: to keep them, or list a slug in themes_exclude: to drop one."
 
@@ -77,7 +79,10 @@ def suggest_themes(html, vocabulary, limit=3, title="", options=None, exclude=()
     post = PostInput(html=html or "", title=title, tags=(), exclude=tuple(exclude))
     evidence = decide(post, vocabulary, options or {}).evidence
     near = [item for item in evidence if item.theme.slug not in post.exclude]
-    return [(item.theme, list(item.counts)) for item in near[:limit]]
+    return [
+        (item.theme, list(dict.fromkeys(shown_phrase(p) for p in item.counts)))
+        for item in near[:limit]
+    ]
 
 
 def theme_report(

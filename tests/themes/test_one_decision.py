@@ -19,6 +19,7 @@ from importer.__main__ import theme_tagger
 from importer.pipeline import import_sources
 from plugins.themes import load_vocabulary
 from plugins.themes.decision import PostInput, decide, theme_options
+from plugins.themes.detect import shown_phrase
 from plugins.themes.settings import DEFAULT_VOCABULARY
 from scripts.check_content import check, read_posts, theme_decisions
 from scripts.devserver import SavedBuild, themes_lines
@@ -70,6 +71,10 @@ def _build(content, tmp_path, **override):
 def _evidence(item):
     """What an author is shown of one theme's evidence, and the figures behind it."""
     return (item.theme.slug, item.score, item.selected, item.reason, item.summary(), item.where())
+
+
+def _shown(evidence):
+    return list(dict.fromkeys(shown_phrase(phrase) for phrase in evidence.counts))
 
 
 def _chosen(slugs, evidence_for):
@@ -150,8 +155,7 @@ def test_the_devserver_reports_the_builds_themes_and_evidence(tree):
         near = [e for e in near if e.theme.slug not in excluded][:3]
         if near:
             assert lines[2:] == [
-                f"  - {e.theme.name} (the post mentions: {', '.join(list(e.counts)[:5])})"
-                for e in near
+                f"  - {e.theme.name} (the post mentions: {', '.join(_shown(e)[:5])})" for e in near
             ], path
         else:
             assert "none is close" in lines[1], path
