@@ -31,7 +31,8 @@ def html_text(html):
 
 
 def markdown_text(body):
-    """Plain text of a Markdown body, as readers see it."""
+    """Plain text of a Markdown body, as readers see it (for the labelled test sets only:
+    commands read a post's HTML as the build does, decision.py)."""
     return html_text(markdown.markdown(body or "", extensions=["extra"]))
 
 
