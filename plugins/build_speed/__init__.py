@@ -5,6 +5,8 @@ import os
 
 from pelican import signals
 
+from plugins.settings_table import Setting, SettingsTable, boolean, whole
+
 from .cache import (
     cache_folder,
     code_fingerprint,
@@ -33,25 +35,44 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {
-    # Processes for Markdown and for writing pages; 0 or 1 works in one process as Pelican does.
-    "BUILD_SPEED_WORKERS": min(2, os.cpu_count() or 1),
-    # Fewer posts to read than this and a pool costs more than it saves (e.g. a warm rebuild).
-    "BUILD_SPEED_MIN_FILES": 40,
-}
 # With Pelican's content cache on, keep it in CACHE_PATH/<content folder>/<code fingerprint>/.
 KEYED_CACHE_DEFAULT = True
+TABLE = SettingsTable(
+    "build_speed",
+    ("BUILD_SPEED_",),
+    [
+        Setting(
+            "BUILD_SPEED_WORKERS",
+            min(2, os.cpu_count() or 1),
+            whole(0),
+            "the processes for Markdown and for writing pages, a whole number, 0 or 1 to work "
+            "in one process as Pelican does",
+        ),
+        Setting(
+            "BUILD_SPEED_MIN_FILES",
+            40,
+            whole(0),
+            "the posts to read before a pool is started (fewer cost more in a pool than they "
+            "save), a whole number",
+        ),
+        Setting(
+            "BUILD_SPEED_KEYED_CACHE",
+            KEYED_CACHE_DEFAULT,
+            boolean,
+            "True or False (True keeps the content cache in CACHE_PATH/<content folder>/<code "
+            "fingerprint>/)",
+        ),
+    ],
+    internal=("BUILD_SPEED_CACHE_ROOT",),  # set by place_cache
+)
+DEFAULTS = {
+    name: default for name, default in TABLE.defaults.items() if name != "BUILD_SPEED_KEYED_CACHE"
+}
 
 
 def check_settings(pelican):
     """Fill in defaults and fail at start on a bad BUILD_SPEED_* setting."""
-    for name, default in DEFAULTS.items():
-        value = pelican.settings.setdefault(name, default)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise ValueError(f"{name} must be a whole number >= 0, not {value!r}")
-    keyed = pelican.settings.setdefault("BUILD_SPEED_KEYED_CACHE", KEYED_CACHE_DEFAULT)
-    if not isinstance(keyed, bool):
-        raise ValueError(f"BUILD_SPEED_KEYED_CACHE must be True or False, not {keyed!r}")
+    TABLE.fill(pelican.settings)
 
 
 def place_cache(pelican):

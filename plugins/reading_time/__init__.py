@@ -5,7 +5,21 @@ import re
 
 from pelican import signals
 
+from plugins.settings_table import Setting, SettingsTable, whole
+
 WORDS_PER_MINUTE = 200
+TABLE = SettingsTable(
+    "reading_time",
+    ("READING_TIME_",),
+    [
+        Setting(
+            "READING_TIME_WORDS_PER_MINUTE",
+            WORDS_PER_MINUTE,
+            whole(1),
+            "the reading speed a post's minutes are worked out with, a whole number of words",
+        ),
+    ],
+)
 _TAG = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
 
@@ -18,7 +32,7 @@ def reading_minutes(html, words_per_minute=WORDS_PER_MINUTE):
 
 def add_reading_time(generator):
     """Set article.reading_time on every article, drafts included."""
-    speed = generator.settings.get("READING_TIME_WORDS_PER_MINUTE", WORDS_PER_MINUTE)
+    speed = TABLE.resolve(generator.settings)["READING_TIME_WORDS_PER_MINUTE"]
     try:  # the build_speed plugin's memo: last build's counts for unchanged posts
         from plugins.build_speed.memo import memo_for
     except ImportError:
@@ -35,6 +49,13 @@ def add_reading_time(generator):
         memo.save()
 
 
+def check_settings(pelican):
+    """Refuse a bad or unknown READING_TIME_* setting before anything is read."""
+    TABLE.resolve(pelican.settings)
+
+
 def register():
+    # initialized: before any file is read, so a mistyped setting costs no build time.
+    signals.initialized.connect(check_settings)
     # After all articles are read, before anything is written.
     signals.article_generator_finalized.connect(add_reading_time)
