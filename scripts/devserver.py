@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 from pelican import signals  # noqa: E402
 
+from plugins import post_model  # noqa: E402
 from plugins.author_errors import AuthorMessage, shown_path  # noqa: E402
 from plugins.content_checks import load_vocabulary_or_none  # noqa: E402
 from plugins.themes.decision import exclusions, theme_options  # noqa: E402
@@ -53,7 +54,7 @@ class _LastBuild:
 
 def remember_articles(generators):
     """Keep the finished articles and drafts so the console report can describe them."""
-    # all_generators_finalized: the themes plugin has set article.themes by now.
+    # all_generators_finalized: the themes plugin has set article.blog.themes by now.
     found = []
     for generator in generators:
         if hasattr(generator, "drafts_translations"):
@@ -204,13 +205,13 @@ def themes_lines(article, build):
     return theme_report(
         article.title,
         shown_path(article.source_path),
-        getattr(article, "themes", None),
-        getattr(article, "theme_evidence", None),
+        post_model.get(article, "themes"),
+        post_model.get(article, "theme_evidence"),
         # Suggestions for a post without themes come from the build's own decision, with its
         # options; such a post has no cross-links and its text is as the build read it.
         text=article._content,
         vocabulary=build.vocabulary,
-        source=getattr(article, "theme_source", None),
+        source=post_model.get(article, "theme_source"),
         options=theme_options(build.settings),
         exclude=exclusions(article.metadata),
     )

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from pelican import signals
 
+from plugins import post_model
+
 from .checks import (
     DEFAULTS,
     ERROR,
@@ -81,7 +83,7 @@ def post_from_content(content, kind, content_root):
     with open(source, encoding="utf-8-sig") as handle:
         text = handle.read()
     metadata = content.metadata
-    themes = getattr(content, "themes", None)
+    themes = post_model.get(content, "themes")
     return Post(
         path=_shown(source),
         relpath=Path(os.path.relpath(source, content_root)).as_posix(),

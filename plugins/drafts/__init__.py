@@ -7,6 +7,7 @@ DRAFT_SAVE_AS, WITH_FUTURE_DATES off: publish.conf.py) leaves both out of every 
 
 from pelican import signals
 
+from plugins import post_model
 from plugins.content_checks.checks import is_scheduled
 
 __all__ = ["drop_unpublished_drafts", "mark_scheduled", "register"]
@@ -22,12 +23,13 @@ def drop_unpublished_drafts(generator):
 
 
 def mark_scheduled(generator):
-    """Set article.scheduled on every article dated in the future, for the preview's label."""
+    """Set article.blog.scheduled on every article dated in the future, for the preview's
+    label."""
     # Only local builds get here with such posts: publish.conf.py sets WITH_FUTURE_DATES =
     # False, which makes Pelican read them as drafts, and production builds drop drafts from
     # everything (drop_unpublished_drafts).
     for article in [*generator.articles, *generator.translations, *generator.hidden_articles]:
-        article.scheduled = is_scheduled(getattr(article, "date", None))
+        post_model.of(article).scheduled = is_scheduled(getattr(article, "date", None))
 
 
 def register():

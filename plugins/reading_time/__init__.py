@@ -5,6 +5,7 @@ import re
 
 from pelican import signals
 
+from plugins import post_model
 from plugins.settings_table import Setting, SettingsTable, whole
 
 WORDS_PER_MINUTE = 200
@@ -31,7 +32,7 @@ def reading_minutes(html, words_per_minute=WORDS_PER_MINUTE):
 
 
 def add_reading_time(generator):
-    """Set article.reading_time on every article, drafts included."""
+    """Set article.blog.reading_time on every article, drafts included."""
     speed = TABLE.resolve(generator.settings)["READING_TIME_WORDS_PER_MINUTE"]
     try:  # the build_speed plugin's memo: last build's counts for unchanged posts
         from plugins.build_speed.memo import memo_for
@@ -41,10 +42,11 @@ def add_reading_time(generator):
     for article in [*generator.articles, *generator.drafts]:
         html = article._content
         if memo is None:
-            article.reading_time = reading_minutes(html, speed)
+            post_model.of(article).reading_time = reading_minutes(html, speed)
         else:
             key = memo.key(speed, html)
-            article.reading_time = memo.get(key, lambda html=html: reading_minutes(html, speed))
+            minutes = memo.get(key, lambda html=html: reading_minutes(html, speed))
+            post_model.of(article).reading_time = minutes
     if memo is not None:
         memo.save()
 

@@ -17,6 +17,7 @@ from pelican.settings import read_settings
 
 from importer.__main__ import theme_tagger
 from importer.pipeline import import_sources
+from plugins import post_model
 from plugins.themes import load_vocabulary
 from plugins.themes.decision import PostInput, decide, theme_options
 from plugins.themes.detect import shown_phrase
@@ -108,22 +109,22 @@ def _conf(content):
 
 
 def test_every_tree_has_posts_of_every_kind(tree):
-    sources = {article.theme_source for article in tree["built"].values()}
+    sources = {post_model.get(article, "theme_source") for article in tree["built"].values()}
     assert tree["built"] and sources <= {"tags", "detected"}
     if tree["content"] == TREES["themes-crosslinks"]:
         assert sources == {"tags", "detected"}
-        assert any(not article.themes for article in tree["built"].values())
+        assert any(not post_model.get(article, "themes") for article in tree["built"].values())
 
 
 def test_check_and_report_decide_as_the_build_does(tree):
     assert set(tree["check"]) == set(tree["built"]) == set(tree["report"])
     for path, article in tree["built"].items():
-        slugs = [theme.slug for theme in article.themes]
-        built = _chosen(slugs, article.theme_evidence.get)
+        slugs = [theme.slug for theme in post_model.get(article, "themes")]
+        built = _chosen(slugs, post_model.get(article, "theme_evidence").get)
         for command in ("check", "report"):
             decision = tree[command][path]
             assert [t.slug for t in decision.themes] == slugs, (command, path)
-            assert decision.source == article.theme_source, (command, path)
+            assert decision.source == post_model.get(article, "theme_source"), (command, path)
             assert _chosen(slugs, decision.evidence_for) == built, (command, path)
         # Check and report see the same evidence of every theme, chosen or not.
         assert [_evidence(e) for e in tree["check"][path].evidence] == [
@@ -132,7 +133,9 @@ def test_check_and_report_decide_as_the_build_does(tree):
 
 
 def test_make_check_reports_the_themes_the_build_gives(tree):
-    by_title = {str(a.title): [t.slug for t in a.themes] for a in tree["built"].values()}
+    by_title = {
+        str(a.title): [t.slug for t in post_model.get(a, "themes")] for a in tree["built"].values()
+    }
     for post in tree["check posts"].values():
         if post.kind == "article" and post.title in by_title:
             assert post.themes == by_title[post.title], post.path
@@ -165,8 +168,8 @@ def test_make_themes_prints_the_builds_themes(tree, capsys):
     assert report_main([str(tree["content"]), "-s", str(CONF)]) == 0
     out = capsys.readouterr().out
     for article in tree["built"].values():
-        for theme in article.themes:
-            summary = article.theme_evidence[theme.slug].summary()
+        for theme in post_model.get(article, "themes"):
+            summary = post_model.get(article, "theme_evidence")[theme.slug].summary()
             assert f"+ {theme.slug:24}" in out and summary in out
 
 
@@ -191,10 +194,10 @@ def test_the_importer_decides_as_the_build_of_what_it_wrote(tmp_path):
     for article in built.values():
         post, labels = seen[str(article.title)]
         imported = decide(post, vocabulary, options)
-        slugs = [theme.slug for theme in article.themes]
+        slugs = [theme.slug for theme in post_model.get(article, "themes")]
         assert [t.slug for t in imported.themes] == slugs, article.source_path
         assert _chosen(slugs, imported.evidence_for) == _chosen(
-            slugs, article.theme_evidence.get
+            slugs, post_model.get(article, "theme_evidence").get
         ), article.source_path
         assert not labels  # the text sources carry no labels: every theme tag was detected
         detected_some = detected_some or bool(slugs)
@@ -211,9 +214,9 @@ def test_themes_detect_off_is_honoured_by_every_command(tmp_path):
     vocabulary = load_vocabulary(settings["THEMES_VOCABULARY"])
     _posts, contents, _problems, _count = read_posts(conf)
     checked = theme_decisions(contents, conf, vocabulary)
-    untagged = [a for a in built.values() if a.theme_source == "detected"]
+    untagged = [a for a in built.values() if post_model.get(a, "theme_source") == "detected"]
     assert untagged
     for article in untagged:
-        assert article.themes == [] and checked[article.source_path].themes == ()
-    tagged = [a for a in built.values() if a.theme_source == "tags"]
+        assert post_model.get(article, "themes") == [] and checked[article.source_path].themes == ()
+    tagged = [a for a in built.values() if post_model.get(a, "theme_source") == "tags"]
     assert tagged and all(checked[a.source_path].themes for a in tagged)
