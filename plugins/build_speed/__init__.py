@@ -1,10 +1,10 @@
 """Build speed-ups that never change the output: Markdown and page writing in two processes."""
 
 import logging
-import os
 
 from pelican import signals
 
+from . import pool
 from .cache import (
     cache_folder,
     code_fingerprint,
@@ -12,46 +12,116 @@ from .cache import (
     guard_pelican_cache,
     site_folder,
 )
+from .keys import hex_key, key
 from .prerender import PrerenderedMarkdown, prerender, text_key, uncached_sources
 from .writer import ParallelWriter, WriteFailedError, WriteOut, newest_first, split_by_output
 
 __all__ = [
-    "DEFAULTS",
+    "ORDER",
+    "SETTINGS",
     "ParallelWriter",
+    "PluginOrderError",
     "PrerenderedMarkdown",
     "WriteFailedError",
     "WriteOut",
     "cache_folder",
+    "check_order",
     "code_fingerprint",
+    "hex_key",
+    "key",
     "newest_first",
-    "site_folder",
     "prerender",
     "register",
+    "site_folder",
     "split_by_output",
     "text_key",
 ]
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {
-    # Processes for Markdown and for writing pages; 0 or 1 works in one process as Pelican does.
-    "BUILD_SPEED_WORKERS": min(2, os.cpu_count() or 1),
-    # Fewer posts to read than this and a pool costs more than it saves (e.g. a warm rebuild).
-    "BUILD_SPEED_MIN_FILES": 40,
+# name: (default, description); BUILD_WORKERS and BUILD_POOL_MIN size every pool (pool.py).
+SETTINGS = {
+    **pool.SETTINGS,
+    "BUILD_SPEED_KEYED_CACHE": (
+        True,
+        "with Pelican's content cache on, keep it in CACHE_PATH/<content folder>/<key of "
+        "settings, code and package versions>/ (cache.py)",
+    ),
 }
-# With Pelican's content cache on, keep it in CACHE_PATH/<content folder>/<code fingerprint>/.
-KEYED_CACHE_DEFAULT = True
+
+# Where this plugin must stand in PLUGINS, checked at start (check_order). WriteOut, the
+# generator that writes the queued pages, runs in plugin order among the generators plugins
+# add: the pages of plugins listed before it are written in parallel (and announced to
+# content_written listeners) with the rest; stale_output's pruner, listed after it, must see
+# every page written.
+ORDER = {
+    "after": (
+        "plugins.themes",
+        "plugins.topics",
+        "plugins.glossary",
+        "plugins.old_addresses",
+        "plugins.search",
+        "plugins.sitemap",
+    ),
+    "before": ("plugins.stale_output",),
+}
+NAME = "plugins.build_speed"
+
+
+class PluginOrderError(pool.BuildSettingsError):
+    """PLUGINS lists this plugin on the wrong side of another; says the problem and the fix."""
+
+
+def check_order(plugins, name=NAME, order=None):
+    """Raise PluginOrderError when PLUGINS breaks NAME's ORDER (plugins not listed are fine)."""
+    order = ORDER if order is None else order
+    names = [str(getattr(plugin, "__name__", plugin)) for plugin in plugins]
+    if name not in names:
+        return
+    here = names.index(name)
+    for other in order.get("after", ()):
+        if other in names and names.index(other) > here:
+            raise PluginOrderError(
+                f"PLUGINS lists {name} before {other}, whose pages it writes",
+                f"Move '{name}' after '{other}' in PLUGINS (pelican.conf.py)",
+            )
+    for other in order.get("before", ()):
+        if other in names and names.index(other) < here:
+            raise PluginOrderError(
+                f"PLUGINS lists {name} after {other}, which needs every page written first",
+                f"Move '{name}' before '{other}' in PLUGINS (pelican.conf.py)",
+            )
 
 
 def check_settings(pelican):
-    """Fill in defaults and fail at start on a bad BUILD_SPEED_* setting."""
-    for name, default in DEFAULTS.items():
-        value = pelican.settings.setdefault(name, default)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise ValueError(f"{name} must be a whole number >= 0, not {value!r}")
-    keyed = pelican.settings.setdefault("BUILD_SPEED_KEYED_CACHE", KEYED_CACHE_DEFAULT)
+    """Fail at start on a bad setting or plugin order; fill in the defaults."""
+    settings = pelican.settings
+    check_order(settings.get("PLUGINS") or ())
+    pool.check_settings(settings)
+    unknown = sorted(k for k in settings if k.startswith("BUILD_SPEED_") and k not in SETTINGS)
+    unknown = [k for k in unknown if k != "BUILD_SPEED_CACHE_ROOT"]  # set by place_cache
+    if unknown:
+        raise pool.BuildSettingsError(
+            f"pelican.conf.py sets {unknown[0]}, which plugins/build_speed does not know",
+            f"Remove it; the settings are {', '.join(SETTINGS)}",
+        )
+    keyed = settings.setdefault("BUILD_SPEED_KEYED_CACHE", SETTINGS["BUILD_SPEED_KEYED_CACHE"][0])
     if not isinstance(keyed, bool):
-        raise ValueError(f"BUILD_SPEED_KEYED_CACHE must be True or False, not {keyed!r}")
+        raise pool.BuildSettingsError(
+            f"BUILD_SPEED_KEYED_CACHE is {keyed!r}", "Set it to True or False"
+        )
+    # Pelican's "reader" layer keeps what the reader returned (the HTML and the metadata);
+    # the "generator" layer pickles the post objects when it saves, after plugins have worked
+    # on them (themes, moved tags...), and they come back next build as if read, with the
+    # last build's context (Pelican 4.12 then writes wrong relative links). Plugins keep their
+    # own results in the build memo (memo.py) instead.
+    layer = settings.get("CONTENT_CACHING_LAYER", "reader")
+    if settings.get("CACHE_CONTENT") and layer != "reader":
+        raise pool.BuildSettingsError(
+            f"CONTENT_CACHING_LAYER is {layer!r}: that cache keeps posts as plugins left "
+            "them, and they would come back stale",
+            "Set CONTENT_CACHING_LAYER = 'reader' (Pelican's default) in pelican.conf.py",
+        )
 
 
 def place_cache(pelican):
@@ -81,15 +151,14 @@ def start_prerender(generator):
     if reader is None or getattr(reader, "_build_speed_seen", False):
         return
     reader._build_speed_seen = True
-    workers = settings.get("BUILD_SPEED_WORKERS", DEFAULTS["BUILD_SPEED_WORKERS"])
-    # Only our YAML reader has the one reusable, reset-between-posts Markdown this relies on.
-    if workers < 2 or type(reader).__name__ != "YAMLMarkdownReader":
+    # Only a reader that says which texts it converts (the YAML reader) can be answered ahead.
+    if pool.workers(settings) < 2 or not hasattr(reader, "markdown_texts"):
         return
     files = generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"])
     paths = sorted(p for p in uncached_sources(generator, files) if p.endswith(".md"))
-    if len(paths) < settings.get("BUILD_SPEED_MIN_FILES", DEFAULTS["BUILD_SPEED_MIN_FILES"]):
+    rendered = prerender(paths, reader, settings)
+    if not rendered:
         return
-    rendered = prerender(paths, type(reader), settings, workers)
     # An instance attribute: replaces the reader's _markdown() for this reader object only.
     reader._markdown = PrerenderedMarkdown(reader._markdown, rendered)
     logger.debug("build_speed: pre-rendered %d texts from %d posts", len(rendered), len(paths))
@@ -105,7 +174,7 @@ def report_prerender(generator):
 
 
 def get_writer(pelican):
-    """Pelican's Writer with page writes queued for write-out in BUILD_SPEED_WORKERS processes."""
+    """Pelican's Writer with page writes queued for write-out in BUILD_WORKERS processes."""
     # Also with one process: the same writer (feeds pinned to the site's base) either way.
     return ParallelWriter
 
@@ -143,8 +212,9 @@ def freeze_urls(generator):
 
 
 def register():
-    # initialized: settings are final, before any generator exists.
-    signals.initialized.connect(check_settings)
+    # get_generators: sent at the start of every build, once every plugin is set up (the log
+    # filter that turns a stopping error into one line included), before anything is read.
+    signals.get_generators.connect(check_settings)
     # article_generator_preread: the readers exist and no article has been read yet.
     signals.article_generator_preread.connect(start_prerender)
     # article_generator_finalized / page_generator_finalized: every post (page) has been

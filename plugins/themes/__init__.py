@@ -5,6 +5,8 @@ import logging
 from pelican import signals
 from pelican.contents import Article
 
+from plugins.build_speed.memo import memo_for
+
 from . import batch
 from .crosslinks import add_crosslinks, resolve_placeholders, topic_href
 from .detect import Match, ThemeEvidence, detect_themes, selected_themes
@@ -129,30 +131,23 @@ def assign_themes(generator):
     articles = _all_articles(generator)
     jobs, keys = [], []
     for article in articles:
-        # The author's tags as read: a cached article (CACHE_CONTENT) comes back with the
-        # theme tags already moved out of article.tags by an earlier build.
-        if not hasattr(article, "_themes_original_tags"):
-            article._themes_original_tags = list(getattr(article, "tags", None) or ())
+        # The author's tags as read (Pelican's content cache keeps posts as read: build_speed).
+        tags = getattr(article, "tags", None) or ()
         job = batch.Job(
             html=article._content,
             title=article.title,
-            tags=tuple(str(getattr(tag, "name", tag)) for tag in article._themes_original_tags),
+            tags=tuple(str(getattr(tag, "name", tag)) for tag in tags),
             exclude=tuple(_exclusions(article)),
         )
         jobs.append(job)
         keys.append(batch.job_key(job, build))
-    # An answer kept from an earlier build (devserver: content cache on) is reused when every
-    # input is the same; the rest are worked out, in worker processes when there are many.
-    kept = batch.AnswerCache(settings)
-    answers = [kept.get(key) for key in keys]
+    # An answer kept from an earlier build (the build memo: content cache on) is reused when
+    # every input is the same; the rest are worked out, in the build's pool when there are many.
+    memo = memo_for(settings, "ThemesAnswers")
+    answers = [memo.find(key) if memo is not None else None for key in keys]
     todo = [i for i, known in enumerate(answers) if known is None]
     pooled = batch.answer_all(
-        [jobs[i] for i in todo],
-        vocabulary,
-        options,
-        crosslink_class,
-        settings["THEMES_WORKERS"],
-        settings["THEMES_POOL_MIN"],
+        [jobs[i] for i in todo], vocabulary, options, crosslink_class, settings
     )
     fresh = dict(zip(todo, pooled, strict=True))
     reports, remembered = [], 0
@@ -162,11 +157,13 @@ def assign_themes(generator):
                 jobs[index], vocabulary, options, crosslink_class
             )
             answers[index] = batch.Answer(keys[index], decision, linked)
+            if memo is not None:
+                memo.keep(keys[index], batch.trimmed(answers[index]))
         decision = batch.rebind(answers[index].decision, vocabulary)
         # Only the links stay on the article (for link_themes); the whole answer, with the
         # evidence of every theme mentioned, would cost memory for every post of a big site.
         article._themes_linked = answers[index].linked
-        tags = list(article._themes_original_tags)
+        tags = list(getattr(article, "tags", None) or ())
         article.themes = list(decision.themes)
         article.theme_evidence = {t.slug: decision.evidence_for(t.slug) for t in decision.themes}
         article.theme_source = decision.source
@@ -184,8 +181,8 @@ def assign_themes(generator):
     message = detection_message(reports, remembered)
     if message:
         logger.log(level, message)  # no arguments: a % in a path is not taken for a format
-    if kept.save_policy:
-        kept.save({answer.key: answer for answer in answers})
+    if memo is not None:
+        memo.save()
     _report_slug_collisions(generator.articles)
 
 
@@ -204,10 +201,7 @@ def link_themes(generator):
         if not themes or type(article) not in (Article, ThemedArticle):
             article.theme_links = ()
             continue
-        # Work from the text as read, so a cached or re-finalized article is not linked twice.
-        original = getattr(article, "_themes_original_content", None)
-        if original is None:
-            original = article._themes_original_content = article._content
+        original = article._content  # as read: Pelican's content cache keeps posts as read
         # The links worked out with the themes (batch.py) when nothing has changed since.
         linked = batch.links_for(getattr(article, "_themes_linked", None), original, themes)
         if linked is None:

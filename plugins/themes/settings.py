@@ -1,6 +1,5 @@
 """THEMES_* settings: every default in one place, checked when Pelican starts."""
 
-import os
 from pathlib import Path
 
 # The project's vocabulary by absolute path, so a build of any INPUTDIR uses the same themes.
@@ -32,10 +31,6 @@ SETTINGS = {
     # How loudly the build reports themes it chose for posts without theme tags: "warning"
     # shows in every build (the author should confirm them), "info" only with -v.
     "THEMES_REPORT_LEVEL": "warning",
-    # Speed only (themes/batch.py): worker processes for detection and cross-links when a
-    # build has at least THEMES_POOL_MIN posts to work out; 0 or 1 works in this process.
-    "THEMES_WORKERS": min(2, os.cpu_count() or 1),
-    "THEMES_POOL_MIN": 40,
     **DEFAULTS,
 }
 
@@ -71,10 +66,6 @@ def check_settings(settings):
         raise ThemesSettingsError("THEMES_REPORT_LEVEL must be 'debug', 'info' or 'warning'")
     if not isinstance(settings["THEMES_CROSSLINK_CLASS"], str):
         raise ThemesSettingsError("THEMES_CROSSLINK_CLASS must be a CSS class name")
-    for key in ("THEMES_WORKERS", "THEMES_POOL_MIN"):
-        value = settings[key]
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ThemesSettingsError(f"{key} must be a whole number >= 0, not {value!r}")
     for key, (low, high) in _NUMBERS.items():
         value = settings[key]
         if isinstance(value, bool) or not isinstance(value, int | float):
