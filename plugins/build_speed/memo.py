@@ -30,22 +30,27 @@ __all__ = ["BuildMemo", "FolderMemo", "folder_memo_for", "memo_for", "memo_key"]
 
 
 def memo_for(settings, name):
-    """The BuildMemo NAME for a plugin, or None when the build_speed plugin is not in use."""
-    if "plugins.build_speed" not in (settings.get("PLUGINS") or ()):
-        return None
-    return BuildMemo(settings, name)
+    """The BuildMemo NAME for a plugin: it keeps nothing unless the cache is on (see BuildMemo)."""
+    return BuildMemo(settings, name, enabled=_caching(settings))
+
+
+def _caching(settings):
+    # Only in a keyed cache folder (the build_speed plugin in use): an unkeyed CACHE_PATH would
+    # hand a result made by other code or settings to this build.
+    plugins = settings.get("PLUGINS") or ()
+    return bool(settings.get("CACHE_CONTENT")) and "plugins.build_speed" in plugins
 
 
 class BuildMemo:
     """{key: result} kept between builds under CACHE_PATH/NAME when the content cache is on.
 
+    Off (no content cache, or no build_speed plugin), it keeps nothing and hashes nothing:
+    `key` gives None and `get` works the result out, so a plugin asks the same way either way.
     Like Pelican's own cache files, the file is compressed when GZIP_CACHE is on.
     """
 
-    key = staticmethod(memo_key)
-
-    def __init__(self, settings, name):
-        self.enabled = bool(settings.get("CACHE_CONTENT"))
+    def __init__(self, settings, name, enabled=None):
+        self.enabled = bool(settings.get("CACHE_CONTENT")) if enabled is None else enabled
         self.path = os.path.join(settings.get("CACHE_PATH", "cache"), name)
         # Pelican's default for GZIP_CACHE is True, as here when the setting is missing.
         self.opener = gzip.open if settings.get("GZIP_CACHE", True) else open
@@ -55,8 +60,14 @@ class BuildMemo:
         if self.loading:
             self.kept = load_cache(self.path, self.opener)
 
+    def key(self, *parts):
+        """The key of a result that depends on PARTS (None when nothing is kept)."""
+        return memo_key(*parts) if self.enabled else None
+
     def get(self, key, work):
         """The result kept under KEY, else WORK() (kept for the next build)."""
+        if not self.enabled:
+            return work()
         result = self.kept[key] if key in self.kept else work()
         self.used[key] = result
         return result
@@ -70,7 +81,8 @@ class BuildMemo:
 
     def keep(self, key, result):
         """Keep RESULT under KEY for the next build (worked out by the caller)."""
-        self.used[key] = result
+        if self.enabled:
+            self.used[key] = result
 
     def save(self):
         """Keep this build's results, and only those, for the next build."""
@@ -88,9 +100,7 @@ class BuildMemo:
 
 def folder_memo_for(settings, name):
     """The FolderMemo NAME for a plugin, or None when no cache is kept (as memo_for)."""
-    if "plugins.build_speed" not in (settings.get("PLUGINS") or ()):
-        return None
-    if not settings.get("CACHE_CONTENT"):
+    if not _caching(settings):
         return None
     return FolderMemo(
         Path(settings.get("CACHE_PATH", "cache")) / name, bool(settings.get("LOAD_CONTENT_CACHE"))

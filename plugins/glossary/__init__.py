@@ -7,6 +7,7 @@ from pelican import signals
 from pelican.contents import Article
 from pelican.generators import Generator
 
+from plugins.build_speed.memo import memo_for
 from plugins.themes import ThemedArticle
 
 from .annotate import (
@@ -128,9 +129,9 @@ def annotate_articles(generator):
     law = load_law(settings["GLOSSARY_LAW_FILE"])
     generator.context["glossary"] = glossary
     matchers = (term_matcher(glossary), law_matcher(law))
-    memo = _memo(settings)
+    memo = memo_for(settings, "Glossary")
     tables = None
-    if memo is not None:  # once per build: the posts' keys then hash only their own text
+    if memo.enabled:  # once per build: the posts' keys then hash only their own text
         tables = memo.key(
             Path(settings["GLOSSARY_FILE"]).read_text(encoding="utf-8"),
             Path(settings["GLOSSARY_LAW_FILE"]).read_text(encoding="utf-8"),
@@ -150,12 +151,9 @@ def annotate_articles(generator):
         def work(source=source, day=day):
             return annotate_article(source, day, glossary, law, settings, matchers)
 
-        if memo is None:
-            html, used, refs, notes = work()
-        else:
-            # Last build's answer while the post, its date, both tables and the settings are
-            # the same (build_speed's memo; `make html` and the devserver only).
-            html, used, refs, notes = memo.get(memo.key(tables, source, day.isoformat()), work)
+        # Last build's answer while the post, its date, both tables and the settings are the
+        # same (the build memo; `make html` and the devserver only).
+        html, used, refs, notes = memo.get(memo.key(tables, source, day.isoformat()), work)
         article._glossary_input, article._glossary_output = source, html
         article._content = html
         article.glossary_terms = [glossary[slug] for slug in used]
@@ -165,17 +163,7 @@ def annotate_articles(generator):
         if published and article.save_as and settings["CPD_SAVE_AS"]:
             article.cpd_url = settings["CPD_URL"].format(slug=article.slug)
         article.__class__ = GlossaryArticle
-    if memo is not None:
-        memo.save()
-
-
-def _memo(settings):
-    """The last build's answers (the build_speed plugin's memo), or None without it."""
-    try:
-        from plugins.build_speed.memo import memo_for
-    except ImportError:
-        return None
-    return memo_for(settings, "Glossary")
+    memo.save()
 
 
 class GlossaryGenerator(Generator):

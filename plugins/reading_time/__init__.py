@@ -5,6 +5,8 @@ import re
 
 from pelican import signals
 
+from plugins.build_speed.memo import memo_for
+
 WORDS_PER_MINUTE = 200
 _TAG = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
@@ -19,20 +21,13 @@ def reading_minutes(html, words_per_minute=WORDS_PER_MINUTE):
 def add_reading_time(generator):
     """Set article.reading_time on every article, drafts included."""
     speed = generator.settings.get("READING_TIME_WORDS_PER_MINUTE", WORDS_PER_MINUTE)
-    try:  # the build_speed plugin's memo: last build's counts for unchanged posts
-        from plugins.build_speed.memo import memo_for
-    except ImportError:
-        memo_for = None
-    memo = memo_for(generator.settings, "ReadingTime") if memo_for else None
+    # The build memo: last build's counts for unchanged posts (`make html`, the devserver).
+    memo = memo_for(generator.settings, "ReadingTime")
     for article in [*generator.articles, *generator.drafts]:
         html = article._content
-        if memo is None:
-            article.reading_time = reading_minutes(html, speed)
-        else:
-            key = memo.key(speed, html)
-            article.reading_time = memo.get(key, lambda html=html: reading_minutes(html, speed))
-    if memo is not None:
-        memo.save()
+        key = memo.key(speed, html)
+        article.reading_time = memo.get(key, lambda html=html: reading_minutes(html, speed))
+    memo.save()
 
 
 def register():

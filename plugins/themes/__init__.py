@@ -144,7 +144,7 @@ def assign_themes(generator):
     # An answer kept from an earlier build (the build memo: content cache on) is reused when
     # every input is the same; the rest are worked out, in the build's pool when there are many.
     memo = memo_for(settings, "ThemesAnswers")
-    answers = [memo.find(key) if memo is not None else None for key in keys]
+    answers = [memo.find(key) for key in keys]
     todo = [i for i, known in enumerate(answers) if known is None]
     pooled = batch.answer_all(
         [jobs[i] for i in todo], vocabulary, options, crosslink_class, settings
@@ -157,8 +157,7 @@ def assign_themes(generator):
                 jobs[index], vocabulary, options, crosslink_class
             )
             answers[index] = batch.Answer(keys[index], decision, linked)
-            if memo is not None:
-                memo.keep(keys[index], batch.trimmed(answers[index]))
+            memo.keep(keys[index], batch.trimmed(answers[index]))
         decision = batch.rebind(answers[index].decision, vocabulary)
         # Only the links stay on the article (for link_themes); the whole answer, with the
         # evidence of every theme mentioned, would cost memory for every post of a big site.
@@ -181,8 +180,7 @@ def assign_themes(generator):
     message = detection_message(reports, remembered)
     if message:
         logger.log(level, message)  # no arguments: a % in a path is not taken for a format
-    if memo is not None:
-        memo.save()
+    memo.save()
     _report_slug_collisions(generator.articles)
 
 

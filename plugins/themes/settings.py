@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from plugins.build_speed.pool import RETIRED
+
 # The project's vocabulary by absolute path, so a build of any INPUTDIR uses the same themes.
 DEFAULT_VOCABULARY = str(Path(__file__).resolve().parents[2] / "content" / "themes.yaml")
 
@@ -51,6 +53,11 @@ def check_settings(settings):
     """Fill in missing THEMES_* defaults in SETTINGS and raise on any bad value."""
     for key, default in SETTINGS.items():
         settings.setdefault(key, default)
+    for key in ("THEMES_WORKERS", "THEMES_POOL_MIN"):
+        if key in settings:  # one setting sizes every pool of the build now
+            raise ThemesSettingsError(
+                f"{key} is no longer a setting; use {RETIRED[key]} instead (plugins/build_speed)"
+            )
     unknown = sorted(k for k in settings if k.startswith("THEMES_") and k not in SETTINGS)
     if unknown:
         raise ThemesSettingsError(

@@ -395,3 +395,35 @@ def test_pelicans_content_cache_keeps_posts_as_read_without_plugin_state(tmp_pat
     for _stamp, (html, metadata) in kept.values():
         assert 'class="theme-link"' not in html  # cross-links are added after reading
         assert not {"themes", "theme_evidence", "related", "reading_time"} & set(metadata)
+
+
+# --- the Pelican internals the layer still uses, pinned to Pelican 4.12 ------------------------
+
+
+def test_the_pelican_4_12_internals_the_build_layer_relies_on(tmp_path):
+    # Each private name below is used by plugins/build_speed (and _written_files also by
+    # plugins/stale_output); a Pelican upgrade that changes one fails here, by name.
+    import pelican
+    from pelican.cache import FileDataCacher
+    from pelican.contents import Article
+    from pelican.settings import DEFAULT_CONFIG
+    from pelican.writers import Writer
+
+    assert pelican.__version__.startswith("4.12."), "re-check the names below, then re-pin"
+    # writer.py: a child's written files join the parent's records; _open_w opens each page.
+    writer = Writer(str(tmp_path), settings={"RELATIVE_URLS": False})
+    assert writer._written_files == set() and writer._overridden_files == set()
+    page = str(tmp_path / "a.html")
+    with writer._open_w(page, "utf-8") as handle:
+        handle.write("x")
+    assert writer._written_files == {page}
+    # __init__.freeze_urls: Content.url reads override_url first.
+    settings = {**DEFAULT_CONFIG, "ARTICLE_URL": "{slug}/"}
+    article = Article("<p>x</p>", metadata={"title": "T", "slug": "t"}, settings=settings)
+    assert article.url == "t/"
+    article.override_url = "frozen/"
+    assert article.url == "frozen/"
+    # cache.guard_pelican_cache: FileDataCacher's constructor and the fields it reads.
+    cacher = FileDataCacher({**settings, "CACHE_PATH": str(tmp_path)}, "Demo", True, False)
+    assert cacher._cache_path == str(tmp_path / "Demo") and cacher._cache == {}
+    assert callable(cacher._cache_open)
