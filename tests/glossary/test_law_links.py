@@ -84,3 +84,15 @@ def test_each_law_is_linked_once_and_never_in_headings_or_links(law):
 def test_unknown_sections_and_lookalikes_stay_plain(law):
     html = "<p>section 99 is not ours; it’s 47 miles; Mrs 47.</p>"
     assert link_law(html, law, DAY) == (html, ())
+
+
+def test_a_post_of_2011_links_working_together_2010_as_archived(law):
+    soup, refs = links("<p>Working Together says so.</p>", law, dt.date(2011, 6, 1))
+    dated, current = soup.find_all("a")
+    assert refs[0].edition.year == 2010
+    assert dated["href"].startswith("https://webarchive.nationalarchives.gov.uk/ukgwa/2010")
+    assert "workingtogethertosafeguardchildren" in dated["href"]
+    assert current["href"].startswith("https://www.gov.uk/")
+    # A week before the 2010 edition was published, the 2006 one was in force: no address known.
+    _, refs = links("<p>Working Together says so.</p>", law, dt.date(2010, 3, 10))
+    assert refs[0].edition.year == 2006
