@@ -184,6 +184,55 @@ def test_a_content_written_listener_in_the_main_process_hears_every_page(tmp_pat
     assert "search/index.html" in names
 
 
+PELICAN_SITEMAP = "pelican-sitemap==1.2.2"  # lists the pages content_written announces
+
+
+@pytest.fixture(scope="module")
+def pelican_sitemap(tmp_path_factory):
+    """A folder holding Pelican and pelican-sitemap, installed as an author would add them."""
+    import subprocess
+    import sys
+
+    target = tmp_path_factory.mktemp("pelican-sitemap")
+    pelican_version = __import__("pelican").__version__
+    command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    command += ["--no-deps", "--target", str(target), f"pelican=={pelican_version}"]
+    process = subprocess.run([*command, PELICAN_SITEMAP], capture_output=True, text=True)
+    assert process.returncode == 0, f"could not install {PELICAN_SITEMAP}:\n{process.stderr}"
+    return target
+
+
+@pytest.mark.slow
+def test_pelican_plugins_sitemap_lists_the_pages_every_process_wrote(tmp_path, pelican_sitemap):
+    import os
+
+    sitemaps = {}
+    for workers in (1, 2):
+        conf = _conf(
+            tmp_path,
+            f"""
+            PLUGINS = [*PLUGINS, "pelican.plugins.sitemap"]
+            SITEMAP = {{"format": "txt"}}
+            CACHE_CONTENT = False
+            LOAD_CONTENT_CACHE = False
+            BUILD_WORKERS = {workers}
+            BUILD_POOL_MIN = 0
+            """,
+        )
+        output = tmp_path / f"out-{workers}"
+        env = {**os.environ, "PYTHONPATH": str(pelican_sitemap)}
+        build_site(FIXTURES / "site", output, conf=str(conf), env=env)
+        sitemaps[workers] = (output / "sitemap.txt").read_text(encoding="utf-8").split()
+    assert sitemaps[2] == sitemaps[1]
+    written = tmp_path / "out-2"
+    articles = [
+        p.parent.relative_to(written).as_posix() for p in written.glob("20*/*/*/index.html")
+    ]
+    assert articles
+    for article in articles:
+        assert any(line.endswith(f"{article}/") for line in sitemaps[2]), article
+
+
 def test_announcing_a_childs_pages_renders_and_writes_nothing(tmp_path):
     # Pelican 4.12's Writer: write_file opens each page through _open_w; the announcement
     # replays write_file with a template that renders nothing and a file that keeps nothing.
