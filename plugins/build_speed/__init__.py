@@ -51,18 +51,12 @@ SETTINGS = {
 
 # Where this plugin must stand in PLUGINS, checked at start (check_order). WriteOut, the
 # generator that writes the queued pages, runs in plugin order among the generators plugins
-# add: the pages of plugins listed before it are written in parallel (and announced to
-# content_written listeners) with the rest; stale_output's pruner, listed after it, must see
-# every page written.
+# add: "after" names the plugins whose generators write pages (so those are written with the
+# rest, in BUILD_WORKERS processes, and announced in this one); "before" names stale_output,
+# whose pruner must run once every page is written. Pages written at Pelican's own signals
+# (old_addresses at article_writer_finalized) are queued whatever the order.
 ORDER = {
-    "after": (
-        "plugins.themes",
-        "plugins.topics",
-        "plugins.glossary",
-        "plugins.old_addresses",
-        "plugins.search",
-        "plugins.sitemap",
-    ),
+    "after": ("plugins.topics", "plugins.glossary", "plugins.search"),
     "before": ("plugins.stale_output",),
 }
 NAME = "plugins.build_speed"
