@@ -10,6 +10,9 @@ from pathlib import Path
 _HERE = Path(__file__).resolve().parent
 
 AUTHOR = "Chris Mills"
+# The category `make newpost` writes into every new draft (Pelican also gives it to a post
+# that names none and lies in no subfolder of the content folder).
+DEFAULT_CATEGORY = "Reflections"
 SITENAME = "Learning from Child Protection"
 SITESUBTITLE = "Reflections on safety, blame and learning in child protection social work"
 SITEDESCRIPTION = (

@@ -101,6 +101,9 @@ def apply_tagger(post: Post, tagger: Tagger | None) -> Post:
 
 def slugify(title: str, limit: int = 80) -> str:
     """Return an ASCII, lower-case, hyphenated slug for a title ('untitled' if none)."""
+    # Not Pelican's slugify (which `make newpost` uses with the site's settings): every imported
+    # post gets this slug written as `slug:`, and the import state is keyed by it, so it stays
+    # ASCII, at most LIMIT characters and independent of settings a later build may change.
     text = re.sub(r"['’‘`]", "", title)
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

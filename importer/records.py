@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from plugins.author_errors import AuthorError, labelled_fix
+
 
 @dataclass(frozen=True)
 class Paragraph:
@@ -64,10 +66,11 @@ class Post:
     original_url: str | None = None
 
 
-class SourceError(ValueError):
-    """A source file cannot be imported; the message names the file, line, problem and fix."""
+class SourceError(AuthorError):
+    """A source file cannot be imported; the message names the file, line, problem and fix.
+
+    FIX is an instruction ("put the post's text in it"), shown as "Fix: ...".
+    """
 
     def __init__(self, path, line, problem, fix):
-        self.path, self.line, self.problem, self.fix = str(path), line, problem, fix
-        where = f"{self.path}, line {line}" if line else self.path
-        super().__init__(f"{where}: {problem}. Fix: {fix}")
+        super().__init__(path, line, problem, labelled_fix(fix))

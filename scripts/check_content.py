@@ -30,7 +30,8 @@ from plugins.content_checks import (  # noqa: E402
 
 INFO = "info"  # shown, never counted as a problem
 
-from plugins.yaml_metadata.reader import FrontMatterError, YAMLMarkdownReader, shown_path  # noqa: E402
+from plugins.author_errors import AuthorError, shown_path  # noqa: E402
+from plugins.yaml_metadata.reader import YAMLMarkdownReader  # noqa: E402
 from plugins.yaml_metadata.text import printable  # noqa: E402
 
 
@@ -95,8 +96,8 @@ def read_posts(settings):
                 content_class=content_class,
                 context=context,
             )
-        except FrontMatterError as error:
-            problems.append(Problem(shown_path(path), error.line, ERROR, error.problem, error.fix))
+        except AuthorError as error:
+            problems.append(Problem.from_error(error))
             continue
         except Exception as error:  # any other reader failure still names the file
             problems.append(
@@ -172,10 +173,7 @@ def vocabulary_problems(settings):
     try:
         load_vocabulary(path)
     except VocabularyError as error:
-        entry = str(error.entry or "")
-        line = int(entry[5:]) if entry.startswith("line ") and entry[5:].isdigit() else None
-        problem = error.problem if line or not entry else f"{entry}: {error.problem}"
-        return [Problem(shown_path(path), line, ERROR, problem, f"Fix: {error.fix}")]
+        return [Problem.from_error(error)]
     return []
 
 
@@ -189,11 +187,7 @@ def since_written(contents, settings):
     try:
         dated = dated_posts(contents, settings)
     except TableError as error:  # a broken glossary or law table stops the build too
-        where = (
-            f"{shown_path(error.path)}, {error.entry}" if error.entry else shown_path(error.path)
-        )
-        fix = error.fix[:1].upper() + error.fix[1:]
-        return [Problem(where, None, ERROR, error.problem, fix)]
+        return [Problem.from_error(error)]
     return [
         Problem(
             shown_path(content.source_path),

@@ -28,9 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 from pelican import signals  # noqa: E402
 
+from plugins.author_errors import AuthorMessage, shown_path  # noqa: E402
 from plugins.content_checks import load_vocabulary_or_none  # noqa: E402
 from plugins.content_checks.report import theme_report  # noqa: E402
-from plugins.yaml_metadata.reader import shown_path  # noqa: E402
 from scripts.serve import NOT_FOUND_PAGE, bind_error_message  # noqa: E402
 
 # Pelican's content cache, as `make html` keeps it (pelican.conf.py), in a folder of its own:
@@ -101,7 +101,7 @@ class RebuildFilter(logging.Filter):
             )
         if record.name == "plugins.content_checks" and record.levelno == logging.WARNING:
             problem = record.args[0] if isinstance(record.args, tuple) and record.args else None
-            if hasattr(problem, "path") and hasattr(problem, "fix"):
+            if isinstance(problem, AuthorMessage):
                 return os.path.abspath(problem.path) in self.saved
         return True
 

@@ -17,17 +17,33 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_AUTHOR = "Chris Mills"
-DEFAULT_CATEGORY = "Reflections"
+SETTINGS_FILE = ROOT / "pelican.conf.py"
 
 
-def slugify(title):
-    """The URL name Pelican would give TITLE (e.g. 'why-supervision-matters')."""
+def site_settings(path=SETTINGS_FILE):
+    """The site's settings as the build reads them (AUTHOR, DEFAULT_CATEGORY, slug rules)."""
+    from pelican.settings import read_settings
+
+    return read_settings(str(path))
+
+
+def slugify(title, settings=None):
+    """The URL name the build gives TITLE (e.g. 'why-supervision-matters').
+
+    Pelican's own slugify with the site's SLUG_REGEX_SUBSTITUTIONS and SLUGIFY_* settings, as
+    pelican.contents does for a post without `slug:`. (The importer has a slugify of its own
+    on purpose: it writes `slug:` into every imported post, ASCII-only and at most 80
+    characters, and keys its import state by it, so it must not follow a settings change.)
+    """
+    from pelican.settings import DEFAULT_CONFIG
     from pelican.utils import slugify as pelican_slugify
 
+    settings = settings or DEFAULT_CONFIG
     return pelican_slugify(
         title,
-        regex_subs=[(r"[^\w\s-]", ""), (r"(?u)\A\s*", ""), (r"(?u)\s*\Z", ""), (r"[-\s]+", "-")],
+        regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
+        preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
+        use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
     )
 
 
@@ -57,7 +73,7 @@ def yaml_text(value):
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
 
 
-def front_matter(title, when, author=DEFAULT_AUTHOR, category=DEFAULT_CATEGORY, slug=None):
+def front_matter(title, when, author, category, slug=None):
     """The text of a new draft post (with `slug:` when the author chose the URL name)."""
     return (
         "---\n"
@@ -104,8 +120,13 @@ class NewPostError(Exception):
     """Why a new post cannot be created, in words for the author."""
 
 
-def create_post(title, content=ROOT / "content", when=None, slug=None, model=None):
-    """Write the new draft and return its path; never overwrite an existing post."""
+def create_post(title, content=ROOT / "content", when=None, slug=None, model=None, settings=None):
+    """Write the new draft and return its path; never overwrite an existing post.
+
+    The author and category come from SETTINGS (AUTHOR, DEFAULT_CATEGORY), by default the
+    site's pelican.conf.py.
+    """
+    settings = settings or site_settings()
     if model and model.lower() not in MODELS:
         raise NewPostError(
             f"MODEL={model} is not a reflective model here; use one of {', '.join(MODELS)}"
@@ -117,7 +138,7 @@ def create_post(title, content=ROOT / "content", when=None, slug=None, model=Non
     chosen = slug
     if chosen is not None and slug_problem(chosen):
         raise NewPostError(slug_problem(chosen))
-    slug = chosen or slugify(title)
+    slug = chosen or slugify(title, settings)
     if not slug:
         raise NewPostError(f"'{title}' gives an empty URL name; add SLUG=some-words")
     articles = Path(content) / "articles"
@@ -131,7 +152,8 @@ def create_post(title, content=ROOT / "content", when=None, slug=None, model=Non
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "x", encoding="utf-8") as handle:  # "x": fail rather than overwrite
-        body = front_matter(title, when, slug=chosen)
+        author, category = settings.get("AUTHOR") or "", settings["DEFAULT_CATEGORY"]
+        body = front_matter(title, when, author, category, slug=chosen)
         handle.write(body + (model_body(model.lower()) if model else ""))
     return path
 
@@ -140,13 +162,15 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("title", nargs="?", default=os.environ.get("TITLE", ""))
     parser.add_argument("--content", default=str(ROOT / "content"))
+    parser.add_argument("--settings", default=str(SETTINGS_FILE), help="the site's settings file")
     parser.add_argument("--slug", default=os.environ.get("SLUG") or None)
     parser.add_argument("--date", help="YYYY-MM-DD HH:MM (default: now)")
     parser.add_argument("--model", default=os.environ.get("MODEL") or None, help="driscoll, gibbs")
     args = parser.parse_args(argv)
     when = dt.datetime.strptime(args.date, "%Y-%m-%d %H:%M") if args.date else None
     try:
-        path = create_post(args.title, Path(args.content), when, args.slug, args.model)
+        settings = site_settings(args.settings)
+        path = create_post(args.title, Path(args.content), when, args.slug, args.model, settings)
     except NewPostError as error:
         print(f"newpost: {error}", file=sys.stderr)
         return 1

@@ -4,7 +4,6 @@ import logging
 
 from pelican import signals
 
-from . import pool
 from .cache import (
     cache_folder,
     code_fingerprint,
@@ -13,12 +12,16 @@ from .cache import (
     site_folder,
 )
 from .keys import hex_key, key
+from .pool import workers
 from .prerender import PrerenderedMarkdown, prerender, text_key, uncached_sources
+from .settings import SETTINGS, TABLE, BuildSettingsError
+from .settings import check_settings as fill_settings
 from .writer import ParallelWriter, WriteFailedError, WriteOut, newest_first, split_by_output
 
 __all__ = [
     "ORDER",
     "SETTINGS",
+    "TABLE",
     "ParallelWriter",
     "PluginOrderError",
     "PrerenderedMarkdown",
@@ -39,16 +42,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-# name: (default, description); BUILD_WORKERS and BUILD_POOL_MIN size every pool (pool.py).
-SETTINGS = {
-    **pool.SETTINGS,
-    "BUILD_SPEED_KEYED_CACHE": (
-        True,
-        "with Pelican's content cache on, keep it in CACHE_PATH/<content folder>/<key of "
-        "settings, code and package versions>/ (cache.py)",
-    ),
-}
-
 # Where this plugin must stand in PLUGINS, checked at start (check_order). WriteOut, the
 # generator that writes the queued pages, runs in plugin order among the generators plugins
 # add: "after" names the plugins whose generators write pages (so those are written with the
@@ -62,7 +55,7 @@ ORDER = {
 NAME = "plugins.build_speed"
 
 
-class PluginOrderError(pool.BuildSettingsError):
+class PluginOrderError(BuildSettingsError):
     """PLUGINS lists this plugin on the wrong side of another; says the problem and the fix."""
 
 
@@ -77,13 +70,13 @@ def check_order(plugins, name=NAME, order=None):
         if other in names and names.index(other) > here:
             raise PluginOrderError(
                 f"PLUGINS lists {name} before {other}, whose pages it writes",
-                f"Move '{name}' after '{other}' in PLUGINS (pelican.conf.py)",
+                f"Fix: move '{name}' after '{other}' in PLUGINS (pelican.conf.py)",
             )
     for other in order.get("before", ()):
         if other in names and names.index(other) < here:
             raise PluginOrderError(
                 f"PLUGINS lists {name} after {other}, which needs every page written first",
-                f"Move '{name}' before '{other}' in PLUGINS (pelican.conf.py)",
+                f"Fix: move '{name}' before '{other}' in PLUGINS (pelican.conf.py)",
             )
 
 
@@ -91,19 +84,7 @@ def check_settings(pelican):
     """Fail at start on a bad setting or plugin order; fill in the defaults."""
     settings = pelican.settings
     check_order(settings.get("PLUGINS") or ())
-    pool.check_settings(settings)
-    unknown = sorted(k for k in settings if k.startswith("BUILD_SPEED_") and k not in SETTINGS)
-    unknown = [k for k in unknown if k != "BUILD_SPEED_CACHE_ROOT"]  # set by place_cache
-    if unknown:
-        raise pool.BuildSettingsError(
-            f"pelican.conf.py sets {unknown[0]}, which plugins/build_speed does not know",
-            f"Remove it; the settings are {', '.join(SETTINGS)}",
-        )
-    keyed = settings.setdefault("BUILD_SPEED_KEYED_CACHE", SETTINGS["BUILD_SPEED_KEYED_CACHE"][0])
-    if not isinstance(keyed, bool):
-        raise pool.BuildSettingsError(
-            f"BUILD_SPEED_KEYED_CACHE is {keyed!r}", "Set it to True or False"
-        )
+    fill_settings(settings)
     # Pelican's "reader" layer keeps what the reader returned (the HTML and the metadata);
     # the "generator" layer pickles the post objects when it saves, after plugins have worked
     # on them (themes, moved tags...), and they come back next build as if read, with the
@@ -111,10 +92,10 @@ def check_settings(pelican):
     # own results in the build memo (memo.py) instead.
     layer = settings.get("CONTENT_CACHING_LAYER", "reader")
     if settings.get("CACHE_CONTENT") and layer != "reader":
-        raise pool.BuildSettingsError(
+        raise BuildSettingsError(
             f"CONTENT_CACHING_LAYER is {layer!r}: that cache keeps posts as plugins left "
             "them, and they would come back stale",
-            "Set CONTENT_CACHING_LAYER = 'reader' (Pelican's default) in pelican.conf.py",
+            "Fix: set CONTENT_CACHING_LAYER = 'reader' (Pelican's default) in pelican.conf.py",
         )
 
 
@@ -146,7 +127,7 @@ def start_prerender(generator):
         return
     reader._build_speed_seen = True
     # Only a reader that says which texts it converts (the YAML reader) can be answered ahead.
-    if pool.workers(settings) < 2 or not hasattr(reader, "markdown_texts"):
+    if workers(settings) < 2 or not hasattr(reader, "markdown_texts"):
         return
     files = generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"])
     paths = sorted(p for p in uncached_sources(generator, files) if p.endswith(".md"))

@@ -13,66 +13,19 @@ import logging
 import multiprocessing
 import os
 
+from .settings import SETTINGS
+
 logger = logging.getLogger(__name__)
-
-# name: (default, description)
-SETTINGS = {
-    "BUILD_WORKERS": (
-        min(2, os.cpu_count() or 1),
-        "processes for the build's parallel work (Markdown, themes, page writing); "
-        "0 or 1 works in one process, as Pelican does",
-    ),
-    "BUILD_POOL_MIN": (
-        None,
-        "the fewest items a pool is started for; None: each pool's own measured size "
-        "(tests set 0 to exercise the pools on a handful of posts)",
-    ),
-}
-
-# The settings BUILD_WORKERS replaced, refused with the fix so an old settings file says so.
-RETIRED = {
-    "BUILD_SPEED_WORKERS": "BUILD_WORKERS",
-    "THEMES_WORKERS": "BUILD_WORKERS",
-    "BUILD_SPEED_MIN_FILES": "BUILD_POOL_MIN",
-    "THEMES_POOL_MIN": "BUILD_POOL_MIN",
-}
 
 # What the pool being started runs: forked workers inherit it (never pickled, so it may be a
 # closure over the build's state). Set only while `pooled` runs.
 _job = None
 
 
-class BuildSettingsError(ValueError):
-    """A build setting (or the plugin order) that stops the build; says the problem and fix."""
-
-    def __init__(self, problem, fix):
-        self.problem, self.fix = problem, fix
-        super().__init__(f"{problem}. {fix}")
-
-
-def check_settings(settings):
-    """Fill in BUILD_WORKERS and BUILD_POOL_MIN in SETTINGS; BuildSettingsError on a bad one."""
-    for old, new in RETIRED.items():
-        if old in settings:
-            raise BuildSettingsError(
-                f"{old} is no longer a setting: one setting sizes every pool",
-                f"Use {new} instead, in pelican.conf.py",
-            )
-    for name, (default, _description) in SETTINGS.items():
-        value = settings.setdefault(name, default)
-        if value is None and name == "BUILD_POOL_MIN":
-            continue
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise BuildSettingsError(
-                f"{name} is {value!r}", f"Set {name} to a whole number >= 0, in pelican.conf.py"
-            )
-    return settings
-
-
 def workers(settings):
     """How many processes the build may work in (BUILD_WORKERS; 1 means this one only)."""
     value = settings.get("BUILD_WORKERS")
-    return SETTINGS["BUILD_WORKERS"][0] if value is None else value
+    return SETTINGS["BUILD_WORKERS"] if value is None else value
 
 
 def worth_a_pool(settings, count, measured):

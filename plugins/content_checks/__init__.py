@@ -11,6 +11,7 @@ from . import logfilter
 from .checks import (
     DEFAULTS,
     ERROR,
+    TABLE,
     WARNING,
     Post,
     Problem,
@@ -51,7 +52,7 @@ logger = logging.getLogger(__name__)
 
 
 def _shown(path):
-    from plugins.yaml_metadata.reader import shown_path
+    from plugins.author_errors import shown_path
 
     return shown_path(path)
 
@@ -110,10 +111,7 @@ def post_from_content(content, kind, content_root):
 
 
 def _settings(settings):
-    values = {name: settings.get(name, default) for name, default in DEFAULTS.items()}
-    if not isinstance(values["CONTENT_CHECKS_TITLE_MAX"], int):
-        raise ValueError("CONTENT_CHECKS_TITLE_MAX must be a whole number of characters")
-    return values
+    return TABLE.resolve(settings)
 
 
 def on_initialized(pelican):

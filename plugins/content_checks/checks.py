@@ -16,15 +16,39 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from plugins.author_errors import AuthorMessage
+from plugins.settings_table import Setting, SettingsTable, boolean, number_between, whole
+
 ERROR = "error"
 WARNING = "warning"
 
-# Defaults for every CONTENT_CHECKS_* setting, in one place.
-DEFAULTS = {
-    "CONTENT_CHECKS_TITLE_MAX": 100,
-    "CONTENT_CHECKS_WARN_NO_THEMES": True,
-    "CONTENT_CHECKS_TAG_CUTOFF": 0.85,
-}
+# Every CONTENT_CHECKS_* setting, in one table.
+TABLE = SettingsTable(
+    "content_checks",
+    ("CONTENT_CHECKS_",),
+    [
+        Setting(
+            "CONTENT_CHECKS_TITLE_MAX",
+            100,
+            whole(1),
+            "the longest title without a warning, a whole number of characters",
+        ),
+        Setting(
+            "CONTENT_CHECKS_WARN_NO_THEMES",
+            True,
+            boolean,
+            "True or False (True warns about an article that no theme was found for)",
+        ),
+        Setting(
+            "CONTENT_CHECKS_TAG_CUTOFF",
+            0.85,
+            number_between(0, 1),
+            "how alike a tag and a theme's name must be for the 'looks like the theme' warning, "
+            "a number from 0 to 1",
+        ),
+    ],
+)
+DEFAULTS = TABLE.defaults
 
 _INTERNAL_LINK = re.compile(r"[{|](filename|static|attach)[}|]([^\s\"'<>)\]#?]+)")
 _TAG = re.compile(r"<[^>]+>")
@@ -32,7 +56,7 @@ _FIELD = re.compile(r"([A-Za-z_][\w-]*)\s*:")
 
 
 @dataclass(frozen=True)
-class Problem:
+class Problem(AuthorMessage):
     """One thing wrong with one file: where, what, how to fix it, and whether it stops the build."""
 
     path: str
@@ -40,11 +64,12 @@ class Problem:
     severity: str
     problem: str
     fix: str
+    entry: str | None = None  # where in the file, when a table entry says it better than a line
 
-    def __str__(self):
-        where = f"{self.path}, line {self.line}" if self.line else self.path
-        end = "" if self.fix.endswith((".", "?", "!")) else "."
-        return f"{where}: {self.problem}. {self.fix}{end}"
+    @classmethod
+    def from_error(cls, error, severity="error"):
+        """The AuthorError ERROR as a Problem of SEVERITY, worded the same."""
+        return cls(error.path, error.line, severity, error.problem, error.fix, error.entry)
 
 
 @dataclass

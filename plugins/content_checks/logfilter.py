@@ -8,27 +8,16 @@ An author needs the reason (file, line, problem, fix) and nothing else.
 import logging
 import sys
 
+from plugins.author_errors import first_author_error, shown_path
+
 STOPPED = (
     "The build stopped because of the problem above. Fix it and build again "
     "(`make check` lists every problem at once)."
 )
 
 
-def _author_error(exc):
-    """The exception, or the one it was raised while handling, that speaks to an author."""
-    seen = 0
-    while exc is not None and seen < 5:
-        if hasattr(exc, "fix") and hasattr(exc, "problem"):
-            return exc
-        exc = exc.__context__
-        seen += 1
-    return None
-
-
 def missing_field(content, field):
     """The message for a post that lacks a field Pelican requires (an article's date)."""
-    from plugins.yaml_metadata.reader import shown_path
-
     path = shown_path(getattr(content, "source_path", content))
     example = "YYYY-MM-DD HH:MM" if field == "date" else "..."
     return (
@@ -116,8 +105,8 @@ class CleanContentErrors(logging.Filter):
             return record.msg is not None
         if record.msg == "Could not process %s":
             error = sys.exc_info()[1]  # logged from inside Pelican's `except` block
-            if _author_error(error) is not None:
-                record.msg, record.args = "%s", (str(_author_error(error)),)
+            if first_author_error(error) is not None:
+                record.msg, record.args = "%s", (str(first_author_error(error)),)
             elif error is not None:
                 record.msg = "Could not process %s: %s: %s"
                 record.args = (*record.args, type(error).__name__, error)
@@ -130,8 +119,8 @@ class CleanContentErrors(logging.Filter):
                 return True  # `make html DEBUG=1` keeps the full traceback for developers
             if isinstance(error, RuntimeError) and str(error) == "Warning or error encountered":
                 record.msg, record.args = "%s", (STOPPED,)
-            elif _author_error(error) is not None:
-                record.msg, record.args = "%s", (str(_author_error(error)),)
+            elif first_author_error(error) is not None:
+                record.msg, record.args = "%s", (str(first_author_error(error)),)
             elif environment_error(error):
                 record.msg, record.args = "%s", (environment_error(error),)
             else:

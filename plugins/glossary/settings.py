@@ -2,72 +2,104 @@
 
 from pathlib import Path
 
+from plugins.settings_table import (
+    Setting,
+    SettingsError,
+    SettingsTable,
+    boolean,
+    file_path,
+    relative_path,
+    text,
+)
+
 _CONTENT = Path(__file__).resolve().parents[2] / "content"
 
-# name: (default, description)
-TABLE = {
-    "GLOSSARY_FILE": (str(_CONTENT / "glossary.yaml"), "the glossary's YAML file"),
-    "GLOSSARY_LAW_FILE": (str(_CONTENT / "law.yaml"), "the table of Acts and guidance editions"),
-    "GLOSSARY_URL": ("glossary/", "the URL of the glossary page, relative to SITEURL"),
-    "GLOSSARY_SAVE_AS": ("glossary/index.html", "where the glossary page is written"),
-    "GLOSSARY_TERMS": (True, "mark the first use of each glossary term in a post"),
-    "GLOSSARY_LAW_LINKS": (True, "link references to the law to the text of the post's date"),
-    "GLOSSARY_SINCE_NOTES": (True, "a 'since this was written' note on posts that have dated"),
-    "GLOSSARY_TERM_CLASS": ("term", "the CSS class of a marked term"),
-    "CPD_URL": ("cpd/{slug}/", "the URL of a post's CPD page; {slug} is the post's slug"),
-    # Both CPD_URL and CPD_SAVE_AS "": no CPD pages and no links to them.
-    "CPD_SAVE_AS": ("cpd/{slug}/index.html", "where a post's CPD page is written"),
-}
-SETTINGS = {name: default for name, (default, _) in TABLE.items()}
-_PREFIXES = ("GLOSSARY_", "CPD_")
-_SWITCHES = ("GLOSSARY_TERMS", "GLOSSARY_LAW_LINKS", "GLOSSARY_SINCE_NOTES")
-_PATHS = ("GLOSSARY_URL", "GLOSSARY_SAVE_AS", "CPD_URL", "CPD_SAVE_AS")
 
-
-class GlossarySettingsError(ValueError):
+class GlossarySettingsError(SettingsError):
     """A GLOSSARY_* or CPD_* setting that cannot work: says which, why and how to fix it."""
+
+
+_SETTING = "a relative path inside the site, no leading slash"
+_CPD = "; '' with the other CPD setting '' too for no CPD pages"
+
+
+def _cpd_pair(values):
+    """Both CPD_URL and CPD_SAVE_AS '' (no CPD pages), or neither."""
+    if (values["CPD_URL"] == "") != (values["CPD_SAVE_AS"] == ""):
+        name = "CPD_URL" if values["CPD_URL"] == "" else "CPD_SAVE_AS"
+        return name, "is not a relative path inside the site (the other CPD setting is not '')"
+    return None
+
+
+TABLE = SettingsTable(
+    "glossary",
+    ("GLOSSARY_", "CPD_"),
+    [
+        Setting(
+            "GLOSSARY_FILE",
+            str(_CONTENT / "glossary.yaml"),
+            file_path,
+            "the path of the glossary's YAML file",
+        ),
+        Setting(
+            "GLOSSARY_LAW_FILE",
+            str(_CONTENT / "law.yaml"),
+            file_path,
+            "the path of the YAML table of Acts and guidance editions",
+        ),
+        Setting(
+            "GLOSSARY_URL",
+            "glossary/",
+            relative_path(inside=True),
+            f"the URL of the glossary page, {_SETTING}",
+        ),
+        Setting(
+            "GLOSSARY_SAVE_AS",
+            "glossary/index.html",
+            relative_path(inside=True),
+            f"where the glossary page is written, {_SETTING}",
+        ),
+        Setting(
+            "GLOSSARY_TERMS",
+            True,
+            boolean,
+            "True or False (True marks the first use of each term in a post)",
+        ),
+        Setting(
+            "GLOSSARY_LAW_LINKS",
+            True,
+            boolean,
+            "True or False (True links references to the law to the text of the post's date)",
+        ),
+        Setting(
+            "GLOSSARY_SINCE_NOTES",
+            True,
+            boolean,
+            "True or False (True adds a 'since this was written' note to posts that have dated)",
+        ),
+        Setting("GLOSSARY_TERM_CLASS", "term", text, "the CSS class of a marked term"),
+        Setting(
+            "CPD_URL",
+            "cpd/{slug}/",
+            relative_path(slug="post", inside=True, empty=True),
+            f"the URL of a post's CPD page with {{slug}}, {_SETTING}{_CPD}",
+        ),
+        Setting(
+            "CPD_SAVE_AS",
+            "cpd/{slug}/index.html",
+            relative_path(slug="post", inside=True, empty=True),
+            f"where a post's CPD page is written, with {{slug}}, {_SETTING}{_CPD}",
+        ),
+    ],
+    error=GlossarySettingsError,
+    relations=_cpd_pair,
+)
+SETTINGS = TABLE.defaults
 
 
 def check_settings(settings):
     """Fill in missing defaults in SETTINGS and raise GlossarySettingsError on a bad value."""
-    for key, default in SETTINGS.items():
-        settings.setdefault(key, default)
-    unknown = sorted(k for k in settings if k.startswith(_PREFIXES) and k not in SETTINGS)
-    if unknown:
-        raise GlossarySettingsError(
-            f"unknown setting(s) {', '.join(unknown)}; the glossary plugin knows "
-            f"{', '.join(SETTINGS)}. Fix: check the spelling in your settings file"
-        )
-    for key in _SWITCHES:
-        if not isinstance(settings[key], bool):
-            raise GlossarySettingsError(
-                f"{key} must be True or False, not {settings[key]!r}. Fix: set {key} = True"
-            )
-    for key in ("GLOSSARY_FILE", "GLOSSARY_LAW_FILE"):
-        if not isinstance(settings[key], str | Path):
-            raise GlossarySettingsError(
-                f"{key} must be the path of a YAML file, not {settings[key]!r}. "
-                f"Fix: set {key} to a path such as {SETTINGS[key]!r}"
-            )
-    cpd_off = settings["CPD_URL"] == "" and settings["CPD_SAVE_AS"] == ""
-    for key in _PATHS:
-        value = settings[key]
-        if cpd_off and key.startswith("CPD_"):
-            continue  # both empty: no CPD pages, as Pelican's empty *_SAVE_AS means
-        if not isinstance(value, str) or not value or value.startswith("/") or ".." in value:
-            raise GlossarySettingsError(
-                f"{key} = {value!r} is not a relative path inside the site. "
-                f"Fix: set {key} to text like {SETTINGS[key]!r} (no leading slash)"
-            )
-    for key in ("CPD_URL", "CPD_SAVE_AS"):
-        if not cpd_off and "{slug}" not in settings[key]:
-            raise GlossarySettingsError(
-                f"{key} = {settings[key]!r} has no {{slug}}, so every post would share one "
-                f"CPD page. Fix: put {{slug}} in it, e.g. {SETTINGS[key]!r}"
-            )
-    if not isinstance(settings["GLOSSARY_TERM_CLASS"], str):
-        raise GlossarySettingsError("GLOSSARY_TERM_CLASS must be a CSS class name. Fix: 'term'")
-    return settings
+    return TABLE.fill(settings)
 
 
 def site_owned_paths(settings):

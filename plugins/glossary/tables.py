@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from plugins.author_errors import AuthorError, entry_line, labelled_fix
 from plugins.yaml_metadata.bounded import compose_bounded, load_bounded, yaml_error_parts
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -18,13 +19,15 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 _MONTHS += ("September", "October", "November", "December")
 
 
-class TableError(ValueError):
-    """A malformed glossary or law table: names the file, the entry, the problem and the fix."""
+class TableError(AuthorError):
+    """A malformed glossary or law table: names the file, the entry, the problem and the fix.
+
+    ENTRY is where in the file ('entry 2 (line 7) 'hcpc'', 'line 3' or ''); FIX is an
+    instruction, shown as "Fix: ...".
+    """
 
     def __init__(self, path, entry, problem, fix):
-        self.path, self.entry, self.problem, self.fix = str(path), entry, problem, fix
-        where = f"{self.path}, {entry}" if entry else self.path
-        super().__init__(f"{where}: {problem}. Fix: {fix}")
+        super().__init__(path, entry_line(entry), problem, labelled_fix(fix), entry=entry)
 
 
 @dataclass(frozen=True, order=True)

@@ -15,11 +15,10 @@ import yaml
 from markupsafe import Markup, escape
 from pelican import signals
 
+from plugins.author_errors import AuthorError
+from plugins.settings_table import Setting, SettingsError, SettingsTable, boolean
+
 SUFFIX = ".comments.yaml"
-SETTINGS = {
-    # Show the comments imported from the old blog after each post (False hides them all).
-    "IMPORTED_COMMENTS": True,
-}
 FRONT_MATTER_FIELD = "show_comments"  # `show_comments: false` hides one post's comments
 _LINK = re.compile(
     r"\[([^\]\n]{1,300})\]\((https?://[^\s()<>]{1,2000})\)|(https?://[^\s<>]{1,2000})"
@@ -27,30 +26,33 @@ _LINK = re.compile(
 _DATE_FORMATS = ("%Y-%m-%d %H:%M%z", "%Y-%m-%d %H:%M", "%Y-%m-%d")
 
 
-class CommentsError(ValueError):
+class CommentsError(AuthorError):
     """A comments file that cannot be shown: names the file, the line and the fix."""
 
-    def __init__(self, path, line, problem, fix):
-        where = f"{path}, line {line}" if line else str(path)
-        super().__init__(f"{where}: {problem}. {fix}")
+
+class CommentsSettingsError(SettingsError, CommentsError):
+    """An IMPORTED_COMMENTS* setting that is unknown or not True or False."""
+
+
+TABLE = SettingsTable(
+    "imported_comments",
+    ("IMPORTED_COMMENTS",),
+    [
+        Setting(
+            "IMPORTED_COMMENTS",
+            True,
+            boolean,
+            "True or False (False hides the comments imported from the old blog on every post)",
+        ),
+    ],
+    error=CommentsSettingsError,
+)
+SETTINGS = TABLE.defaults
 
 
 def check_settings(settings) -> dict:
     """The IMPORTED_COMMENTS* settings, checked; unknown ones are refused."""
-    unknown = sorted(n for n in settings if n.startswith("IMPORTED_COMMENTS") and n not in SETTINGS)
-    if unknown:
-        raise CommentsError(
-            "pelican.conf.py",
-            None,
-            f"unknown setting(s) {', '.join(unknown)}",
-            "Use IMPORTED_COMMENTS.",
-        )
-    value = settings.get("IMPORTED_COMMENTS", True)
-    if not isinstance(value, bool):
-        raise CommentsError(
-            "pelican.conf.py", None, f"IMPORTED_COMMENTS = {value!r}", "Set it to True or False."
-        )
-    return {"IMPORTED_COMMENTS": value}
+    return TABLE.resolve(settings)
 
 
 def _link(match) -> str:

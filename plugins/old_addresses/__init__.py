@@ -16,12 +16,9 @@ from urllib.parse import urlsplit
 
 from pelican import signals
 
-SETTINGS = {
-    # Write a page at each imported post's old Blogger path that sends readers on.
-    "OLD_ADDRESSES": True,
-    # The redirects file in the Netlify / Cloudflare Pages format ("" writes none).
-    "OLD_ADDRESSES_REDIRECTS": "_redirects",
-}
+from plugins.author_errors import AuthorError
+from plugins.settings_table import Setting, SettingsError, SettingsTable, boolean, text
+
 TEMPLATE = "old_address"
 _SAFE_PATH = re.compile(
     r"/(?:[A-Za-z0-9_%-][A-Za-z0-9_.%-]*/)*[A-Za-z0-9_%-][A-Za-z0-9_.%-]*\.html"
@@ -29,23 +26,41 @@ _SAFE_PATH = re.compile(
 _KEY = "OLD_ADDRESSES_FOUND"
 
 
-class OldAddressError(ValueError):
+class OldAddressError(AuthorError):
     """A setting or an original_url the plugin cannot use: says which and how to fix it."""
+
+
+class OldAddressSettingsError(SettingsError, OldAddressError):
+    """An OLD_ADDRESSES* setting that is unknown or has the wrong kind of value."""
+
+
+TABLE = SettingsTable(
+    "old_addresses",
+    ("OLD_ADDRESSES",),
+    [
+        Setting(
+            "OLD_ADDRESSES",
+            True,
+            boolean,
+            "True or False (True writes a page at each imported post's old Blogger path that "
+            "sends readers on)",
+        ),
+        Setting(
+            "OLD_ADDRESSES_REDIRECTS",
+            "_redirects",
+            text,
+            "the name of the redirects file in the Netlify / Cloudflare Pages format, such as "
+            "'_redirects' ('' writes none)",
+        ),
+    ],
+    error=OldAddressSettingsError,
+)
+SETTINGS = TABLE.defaults
 
 
 def check_settings(settings) -> dict:
     """The OLD_ADDRESSES* settings with defaults, checked; unknown ones are refused."""
-    unknown = sorted(n for n in settings if n.startswith("OLD_ADDRESSES") and n not in SETTINGS)
-    if unknown:
-        raise OldAddressError(
-            f"unknown setting(s) {', '.join(unknown)}. Fix: use only {', '.join(SETTINGS)}."
-        )
-    resolved = {name: settings.get(name, default) for name, default in SETTINGS.items()}
-    if not isinstance(resolved["OLD_ADDRESSES"], bool):
-        raise OldAddressError("OLD_ADDRESSES must be True or False.")
-    if not isinstance(resolved["OLD_ADDRESSES_REDIRECTS"], str):
-        raise OldAddressError('OLD_ADDRESSES_REDIRECTS must be a file name such as "_redirects".')
-    return resolved
+    return TABLE.resolve(settings)
 
 
 def old_path(original_url) -> str | None:
@@ -83,8 +98,10 @@ def write_old_addresses(generator, writer):
         path = old_path(original)
         if path is None:
             raise OldAddressError(
-                f"{content.source_path}: original_url '{original}' has no path ending in .html "
-                "that the site could serve. Fix: correct it or remove the line."
+                content.source_path,
+                None,
+                f"original_url '{original}' has no path ending in .html that the site could serve",
+                "Fix: correct it or remove the line.",
             )
         save_as = path.lstrip("/")
         if save_as in own:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from plugins.author_errors import AuthorMessage
+
 from . import names as lists
 
 ERROR, WARNING, NOTE = "error", "warning", "note"
@@ -80,7 +82,7 @@ class Block:
 
 
 @dataclass(frozen=True)
-class Finding:
+class Finding(AuthorMessage):
     """What the check says about one place in one file."""
 
     path: str
@@ -90,10 +92,6 @@ class Finding:
     words: tuple
     problem: str
     fix: str
-
-    def __str__(self):
-        end = "" if self.fix.endswith((".", "?", "!")) else "."
-        return f"{self.path}, line {self.line}: {self.problem}. {self.fix}{end}"
 
 
 # ---------------------------------------------------------------- direct identifiers

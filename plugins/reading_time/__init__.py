@@ -6,8 +6,21 @@ import re
 from pelican import signals
 
 from plugins.build_speed.memo import memo_for
+from plugins.settings_table import Setting, SettingsTable, whole
 
 WORDS_PER_MINUTE = 200
+TABLE = SettingsTable(
+    "reading_time",
+    ("READING_TIME_",),
+    [
+        Setting(
+            "READING_TIME_WORDS_PER_MINUTE",
+            WORDS_PER_MINUTE,
+            whole(1),
+            "the reading speed a post's minutes are worked out with, a whole number of words",
+        ),
+    ],
+)
 _TAG = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
 
@@ -20,7 +33,7 @@ def reading_minutes(html, words_per_minute=WORDS_PER_MINUTE):
 
 def add_reading_time(generator):
     """Set article.reading_time on every article, drafts included."""
-    speed = generator.settings.get("READING_TIME_WORDS_PER_MINUTE", WORDS_PER_MINUTE)
+    speed = TABLE.resolve(generator.settings)["READING_TIME_WORDS_PER_MINUTE"]
     # The build memo: last build's counts for unchanged posts (`make html`, the devserver).
     memo = memo_for(generator.settings, "ReadingTime")
     for article in [*generator.articles, *generator.drafts]:
@@ -30,6 +43,13 @@ def add_reading_time(generator):
     memo.save()
 
 
+def check_settings(pelican):
+    """Refuse a bad or unknown READING_TIME_* setting before anything is read."""
+    TABLE.resolve(pelican.settings)
+
+
 def register():
+    # initialized: before any file is read, so a mistyped setting costs no build time.
+    signals.initialized.connect(check_settings)
     # After all articles are read, before anything is written.
     signals.article_generator_finalized.connect(add_reading_time)

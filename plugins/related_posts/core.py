@@ -23,6 +23,8 @@ DEFAULT_WINDOW = 40
 # (identical word sets), so they mostly reorder posts that share equally telling themes.
 DEFAULT_TIME_WEIGHT = 0.25
 DEFAULT_TEXT_WEIGHT = 0.5
+# Keywords kept per post for the text overlap: its most frequent content words.
+DEFAULT_KEYWORDS = 40
 # Time closeness halves after this many days: 1 / (1 + days / SCALE).
 TIME_SCALE_DAYS = 365.0
 
@@ -259,7 +261,7 @@ _STOPWORD_TEXT = """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
-def keywords(html, limit=40):
+def keywords(html, limit=DEFAULT_KEYWORDS):
     """A post's keyword set for cheap text overlap: its LIMIT most frequent content words."""
     if limit <= 0:
         return frozenset()

@@ -17,6 +17,8 @@ import logging
 
 from pelican import signals
 
+from plugins.author_errors import author_message, labelled_fix, shown_path
+from plugins.settings_table import Setting, SettingsError, SettingsTable
 from plugins.yaml_metadata.text import allowed_url, printable
 
 from .sanitise import DANGEROUS, Removal, sanitise
@@ -34,42 +36,43 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# Every setting of this plugin: name -> (default, description). Unknown SAFE_HTML_* names
-# are refused when the build starts.
-SETTINGS = {
-    "SAFE_HTML_ALLOW_ELEMENTS": (
-        (),
-        "elements kept in posts although they embed or redirect, e.g. ('iframe',); any of "
-        + ", ".join(sorted(DANGEROUS)),
-    ),
-}
-DEFAULTS = {name: default for name, (default, _) in SETTINGS.items()}
 
-
-class SafeHtmlSettingsError(ValueError):
+class SafeHtmlSettingsError(SettingsError):
     """A SAFE_HTML_* setting is unknown or has the wrong form."""
 
-    def __init__(self, problem, fix):
-        self.problem, self.fix = problem, fix
-        super().__init__(f"{problem}. {fix}")
+
+def _element_names(value):
+    if isinstance(value, str) or not isinstance(value, list | tuple | set | frozenset):
+        return "is not a tuple of element names"
+    unknown = [str(name) for name in value if str(name).lower() not in DANGEROUS]
+    return f"names {', '.join(unknown)}, which this plugin never removes" if unknown else None
+
+
+# Every setting of this plugin. Unknown SAFE_HTML_* names are refused when the build starts.
+TABLE = SettingsTable(
+    "safe_html",
+    ("SAFE_HTML_",),
+    [
+        Setting(
+            "SAFE_HTML_ALLOW_ELEMENTS",
+            (),
+            _element_names,
+            "a tuple of the elements kept in posts although they embed or redirect, e.g. "
+            "('iframe',), from: " + ", ".join(sorted(DANGEROUS)),
+        ),
+    ],
+    error=SafeHtmlSettingsError,
+)
+SETTINGS = {name: (s.default, s.help) for name, s in TABLE.settings.items()}
+DEFAULTS = TABLE.defaults
 
 
 def safe_html_settings(settings):
     """The SAFE_HTML_* settings with defaults; SafeHtmlSettingsError on a bad one."""
-    unknown = sorted(n for n in settings if n.startswith("SAFE_HTML_") and n not in SETTINGS)
-    if unknown:
-        raise SafeHtmlSettingsError(
-            f"pelican.conf.py sets {', '.join(unknown)}, which plugins/safe_html does not know",
-            f"Remove it; the settings are {', '.join(SETTINGS)}",
-        )
-    values = {name: settings.get(name, default) for name, default in DEFAULTS.items()}
-    allowed = values["SAFE_HTML_ALLOW_ELEMENTS"]
-    if isinstance(allowed, str) or not all(str(name).lower() in DANGEROUS for name in allowed):
-        raise SafeHtmlSettingsError(
-            f"SAFE_HTML_ALLOW_ELEMENTS is {allowed!r}",
-            f"Set it to a tuple of element names from: {', '.join(sorted(DANGEROUS))}",
-        )
-    values["SAFE_HTML_ALLOW_ELEMENTS"] = frozenset(str(name).lower() for name in allowed)
+    values = TABLE.resolve(settings)
+    values["SAFE_HTML_ALLOW_ELEMENTS"] = frozenset(
+        str(name).lower() for name in values["SAFE_HTML_ALLOW_ELEMENTS"]
+    )
     return values
 
 
@@ -124,11 +127,12 @@ def clean_content(content):
         if hasattr(content, "_summary"):
             content._summary = summary
         removed += more
-    source = getattr(content, "source_path", None) or "?"
+    source = shown_path(getattr(content, "source_path", None) or "?")
     for removal in dict.fromkeys((r.kind, r.what) for r in removed):
         problem, fix = _WHY[removal[0]]
         what = printable(removal[1], one_line=True)
-        log.warning("%s: %s. Fix: %s.", source, problem.format(what=what), fix)
+        message = author_message(source, None, problem.format(what=what), labelled_fix(fix))
+        log.warning("%s", message)
 
 
 def check_settings(pelican):

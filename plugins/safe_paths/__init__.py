@@ -28,6 +28,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from plugins.author_errors import AuthorErrors
+from plugins.settings_table import Setting, SettingsError, SettingsTable, sequence_of_text
+
 from .static import static_problems
 from .tree import UnsafeContentError, refuse_unsafe_files, unsafe_files
 
@@ -43,15 +46,28 @@ __all__ = [
     "unsafe_files",
 ]
 
-# Every setting of this plugin: name -> (default, description); unknown SAFE_PATHS_* names
-# are refused when the build starts.
-SETTINGS = {
-    "SAFE_PATHS_ALLOW_STATIC": (
-        (),
-        "static files (paths inside the content folder, e.g. 'extra/google1234.html') copied "
-        "although they are HTML, JavaScript, an SVG with script or a dot-file",
-    ),
-}
+
+class SafePathsSettingsError(SettingsError):
+    """A SAFE_PATHS_* setting is unknown or has the wrong form."""
+
+
+# Every setting of this plugin; unknown SAFE_PATHS_* names are refused when the build starts.
+TABLE = SettingsTable(
+    "safe_paths",
+    ("SAFE_PATHS_",),
+    [
+        Setting(
+            "SAFE_PATHS_ALLOW_STATIC",
+            (),
+            sequence_of_text,
+            "a tuple of the static files (paths inside the content folder, e.g. "
+            "'extra/google1234.html') copied although they are HTML, JavaScript, an SVG with "
+            "script or a dot-file",
+        ),
+    ],
+    error=SafePathsSettingsError,
+)
+SETTINGS = {name: (s.default, s.help) for name, s in TABLE.settings.items()}
 
 NAME_MAX_BYTES = 200
 _BAD_CHARS = re.compile(r"[\x00-\x1f\x7f\\]")
@@ -81,24 +97,11 @@ CONTENT_PATTERNS = (
 )
 
 
-class UnsafePathError(Exception):
+class UnsafePathError(AuthorErrors):
     """Some contents would be written outside the output or over each other."""
 
     def __init__(self, problems: list[str]):
-        # `problem` and `fix` let content_checks' log filter show it without a traceback.
-        self.problems = problems
-        self.problem = f"{len(problems)} output path problem(s)"
-        self.fix = "each line says which file to change"
-        listed = "\n".join(f"  {line}" for line in problems)
-        super().__init__(f"{self.problem}; nothing was written:\n{listed}")
-
-
-class SafePathsSettingsError(ValueError):
-    """A SAFE_PATHS_* setting is unknown or has the wrong form."""
-
-    def __init__(self, problem, fix):
-        self.problem, self.fix = problem, fix
-        super().__init__(f"{problem}. {fix}")
+        super().__init__(f"{len(problems)} output path problem(s)", "nothing was written", problems)
 
 
 @dataclass(frozen=True)
@@ -300,25 +303,8 @@ def check_site(pelican_or_generators):
 
 
 def safe_paths_settings(settings):
-    """The SAFE_PATHS_* settings with defaults; UnsafePathError on an unknown or bad one."""
-    unknown = sorted(n for n in settings if n.startswith("SAFE_PATHS_") and n not in SETTINGS)
-    if unknown:
-        raise UnsafePathError(
-            [
-                f"pelican.conf.py sets {', '.join(unknown)}, which plugins/safe_paths does not "
-                f"know. Fix: remove it; the settings are {', '.join(SETTINGS)}"
-            ]
-        )
-    values = {name: settings.get(name, default) for name, (default, _) in SETTINGS.items()}
-    allowed = values["SAFE_PATHS_ALLOW_STATIC"]
-    if isinstance(allowed, str) or not all(isinstance(name, str) for name in allowed):
-        raise UnsafePathError(
-            [
-                f"SAFE_PATHS_ALLOW_STATIC is {allowed!r}. Fix: make it a tuple of paths inside "
-                "the content folder, e.g. ('extra/google1234.html',)"
-            ]
-        )
-    return values
+    """The SAFE_PATHS_* settings with defaults; SafePathsSettingsError on an unknown or bad one."""
+    return TABLE.resolve(settings)
 
 
 def check_content_folder(pelican):

@@ -16,6 +16,7 @@ import os
 import stat
 from typing import NamedTuple
 
+from plugins.author_errors import AuthorErrors
 from plugins.yaml_metadata.text import printable
 
 
@@ -30,16 +31,12 @@ class Finding(NamedTuple):
         return f"{self.path} {self.problem}. Fix: {self.fix}"
 
 
-class UnsafeContentError(Exception):
+class UnsafeContentError(AuthorErrors):
     """Files in the content folder resolve outside it or are not ordinary files."""
 
     def __init__(self, problems: list[str]):
-        # `problem` and `fix` let content_checks' log filter show it without a traceback.
-        self.problems = problems
-        self.problem = f"{len(problems)} unsafe file(s) in the content folder"
-        self.fix = "each line says which file to change"
-        listed = "\n".join(f"  {problem}" for problem in problems)
-        super().__init__(f"{self.problem}; nothing was read or written:\n{listed}")
+        problem = f"{len(problems)} unsafe file(s) in the content folder"
+        super().__init__(problem, "nothing was read or written", problems)
 
 
 _KINDS = (

@@ -10,16 +10,15 @@ from pathlib import Path
 from pagefind.service import get_executable
 
 from plugins.build_speed.keys import hex_key
+from plugins.settings_table import (
+    Setting,
+    SettingsError,
+    SettingsTable,
+    boolean,
+    relative_path,
+)
 
 from .canonical import BundleFormatError, canonicalise_bundle
-
-# Every setting of this plugin, with its default; checked once when Pelican starts.
-DEFAULTS = {
-    "SEARCH_ENABLED": True,
-    "SEARCH_URL": "search/",
-    "SEARCH_SAVE_AS": "search/index.html",
-    "SEARCH_BUNDLE_DIR": "pagefind",
-}
 
 _INDEXED = re.compile(r"Indexed (\d+) pages?")
 
@@ -41,24 +40,51 @@ class SearchError(Exception):
     """The search index could not be built, or a SEARCH_* setting is wrong."""
 
 
+class SearchSettingsError(SettingsError, SearchError):
+    """A SEARCH_* setting is unknown or wrong: says which and how to fix it."""
+
+
+def _bundle_folder(value):
+    problem = relative_path()(value)
+    if problem is None and ".." in Path(value).parts:
+        return "leaves the output folder"
+    return problem
+
+
+_INSIDE = "a path inside the site without a leading '/'"
+# Every setting of this plugin, with its default; checked once when Pelican starts.
+TABLE = SettingsTable(
+    "search",
+    ("SEARCH_",),
+    [
+        Setting(
+            "SEARCH_ENABLED",
+            True,
+            boolean,
+            "True or False (True builds the search page and its index)",
+        ),
+        Setting("SEARCH_URL", "search/", relative_path(), f"the search page's URL, {_INSIDE}"),
+        Setting(
+            "SEARCH_SAVE_AS",
+            "search/index.html",
+            relative_path(file=True),
+            f"the search page's file, {_INSIDE}",
+        ),
+        Setting(
+            "SEARCH_BUNDLE_DIR",
+            "pagefind",
+            _bundle_folder,
+            f"the folder of the search index, {_INSIDE} and inside the output folder",
+        ),
+    ],
+    error=SearchSettingsError,
+)
+DEFAULTS = TABLE.defaults
+
+
 def search_settings(settings):
     """Return the SEARCH_* settings with defaults filled in, or raise SearchError naming the fix."""
-    merged = {name: settings.get(name, default) for name, default in DEFAULTS.items()}
-    if not isinstance(merged["SEARCH_ENABLED"], bool):
-        raise SearchError(
-            f"SEARCH_ENABLED is {merged['SEARCH_ENABLED']!r}; set it to True or False"
-        )
-    for name in ("SEARCH_URL", "SEARCH_SAVE_AS", "SEARCH_BUNDLE_DIR"):
-        value = merged[name]
-        if not isinstance(value, str) or not value or value.startswith("/"):
-            raise SearchError(
-                f"{name} is {value!r}; set it to a path inside the site without a leading '/', "
-                f"e.g. {DEFAULTS[name]!r}"
-            )
-    bundle = merged["SEARCH_BUNDLE_DIR"]
-    if ".." in Path(bundle).parts:
-        raise SearchError(f"SEARCH_BUNDLE_DIR is {bundle!r}; it must stay inside the output folder")
-    return merged
+    return TABLE.resolve(settings)
 
 
 def topic_links(articles):

@@ -5,17 +5,51 @@ from dataclasses import dataclass
 from datetime import datetime
 from xml.sax.saxutils import escape
 
-# Every setting of this plugin, with its default; checked once when Pelican starts.
-DEFAULTS = {
-    "SITEMAP_SAVE_AS": "sitemap.xml",
-    # Listing pages worth a search engine's visit besides the posts, pages and topics.
-    "SITEMAP_LISTING_URLS": ("", "archives/"),
-    "SITEMAP_TOPICS_URL": "topics/",
-}
+from plugins.settings_table import (
+    Setting,
+    SettingsError,
+    SettingsTable,
+    relative_path,
+    sequence_of_text,
+)
 
 
-class SitemapError(ValueError):
+class SitemapError(SettingsError):
     """A SITEMAP_* setting is wrong: says which and how to fix it."""
+
+
+def _file_or_none(value):
+    return None if value is None else relative_path(file=True)(value)
+
+
+# Every setting of this plugin, with its default; checked once when Pelican starts.
+TABLE = SettingsTable(
+    "sitemap",
+    ("SITEMAP_",),
+    [
+        Setting(
+            "SITEMAP_SAVE_AS",
+            "sitemap.xml",
+            _file_or_none,
+            "a file name such as 'sitemap.xml', or None for no sitemap",
+        ),
+        # Listing pages worth a search engine's visit besides the posts, pages and topics.
+        Setting(
+            "SITEMAP_LISTING_URLS",
+            ("", "archives/"),
+            sequence_of_text,
+            "a list of the listing pages' paths, such as ['', 'archives/']",
+        ),
+        Setting(
+            "SITEMAP_TOPICS_URL",
+            "topics/",
+            relative_path(),
+            "the path of the topic pages' folder, such as 'topics/'",
+        ),
+    ],
+    error=SitemapError,
+)
+DEFAULTS = TABLE.defaults
 
 
 @dataclass(frozen=True, order=True)
@@ -28,21 +62,7 @@ class Entry:
 
 def sitemap_settings(settings):
     """Return the SITEMAP_* settings with defaults filled in, or raise SitemapError."""
-    merged = {name: settings.get(name, default) for name, default in DEFAULTS.items()}
-    save_as = merged["SITEMAP_SAVE_AS"]
-    if save_as is not None and not isinstance(save_as, str):
-        raise SitemapError(
-            f"SITEMAP_SAVE_AS is {save_as!r}; set it to a file name such as 'sitemap.xml', "
-            "or to None for no sitemap"
-        )
-    urls = merged["SITEMAP_LISTING_URLS"]
-    if isinstance(urls, str) or not all(isinstance(url, str) for url in urls):
-        raise SitemapError(
-            f"SITEMAP_LISTING_URLS is {urls!r}; set it to a list of paths such as ['', 'archives/']"
-        )
-    if not isinstance(merged["SITEMAP_TOPICS_URL"], str):
-        raise SitemapError("SITEMAP_TOPICS_URL must be a path such as 'topics/'")
-    return merged
+    return TABLE.resolve(settings)
 
 
 def last_changed(content):

@@ -16,16 +16,25 @@ import posixpath
 
 from pelican import signals
 
+from plugins.settings_table import Setting, SettingsTable, boolean
+
 logger = logging.getLogger(__name__)
 
 MANIFEST = ".build-files.json"
-# name: (default, description)
-SETTINGS = {
-    "STALE_OUTPUT_REMOVE": (
-        True,
-        "remove files an earlier local build wrote that this build no longer writes",
-    ),
-}
+TABLE = SettingsTable(
+    "stale_output",
+    ("STALE_OUTPUT_",),
+    [
+        Setting(
+            "STALE_OUTPUT_REMOVE",
+            True,
+            boolean,
+            "True or False (True removes files an earlier local build wrote that this build no "
+            "longer writes)",
+        ),
+    ],
+)
+SETTINGS = {name: (s.default, s.help) for name, s in TABLE.settings.items()}
 
 
 def _written_by(writer, output, given=None):
@@ -148,17 +157,7 @@ def check_settings(pelican):
     """Fill in the default and reject a setting of the wrong kind, before anything is read."""
     _Build.static = ()
     _count_errors()
-    unknown = sorted(
-        k for k in pelican.settings if k.startswith("STALE_OUTPUT_") and k not in SETTINGS
-    )
-    if unknown:
-        raise ValueError(
-            f"unknown setting {unknown[0]}; the stale_output settings are {', '.join(SETTINGS)}"
-        )
-    for name, (default, _description) in SETTINGS.items():
-        value = pelican.settings.setdefault(name, default)
-        if not isinstance(value, bool):
-            raise ValueError(f"{name} must be True or False, not {value!r}")
+    TABLE.fill(pelican.settings)
 
 
 def get_generators(pelican):

@@ -2,46 +2,122 @@
 
 from pathlib import Path
 
-from plugins.build_speed.pool import RETIRED
+from plugins.settings_table import (
+    Setting,
+    SettingsError,
+    SettingsTable,
+    boolean,
+    file_path,
+    number_between,
+    one_of,
+    text,
+)
 
 # The project's vocabulary by absolute path, so a build of any INPUTDIR uses the same themes.
 DEFAULT_VOCABULARY = str(Path(__file__).resolve().parents[2] / "content" / "themes.yaml")
 
-DEFAULTS = {
-    # Detection (also keyword options of detect_themes, lower case without THEMES_).
-    "THEMES_THRESHOLD": 2.0,  # minimum score to tag; one sentence adds at most SENTENCE_CAP
-    "THEMES_TITLE_WEIGHT": 3.0,  # a strong phrase in the title counts this much
-    "THEMES_WEAK_WEIGHT": 0.4,  # a weak phrase counts this fraction of a strong one
-    "THEMES_SENTENCE_CAP": 2.0,  # one sentence adds at most this much to a theme
-    "THEMES_MIN_SENTENCES": 2,  # strong mentions in this many sentences, or in the title
-    "THEMES_SENTENCES_PER_MENTION": 12,  # long texts need a mention per this many sentences
-    "THEMES_RELATIVE": 0.15,  # below this fraction of the top theme's score is a side issue
-    "THEMES_MAX_THEMES": 5,  # never more themes than this on one post
+# Detection (also keyword options of detect_themes, lower case without THEMES_).
+_DETECTION_SETTINGS = [
+    Setting(
+        "THEMES_THRESHOLD",
+        2.0,
+        number_between(0),
+        "the minimum score to tag; one sentence adds at most THEMES_SENTENCE_CAP",
+    ),
+    Setting(
+        "THEMES_TITLE_WEIGHT", 3.0, number_between(0), "what a strong phrase in the title counts"
+    ),
+    Setting(
+        "THEMES_WEAK_WEIGHT",
+        0.4,
+        number_between(0),
+        "the fraction of a strong phrase a weak one counts",
+    ),
+    Setting("THEMES_SENTENCE_CAP", 2.0, number_between(0), "the most one sentence adds to a theme"),
+    Setting(
+        "THEMES_MIN_SENTENCES",
+        2,
+        number_between(0),
+        "how many sentences need a strong mention (or the title one)",
+    ),
+    Setting(
+        "THEMES_SENTENCES_PER_MENTION",
+        12,
+        number_between(0),
+        "long texts need a strong mention per this many sentences",
+    ),
+    Setting(
+        "THEMES_RELATIVE",
+        0.15,
+        number_between(0, 1),
+        "the fraction of the top theme's score below which a theme is a side issue",
+    ),
+    Setting("THEMES_MAX_THEMES", 5, number_between(0), "the most themes one post gets"),
     # A sentence with this many different weak phrases of a theme counts as a strong mention
     # ("police", "health visitor" and "schools" in one sentence); 0 turns it off.
-    "THEMES_COOCCURRENCE": 3,
-    "THEMES_LONG_PHRASE_WORDS": 4,  # a strong phrase of this many words is specific ...
-    "THEMES_LONG_PHRASE_WEIGHT": 2.0,  # ... and counts this much
-    "THEMES_SHORT_POST": 8,  # a post of at most this many sentences needs one strong sentence
-}
+    Setting(
+        "THEMES_COOCCURRENCE",
+        3,
+        number_between(0),
+        "how many different weak phrases of a theme in one sentence count as a strong "
+        "mention, 0 for never",
+    ),
+    Setting(
+        "THEMES_LONG_PHRASE_WORDS",
+        4,
+        number_between(0),
+        "the words a strong phrase needs to count as specific",
+    ),
+    Setting(
+        "THEMES_LONG_PHRASE_WEIGHT", 2.0, number_between(0), "what a specific strong phrase counts"
+    ),
+    Setting(
+        "THEMES_SHORT_POST",
+        8,
+        number_between(0),
+        "the most sentences of a short post, which needs one strong sentence",
+    ),
+]
+DEFAULTS = {setting.name: setting.default for setting in _DETECTION_SETTINGS}
 
-SETTINGS = {
-    "THEMES_VOCABULARY": DEFAULT_VOCABULARY,
-    "THEMES_DETECT": True,  # give posts without theme tags their detected themes at build time
-    "THEMES_CROSSLINKS": True,  # link the first mention of each theme to its topic page
-    "THEMES_CROSSLINK_CLASS": "theme-link",
-    # How loudly the build reports themes it chose for posts without theme tags: "warning"
-    # shows in every build (the author should confirm them), "info" only with -v.
-    "THEMES_REPORT_LEVEL": "warning",
-    **DEFAULTS,
-}
 
-_NUMBERS = {key: (0, None) for key in DEFAULTS}
-_NUMBERS["THEMES_RELATIVE"] = (0, 1)
-
-
-class ThemesSettingsError(ValueError):
+class ThemesSettingsError(SettingsError):
     """A THEMES_* setting with the wrong type or range; names the setting and the fix."""
+
+
+TABLE = SettingsTable(
+    "themes",
+    ("THEMES_",),
+    [
+        Setting(
+            "THEMES_VOCABULARY", DEFAULT_VOCABULARY, file_path, "the path of the themes' YAML file"
+        ),
+        Setting(
+            "THEMES_DETECT",
+            True,
+            boolean,
+            "True or False (True gives posts without theme tags their detected themes)",
+        ),
+        Setting(
+            "THEMES_CROSSLINKS",
+            True,
+            boolean,
+            "True or False (True links the first mention of each theme to its topic page)",
+        ),
+        Setting("THEMES_CROSSLINK_CLASS", "theme-link", text, "the CSS class of a theme link"),
+        # How loudly the build reports themes it chose for posts without theme tags: "warning"
+        # shows in every build (the author should confirm them), "info" only with -v.
+        Setting(
+            "THEMES_REPORT_LEVEL",
+            "warning",
+            one_of("debug", "info", "warning", fold=True),
+            "'warning' (every build reports the themes it chose) or 'info' (only with -v)",
+        ),
+        *_DETECTION_SETTINGS,
+    ],
+    error=ThemesSettingsError,
+)
+SETTINGS = TABLE.defaults
 
 
 def detection_options(settings):
@@ -51,33 +127,4 @@ def detection_options(settings):
 
 def check_settings(settings):
     """Fill in missing THEMES_* defaults in SETTINGS and raise on any bad value."""
-    for key, default in SETTINGS.items():
-        settings.setdefault(key, default)
-    for key in ("THEMES_WORKERS", "THEMES_POOL_MIN"):
-        if key in settings:  # one setting sizes every pool of the build now
-            raise ThemesSettingsError(
-                f"{key} is no longer a setting; use {RETIRED[key]} instead (plugins/build_speed)"
-            )
-    unknown = sorted(k for k in settings if k.startswith("THEMES_") and k not in SETTINGS)
-    if unknown:
-        raise ThemesSettingsError(
-            f"unknown setting(s) {', '.join(unknown)}; the themes plugin knows "
-            f"{', '.join(SETTINGS)} (check the spelling in your settings file)"
-        )
-    for key in ("THEMES_DETECT", "THEMES_CROSSLINKS"):
-        if not isinstance(settings[key], bool):
-            raise ThemesSettingsError(f"{key} must be True or False, not {settings[key]!r}")
-    if not isinstance(settings["THEMES_VOCABULARY"], str | Path):
-        raise ThemesSettingsError("THEMES_VOCABULARY must be the path of a YAML file")
-    if str(settings["THEMES_REPORT_LEVEL"]).lower() not in ("debug", "info", "warning"):
-        raise ThemesSettingsError("THEMES_REPORT_LEVEL must be 'debug', 'info' or 'warning'")
-    if not isinstance(settings["THEMES_CROSSLINK_CLASS"], str):
-        raise ThemesSettingsError("THEMES_CROSSLINK_CLASS must be a CSS class name")
-    for key, (low, high) in _NUMBERS.items():
-        value = settings[key]
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ThemesSettingsError(f"{key} must be a number, not {value!r}")
-        if value < low or (high is not None and value > high):
-            limit = f"between {low} and {high}" if high is not None else f"at least {low}"
-            raise ThemesSettingsError(f"{key} must be {limit}, not {value!r}")
-    return settings
+    return TABLE.fill(settings)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from plugins.author_errors import AuthorError, entry_line, labelled_fix
 from plugins.yaml_metadata.bounded import check_yaml_bounds, yaml_error_parts
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -23,13 +24,15 @@ _FIELDS = {
 _LISTS = ("synonyms", "phrases", "weak_phrases", "not_phrases")
 
 
-class VocabularyError(ValueError):
-    """A malformed vocabulary: names the file, the entry, what is wrong and how to fix it."""
+class VocabularyError(AuthorError):
+    """A malformed vocabulary: names the file, the entry, what is wrong and how to fix it.
+
+    ENTRY is where in the file ('entry 2 (line 7) 'hcpc'', 'line 3' or ''); FIX is an
+    instruction, shown as "Fix: ...".
+    """
 
     def __init__(self, path, entry, problem, fix):
-        self.path, self.entry, self.problem, self.fix = str(path), entry, problem, fix
-        where = f"{self.path}, {entry}" if entry else self.path
-        super().__init__(f"{where}: {problem}. Fix: {fix}")
+        super().__init__(path, entry_line(entry), problem, labelled_fix(fix), entry=entry)
 
 
 def topic_url(slug):

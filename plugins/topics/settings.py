@@ -1,63 +1,69 @@
-"""TOPICS_* / TOPIC_* settings: defaults in one place, checked when Pelican starts."""
+"""TOPICS_* / TOPIC_* settings: defaults in one table, checked when Pelican starts."""
 
-DEFAULTS = {
-    # The index of every theme.
-    "TOPICS_URL": "topics/",
-    "TOPICS_SAVE_AS": "topics/index.html",
-    # One page and one Atom and one RSS feed per theme; {slug} is the theme's slug.
-    "TOPIC_URL": "topics/{slug}/",
-    "TOPIC_SAVE_AS": "topics/{slug}/index.html",
-    "TOPIC_FEED_ATOM": "topics/{slug}/feed.atom.xml",
-    "TOPIC_FEED_RSS": "topics/{slug}/feed.rss.xml",
-    # Themes listed as "often alongside" on a topic page.
-    "TOPICS_ALONGSIDE_MAX": 6,
-    # Links drawn on the co-occurrence map (the strongest ones); the table lists them all.
-    "TOPICS_MAP_MAX_LINKS": 40,
-}
-
-_NEEDS_SLUG = ("TOPIC_URL", "TOPIC_SAVE_AS", "TOPIC_FEED_ATOM", "TOPIC_FEED_RSS")
-_COUNTS = ("TOPICS_ALONGSIDE_MAX", "TOPICS_MAP_MAX_LINKS")
+from plugins.settings_table import Setting, SettingsError, SettingsTable, relative_path, whole
 
 
-class TopicsSettingsError(ValueError):
+class TopicsSettingsError(SettingsError):
     """A TOPICS_* setting that cannot work: says which, why and how to fix it."""
+
+
+_PATH = "(a relative path, no leading slash)"
+TABLE = SettingsTable(
+    "topics",
+    ("TOPICS_", "TOPIC_"),
+    [
+        # The index of every theme.
+        Setting("TOPICS_URL", "topics/", relative_path(), f"the URL of the topics index {_PATH}"),
+        Setting(
+            "TOPICS_SAVE_AS",
+            "topics/index.html",
+            relative_path(file=True),
+            f"the file of the topics index {_PATH}",
+        ),
+        # One page and one Atom and one RSS feed per theme; {slug} is the theme's slug.
+        Setting(
+            "TOPIC_URL",
+            "topics/{slug}/",
+            relative_path(slug="topic"),
+            f"the URL of a theme's page, with {{slug}} {_PATH}",
+        ),
+        Setting(
+            "TOPIC_SAVE_AS",
+            "topics/{slug}/index.html",
+            relative_path(slug="topic", file=True),
+            f"the file of a theme's page, with {{slug}} {_PATH}",
+        ),
+        Setting(
+            "TOPIC_FEED_ATOM",
+            "topics/{slug}/feed.atom.xml",
+            relative_path(slug="topic", file=True),
+            f"the file of a theme's Atom feed, with {{slug}} {_PATH}",
+        ),
+        Setting(
+            "TOPIC_FEED_RSS",
+            "topics/{slug}/feed.rss.xml",
+            relative_path(slug="topic", file=True),
+            f"the file of a theme's RSS feed, with {{slug}} {_PATH}",
+        ),
+        Setting(
+            "TOPICS_ALONGSIDE_MAX",
+            6,
+            whole(0),
+            "how many themes a topic page lists as 'often alongside', a whole number",
+        ),
+        Setting(
+            "TOPICS_MAP_MAX_LINKS",
+            40,
+            whole(0),
+            "how many links the co-occurrence map draws (the strongest; the table lists them "
+            "all), a whole number",
+        ),
+    ],
+    error=TopicsSettingsError,
+)
+DEFAULTS = TABLE.defaults
 
 
 def resolve(settings):
     """The topics settings with defaults filled in, checked; raises TopicsSettingsError."""
-    resolved = {name: settings.get(name, default) for name, default in DEFAULTS.items()}
-    for name in ("TOPICS_URL", "TOPICS_SAVE_AS", *_NEEDS_SLUG):
-        value = resolved[name]
-        if not isinstance(value, str) or not value or value.startswith("/"):
-            raise TopicsSettingsError(
-                f"{name} = {value!r} is not a relative path. Fix: set {name} in pelican.conf.py "
-                f"to text like {DEFAULTS[name]!r} (no leading slash)."
-            )
-    for name in _NEEDS_SLUG:
-        if "{slug}" not in resolved[name]:
-            raise TopicsSettingsError(
-                f"{name} = {resolved[name]!r} has no {{slug}}, so every topic would share one "
-                f"file. Fix: include {{slug}}, e.g. {DEFAULTS[name]!r}."
-            )
-    for name in ("TOPICS_SAVE_AS", "TOPIC_SAVE_AS", "TOPIC_FEED_ATOM", "TOPIC_FEED_RSS"):
-        if resolved[name].endswith("/"):
-            raise TopicsSettingsError(
-                f"{name} = {resolved[name]!r} names a folder, not a file. Fix: end it with a "
-                f"file name, e.g. {DEFAULTS[name]!r}."
-            )
-    for name in _COUNTS:
-        value = resolved[name]
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise TopicsSettingsError(
-                f"{name} = {value!r} is not a whole number. Fix: set it to 0 or more "
-                f"(default {DEFAULTS[name]})."
-            )
-    known = set(DEFAULTS)
-    unknown = sorted(
-        name for name in settings if name.startswith(("TOPICS_", "TOPIC_")) and name not in known
-    )
-    if unknown:
-        raise TopicsSettingsError(
-            f"unknown setting(s) {', '.join(unknown)}. Fix: use only {', '.join(DEFAULTS)}."
-        )
-    return resolved
+    return TABLE.resolve(settings)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import yaml
 
+from plugins.author_errors import AuthorError
+
 # A few hundred bytes of nested aliases ("billion laughs") expand to billions of nodes, and
 # YAML nested tens of thousands of levels deep exhausts the stack of any recursive loader.
 # Nothing the blog reads (front matter, themes.yaml, the importer's manifest, the glossary)
@@ -14,16 +16,18 @@ MAX_DEPTH = 64
 _PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class YAMLLimitError(yaml.MarkedYAMLError):
+class YAMLLimitError(yaml.MarkedYAMLError, AuthorError):
     """YAML that would expand beyond MAX_NODES or nest beyond MAX_DEPTH.
 
-    `problem` completes a sentence about the file ("... is refused: PROBLEM"); `fix` says
-    what to write instead. Callers word both into their own one-line messages.
+    A YAMLError (loaders' callers catch it as one) and an AuthorError without a path:
+    `problem` completes a sentence about the file ("... is refused because PROBLEM"); `fix`
+    says what to write instead. Callers that know the file raise their own AuthorError.
     """
 
     def __init__(self, problem, problem_mark, fix):
-        super().__init__(problem=problem, problem_mark=problem_mark)
-        self.fix = fix
+        yaml.MarkedYAMLError.__init__(self, problem=problem, problem_mark=problem_mark)
+        self.path, self.entry, self.fix = None, None, fix
+        self.line = problem_mark.line + 1 if problem_mark else None
 
 
 def yaml_error_parts(error, invalid_fix):

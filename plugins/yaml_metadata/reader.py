@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 
 import yaml
 from pelican.readers import MarkdownReader
 from pelican.utils import get_date
+
+from plugins.author_errors import AuthorError
 
 from .bounded import YAMLLimitError, check_yaml_bounds
 from .linear import make_linear
@@ -37,23 +38,8 @@ DATE_FIELDS = ("date", "modified")
 LIST_FIELDS = ("tags", "authors", "themes_exclude")
 
 
-class FrontMatterError(ValueError):
+class FrontMatterError(AuthorError):
     """A post's front matter cannot be used; the message names the file, line and fix."""
-
-    def __init__(self, path, line, problem, fix):
-        self.path, self.line, self.problem, self.fix = str(path), line, problem, fix
-        where = f"{shown_path(path)}, line {line}" if line else shown_path(path)
-        # One line on the console whatever the author wrote: no raw control characters.
-        super().__init__(printable(f"{where}: {problem}. {fix}", one_line=True))
-
-
-def shown_path(path):
-    """PATH as an author would type it: relative to the current folder when inside it."""
-    text = str(path)
-    if text.startswith("<"):
-        return text
-    relative = os.path.relpath(os.path.abspath(text))
-    return os.path.abspath(text) if relative.startswith("..") else relative
 
 
 class _StringDatesLoader(yaml.SafeLoader):

@@ -28,6 +28,23 @@ def test_creates_the_post_with_front_matter(tmp_path):
     )
 
 
+def test_author_category_and_url_name_follow_the_site_settings(tmp_path):
+    from pelican.settings import read_settings
+
+    settings = read_settings(
+        str(ROOT / "pelican.conf.py"),
+        override={
+            "AUTHOR": "Sam Patel",
+            "DEFAULT_CATEGORY": "News",
+            "SLUGIFY_PRESERVE_CASE": True,
+        },
+    )
+    path = create_post("Why Supervision matters", tmp_path, when=WHEN, settings=settings)
+    text = path.read_text(encoding="utf-8")
+    assert "\nauthor: Sam Patel\ncategory: News\n" in text
+    assert path.name == "Why-Supervision-matters.md"
+
+
 def test_the_new_post_reads_back_as_a_draft(tmp_path):
     path = create_post('Blame: "who" decides?', tmp_path, when=WHEN)
     _html, metadata = YAMLMarkdownReader(dict(DEFAULT_CONFIG)).read(str(path))

@@ -184,7 +184,7 @@ def test_make_check_names_a_broken_glossary_entry(tmp_path):
     )
     assert process.returncode == 1, process.stdout + process.stderr
     assert (
-        f"error: {bad}, entry 1 (line 2) 'x': abbreviation 'XYZ' has no expansion. Add "
+        f"error: {bad}, entry 1 (line 2) 'x': abbreviation 'XYZ' has no expansion. Fix: add "
         "`expansion:`" in process.stdout
     )
     assert "Traceback" not in process.stderr

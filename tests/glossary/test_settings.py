@@ -18,7 +18,7 @@ def test_defaults_and_site_owned_paths():
     ("settings", "message"),
     [
         ({"GLOSSARY_TERM": True}, "unknown setting(s) GLOSSARY_TERM; the glossary plugin knows"),
-        ({"GLOSSARY_TERMS": "yes"}, "GLOSSARY_TERMS must be True or False, not 'yes'"),
+        ({"GLOSSARY_TERMS": "yes"}, "GLOSSARY_TERMS = 'yes' is not True or False"),
         ({"CPD_URL": "cpd/"}, "CPD_URL = 'cpd/' has no {slug}, so every post would share one"),
         ({"GLOSSARY_URL": "/glossary/"}, "GLOSSARY_URL = '/glossary/' is not a relative path"),
     ],

@@ -163,7 +163,7 @@ def test_text_before_the_first_date_line_needs_a_date():
         "page.txt, line 1: text comes before the first date line, so it has no "
         "date. Fix: put a date "
         "line such as 'Thursday, 26 July 2018' above it, or give the file "
-        "`date: YYYY-MM-DD` in manifest.yaml"
+        "`date: YYYY-MM-DD` in manifest.yaml."
     )
 
 

@@ -43,7 +43,7 @@ def test_news_without_a_manifest_date_names_file_and_fix():
         "news.txt: a news article carries no date in its text and manifest.yaml gives none. "
         "Fix: add `date: YYYY-MM-DD` under `news.txt:` in manifest.yaml (and "
         "`date_estimated: true` "
-        "if you inferred it)"
+        "if you inferred it)."
     )
 
 

@@ -86,7 +86,7 @@ def test_max_setting_limits_the_list(tmp_path):
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
-        ("RELATED_POSTS_MAX", "-1", "RELATED_POSTS_MAX = -1 is not valid"),
+        ("RELATED_POSTS_MAX", "-1", "RELATED_POSTS_MAX = -1 is less than 0"),
         ("RELATED_POSTS_MAXIMUM", "3", "unknown setting(s) RELATED_POSTS_MAXIMUM"),
         ("TOPIC_URL", json.dumps("topics/"), "TOPIC_URL = 'topics/' has no {slug}"),
     ],

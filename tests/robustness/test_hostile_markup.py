@@ -318,5 +318,8 @@ def test_an_unknown_safe_html_setting_stops_the_build(tmp_path):
     )
     log = " ".join((process.stdout + process.stderr).split())
     assert process.returncode != 0
-    assert "SAFE_HTML_ALLOW, which plugins/safe_html does not know" in log
+    assert (
+        "unknown setting(s) SAFE_HTML_ALLOW; the safe_html plugin knows SAFE_HTML_ALLOW_ELEMENTS"
+        in log
+    )
     assert "Traceback" not in log
