@@ -49,11 +49,11 @@ def test_the_projects_plugin_order_passes_the_check():
     [
         (
             ["plugins.build_speed", "plugins.topics", "plugins.stale_output"],
-            "Move 'plugins.build_speed' after 'plugins.topics' in PLUGINS",
+            "Fix: move 'plugins.build_speed' after 'plugins.topics' in PLUGINS",
         ),
         (
             ["plugins.topics", "plugins.stale_output", "plugins.build_speed"],
-            "Move 'plugins.build_speed' before 'plugins.stale_output' in PLUGINS",
+            "Fix: move 'plugins.build_speed' before 'plugins.stale_output' in PLUGINS",
         ),
     ],
 )
@@ -99,7 +99,7 @@ def test_a_build_with_the_writer_before_a_plugin_whose_pages_it_writes_stops_in_
     assert process.returncode != 0
     said = [line for line in (process.stdout + process.stderr).splitlines() if line.strip()]
     assert len(said) == 1, said
-    assert "Move 'plugins.build_speed' after 'plugins.topics' in PLUGINS" in said[0]
+    assert "Fix: move 'plugins.build_speed' after 'plugins.topics' in PLUGINS" in said[0]
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.html"))
 
 
@@ -426,7 +426,7 @@ def test_pelicans_generator_cache_layer_is_refused_naming_the_fix(tmp_path):
     )
     said = [line for line in (process.stdout + process.stderr).splitlines() if line.strip()]
     assert process.returncode != 0 and len(said) == 1, said
-    assert "Set CONTENT_CACHING_LAYER = 'reader'" in said[0]
+    assert "Fix: set CONTENT_CACHING_LAYER = 'reader'" in said[0]
 
 
 @pytest.mark.slow
