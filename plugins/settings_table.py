@@ -42,7 +42,14 @@ class SettingsTable:
     """The settings of one plugin (PLUGIN names it in messages; PREFIXES are its own)."""
 
     def __init__(
-        self, plugin, prefixes, settings, error=SettingsError, relations=None, internal=()
+        self,
+        plugin,
+        prefixes,
+        settings,
+        error=SettingsError,
+        relations=None,
+        internal=(),
+        moved=None,
     ):
         self.plugin, self.prefixes = plugin, tuple(prefixes)
         # Names with the prefix that the plugin sets itself during a build (not the author's).
@@ -51,6 +58,8 @@ class SettingsTable:
         self.error = error  # the plugin's SettingsError subclass
         # relations(values) -> (name, problem) or None: a check that involves several values.
         self.relations = relations
+        # {old name: the setting that replaced it}: refused with where it went.
+        self.moved = dict(moved or {})
 
     @property
     def defaults(self):
@@ -78,6 +87,11 @@ class SettingsTable:
 
     def resolve(self, settings):
         """{name: value} of every setting, defaults filled in, checked; raises self.error."""
+        for name, owner in self.moved.items():
+            if name in settings:
+                raise self.error(
+                    f"{name} is no longer a setting", f"Fix: remove it and set {owner}"
+                )
         unknown = self.unknown(settings)
         if unknown:
             raise self.error(*self.unknown_message(unknown))

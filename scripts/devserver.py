@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 from pelican import signals  # noqa: E402
 
+from plugins import post_model  # noqa: E402
 from plugins.author_errors import AuthorMessage, shown_path  # noqa: E402
 from plugins.content_checks import load_vocabulary_or_none  # noqa: E402
 from plugins.content_checks.report import theme_report  # noqa: E402
@@ -54,7 +55,7 @@ class _LastBuild:
 
 def remember_articles(generators):
     """Keep the finished articles and drafts so the console report can describe them."""
-    # all_generators_finalized: the themes plugin has set article.themes by now.
+    # all_generators_finalized: the themes plugin has set article.blog.themes by now.
     found = []
     for generator in generators:
         if hasattr(generator, "drafts_translations"):
@@ -249,11 +250,11 @@ def themes_lines(article, build):
     return theme_report(
         article.title,
         shown_path(article.source_path),
-        getattr(article, "themes", None),
-        getattr(article, "theme_evidence", None),
+        post_model.get(article, "themes"),
+        post_model.get(article, "theme_evidence"),
         text=f"{article.title} {article._content}",
         vocabulary=build.vocabulary,
-        source=getattr(article, "theme_source", None),
+        source=post_model.get(article, "theme_source"),
     )
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from pelican import signals
 
+from plugins import post_model
+
 from . import logfilter
 from .checks import (
     DEFAULTS,
@@ -90,7 +92,7 @@ def post_from_content(content, kind, content_root):
     with open(source, encoding="utf-8-sig") as handle:
         text = handle.read()
     metadata = content.metadata
-    themes = getattr(content, "themes", None)
+    themes = post_model.get(content, "themes")
     return Post(
         path=_shown(source),
         relpath=Path(os.path.relpath(source, content_root)).as_posix(),
@@ -130,12 +132,12 @@ def drop_unpublished_drafts(generator):
 
 
 def mark_scheduled(generator):
-    """Set article.scheduled on every article dated in the future, for the preview's label."""
+    """Set article.blog.scheduled on every article dated in the future, for the preview's label."""
     # article_generator_pretaxonomy. Only local builds get here with such posts: publish.conf.py
     # sets WITH_FUTURE_DATES = False, which makes Pelican read them as drafts, and production
     # builds drop drafts from everything (drop_unpublished_drafts).
     for article in [*generator.articles, *generator.translations, *generator.hidden_articles]:
-        article.scheduled = is_scheduled(getattr(article, "date", None))
+        post_model.of(article).scheduled = is_scheduled(getattr(article, "date", None))
 
 
 def _article_posts(generator):

@@ -1,23 +1,24 @@
 """Glossary, dated links to the law, 'since this was written' notes and a CPD page per post."""
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 from pelican import signals
-from pelican.contents import Article
 from pelican.generators import Generator
 
+from plugins import post_model
 from plugins.build_speed.memo import memo_for
-from plugins.themes import ThemedArticle
 
 from .annotate import (
+    GLOSSARY_PLACEHOLDER,
     LawRef,
     act_urls,
     anchor,
+    as_pelican_links,
     law_matcher,
     link_law,
     mark_first_uses,
-    resolve_placeholders,
     section_urls,
     term_matcher,
     terms_used,
@@ -39,7 +40,6 @@ __all__ = [
     "SETTINGS",
     "TABLE",
     "Glossary",
-    "GlossaryArticle",
     "GlossarySettingsError",
     "LawRef",
     "LawTable",
@@ -66,14 +66,11 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 
-class GlossaryArticle(ThemedArticle):
-    """An article whose glossary links resolve per page written, like its topic links."""
+@dataclass(frozen=True)
+class GlossaryPage:
+    """The glossary page as Pelican's links see it: {filename}/{glossary} goes to its url."""
 
-    def _update_content(self, content, siteurl):
-        content = resolve_placeholders(
-            content, siteurl, self.settings["RELATIVE_URLS"], self.settings["GLOSSARY_URL"]
-        )
-        return super()._update_content(content, siteurl)
+    url: str
 
 
 def check_at_start(pelican):
@@ -128,6 +125,10 @@ def annotate_articles(generator):
     glossary = load_glossary(settings["GLOSSARY_FILE"])
     law = load_law(settings["GLOSSARY_LAW_FILE"])
     generator.context["glossary"] = glossary
+    # Term links are Pelican's own {filename} links to this entry: Pelican resolves them for
+    # each page written (relative from the post's page, absolute in feeds), to GLOSSARY_URL.
+    generated = generator.context.setdefault("generated_content", {})
+    generated[GLOSSARY_PLACEHOLDER] = GlossaryPage(settings["GLOSSARY_URL"])
     matchers = (term_matcher(glossary), law_matcher(law))
     memo = memo_for(settings, "Glossary")
     tables = None
@@ -138,12 +139,11 @@ def annotate_articles(generator):
             *(settings[key] for key in sorted(SETTINGS)),
         )
     for article in _all_articles(generator):
-        article.cpd_url = None
-        if type(article) not in (Article, ThemedArticle, GlossaryArticle):
-            continue
+        model = post_model.of(article)
+        model.cpd_url = None
         # Work from the text as it came to this plugin, so it is never marked twice.
-        if getattr(article, "_glossary_output", None) == article._content:
-            source = article._glossary_input
+        if model.glossary_output == article._content:
+            source = model.glossary_input
         else:
             source = article._content
         day = article.date.date()
@@ -154,15 +154,15 @@ def annotate_articles(generator):
         # Last build's answer while the post, its date, both tables and the settings are the
         # same (the build memo; `make html` and the devserver only).
         html, used, refs, notes = memo.get(memo.key(tables, source, day.isoformat()), work)
-        article._glossary_input, article._glossary_output = source, html
+        html = as_pelican_links(html)
+        model.glossary_input, model.glossary_output = source, html
         article._content = html
-        article.glossary_terms = [glossary[slug] for slug in used]
-        article.law_refs = list(refs)
-        article.since_written = list(notes)
+        model.glossary_terms = [glossary[slug] for slug in used]
+        model.law_refs = list(refs)
+        model.since_written = list(notes)
         published = getattr(article, "status", "published") == "published"
         if published and article.save_as and settings["CPD_SAVE_AS"]:
-            article.cpd_url = settings["CPD_URL"].format(slug=article.slug)
-        article.__class__ = GlossaryArticle
+            model.cpd_url = settings["CPD_URL"].format(slug=article.slug)
     memo.save()
 
 
@@ -174,7 +174,7 @@ class GlossaryGenerator(Generator):
         articles = list(self.context.get("articles", ()))
         uses = {term.slug: [] for term in glossary}
         for article in sorted(articles, key=lambda a: a.date):
-            for term in getattr(article, "glossary_terms", ()):
+            for term in post_model.get(article, "glossary_terms", ()):
                 uses[term.slug].append(article)
         self.entries = [(term, uses[term.slug]) for term in glossary]
         self.entries.sort(key=lambda entry: entry[0].term.casefold())
@@ -196,7 +196,8 @@ class GlossaryGenerator(Generator):
         )
         template = self.get_template("cpd")
         for article in self.context.get("articles", ()):
-            if not getattr(article, "cpd_url", None):
+            cpd_url = post_model.get(article, "cpd_url")
+            if not cpd_url:
                 continue
             writer.write_file(
                 self.settings["CPD_SAVE_AS"].format(slug=article.slug),
@@ -204,7 +205,7 @@ class GlossaryGenerator(Generator):
                 self.context,
                 relative_urls=relative,
                 template_name="cpd",
-                url=article.cpd_url,
+                url=cpd_url,
                 article=article,
                 anchor=anchor,
             )

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass
 from html import unescape
-from urllib.parse import urljoin
 
 from bs4 import NavigableString, Tag
 
@@ -403,25 +401,19 @@ def _law_links(soup, ref, day):
 # -- URLs ------------------------------------------------------------------------------------
 
 
-def page_href(url, siteurl, relative):
-    """URL (relative to the site root) from a page whose SITEURL is SITEURL, as Pelican joins."""
-    siteurl = siteurl or ""
-    if relative:
-        return os.path.join(siteurl, url).replace(os.sep, "/")
-    if not siteurl.endswith("/"):
-        siteurl += "/"
-    return urljoin(siteurl, url)
+def as_pelican_links(html):
+    """HTML with each href="{glossary}slug" made Pelican's href="{filename}/{glossary}#term-slug".
 
-
-def resolve_placeholders(html, siteurl, relative, glossary_url):
-    """Turn href="{glossary}slug" into the glossary entry's URL from a page at SITEURL."""
+    The glossary plugin puts the glossary page in Pelican's generated_content under
+    "{glossary}", so Pelican resolves these links per page written, as it does an author's.
+    """
     if not html or GLOSSARY_PLACEHOLDER not in html:
         return html
-    base = page_href(glossary_url, siteurl, relative)
 
     def replace(match):
         slug = match.group(1)
-        return f'href="{base}#{anchor(slug)}"' if slug else f'href="{base}"'
+        fragment = f"#{anchor(slug)}" if slug else ""
+        return f'href="{{filename}}/{GLOSSARY_PLACEHOLDER}{fragment}"'
 
     return _PLACEHOLDER_HREF.sub(replace, html)
 

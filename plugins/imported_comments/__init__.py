@@ -15,6 +15,7 @@ import yaml
 from markupsafe import Markup, escape
 from pelican import signals
 
+from plugins import post_model
 from plugins.author_errors import AuthorError
 from plugins.settings_table import Setting, SettingsError, SettingsTable, boolean
 
@@ -162,13 +163,14 @@ def shown(article, settings) -> bool:
 
 
 def attach(generator):
-    """Give each article with a comments file article.imported_comments."""
+    """Give each article with a comments file article.blog.imported_comments."""
     settings = check_settings(generator.settings)
     for article in [*generator.articles, *generator.drafts]:
-        article.imported_comments = []
+        model = post_model.of(article)
+        model.imported_comments = []
         path = comments_file(article.source_path)
         if path.is_file() and shown(article, settings):
-            article.imported_comments = load_comments(path)
+            model.imported_comments = load_comments(path)
 
 
 def register():

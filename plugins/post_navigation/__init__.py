@@ -2,6 +2,8 @@
 
 from pelican import signals
 
+from plugins import post_model
+
 __all__ = ["neighbours", "register", "set_neighbours"]
 
 
@@ -15,14 +17,15 @@ def neighbours(articles):
 
 
 def set_neighbours(generator):
-    """Give every published article its older_post and newer_post (None at either end)."""
+    """Give every published article blog.older_post and blog.newer_post (None at either end)."""
     # article_generator_finalized: the published articles are read and sorted newest first,
     # as listings show them; drafts and hidden posts are not in that list and get no links.
     # Worked out once here, not by searching the list on every page written (N x N).
     for article, (older, newer) in zip(
         generator.articles, neighbours(generator.articles), strict=True
     ):
-        article.older_post, article.newer_post = older, newer
+        model = post_model.of(article)
+        model.older_post, model.newer_post = older, newer
 
 
 def register():

@@ -5,6 +5,7 @@ import re
 
 from pelican import signals
 
+from plugins import post_model
 from plugins.build_speed.memo import memo_for
 from plugins.settings_table import Setting, SettingsTable, whole
 
@@ -32,14 +33,15 @@ def reading_minutes(html, words_per_minute=WORDS_PER_MINUTE):
 
 
 def add_reading_time(generator):
-    """Set article.reading_time on every article, drafts included."""
+    """Set article.blog.reading_time on every article, drafts included."""
     speed = TABLE.resolve(generator.settings)["READING_TIME_WORDS_PER_MINUTE"]
     # The build memo: last build's counts for unchanged posts (`make html`, the devserver).
     memo = memo_for(generator.settings, "ReadingTime")
     for article in [*generator.articles, *generator.drafts]:
         html = article._content
         key = memo.key(speed, html)
-        article.reading_time = memo.get(key, lambda html=html: reading_minutes(html, speed))
+        minutes = memo.get(key, lambda html=html: reading_minutes(html, speed))
+        post_model.of(article).reading_time = minutes
     memo.save()
 
 

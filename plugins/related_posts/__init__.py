@@ -6,6 +6,7 @@ import re
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
+from plugins import post_model
 from plugins.build_speed.memo import memo_for
 
 from .core import (
@@ -68,15 +69,15 @@ def _ranking_key(memo, posts, options):
 
 
 def add_related_posts(generators):
-    """Set article.related = [(article, 'Also about: ...')] on every published article."""
+    """Set article.blog.related = [(article, 'Also about: ...')] on every published article."""
     articles_generator = next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
     if articles_generator is None:
         return
     options = resolve(articles_generator.settings)
     articles = list(articles_generator.articles)
     for article in [*articles, *articles_generator.drafts]:
-        article.related = []
-    if not any(hasattr(article, "themes") for article in articles):
+        post_model.of(article).related = []
+    if not any(post_model.get(article, "themes") is not None for article in articles):
         if articles:
             logger.warning(
                 "related_posts: no article has .themes; add 'plugins.themes' to PLUGINS so related "
@@ -100,7 +101,7 @@ def add_related_posts(generators):
     # article.url is formatted afresh on every read: read it once per article.
     post_ids = [(article.url, article.source_path) for article in articles]
     for article, post_id in zip(articles, post_ids, strict=True):
-        themes = list(getattr(article, "themes", None) or ())
+        themes = list(post_model.get(article, "themes", ()))
         for theme in themes:
             if theme.slug not in names:
                 names[theme.slug] = theme_label(theme)
@@ -132,7 +133,7 @@ def add_related_posts(generators):
         ranking = memo.get(_ranking_key(memo, posts, options), rank)
     memo.save()
     for article, post_id in zip(articles, post_ids, strict=True):
-        article.related = [
+        post_model.of(article).related = [
             (by_id[entry.id], reason_text(names[slug] for slug in entry.reasons))
             for entry in ranking[post_id]
         ]
@@ -143,9 +144,7 @@ def add_related_posts(generators):
 def register():
     # Checked when Pelican starts, so a typo fails the build before any content is read.
     signals.initialized.connect(check_settings)
-    # all_generators_finalized, not article_generator_finalized: the themes plugin sets
-    # article.themes in article_generator_finalized, and blinker keeps a signal's receivers in a
-    # set, so two receivers of one signal run in no guaranteed order (not PLUGINS order).
-    # all_generators_finalized is sent once every generator's context is complete, after all
-    # article_generator_finalized receivers, and before any page is written.
+    # all_generators_finalized: the themes plugin has set blog.themes (pretaxonomy), every
+    # article_generator_finalized receiver has changed the bodies whose words are compared,
+    # and no page is written yet (plugins/post_model.py lists who fills what, and when).
     signals.all_generators_finalized.connect(add_related_posts)

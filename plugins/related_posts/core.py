@@ -195,17 +195,11 @@ def related(
                 common = in_common[kinds_pair] = (sum(weight[t] for t in shared), shared)
             score = common[0]
             if time_weight:
-                # time_closeness(), inlined: both dates are already datetimes.
-                days = abs(date_i - dates[j]).total_seconds() / 86400
-                score += time_weight * (1.0 / (1.0 + days / TIME_SCALE_DAYS))
-            if text_weight:
-                # word_overlap(), inlined.
-                size_j = sizes[j]
-                if size_i and size_j:
-                    overlap = (mask_i & masks[j]).bit_count()
-                    score += text_weight * (overlap / (size_i + size_j - overlap))
-                else:
-                    score += text_weight * 0.0
+                score += time_weight * time_closeness(date_i, dates[j])
+            if text_weight and size_i and sizes[j]:
+                # word_overlap() on the words as bits: AND and bit_count, no set built.
+                overlap = (mask_i & masks[j]).bit_count()
+                score += text_weight * (overlap / (size_i + sizes[j] - overlap))
             # Rounded so float noise from summation order can never reorder equal scores.
             negative = -round(score, 9)
             mine.append((negative, newest[j], sortable[j], j, common[1]))

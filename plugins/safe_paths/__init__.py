@@ -79,8 +79,9 @@ RESERVED_SETTINGS = (
     "AUTHORS_SAVE_AS",
     "INDEX_SAVE_AS",
 )
-# Folders the site writes itself: no post or page may write anything inside them.
-RESERVED_FOLDERS = ("topics", "search", "feeds", "theme", "pagefind", "page")
+# Folders the site writes itself: no post or page may write anything inside them. The topics,
+# search and glossary plugins add their own folders, from their settings (SITE_OWNED_PATHS).
+RESERVED_FOLDERS = ("feeds", "theme", "page")
 RESERVED_FILES = ("sitemap.xml", "robots.txt", "drafts/index.html")
 # The content's own patterns: a post written where posts are written is not a clash.
 CONTENT_PATTERNS = (

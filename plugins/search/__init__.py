@@ -45,8 +45,20 @@ class SearchPageGenerator(Generator):
 
 def check_settings(pelican):
     """Fail at start on a bad SEARCH_* setting; make the defaults visible to every template."""
-    for name, value in search_settings(pelican.settings).items():
-        pelican.settings[name] = value
+    settings = pelican.settings
+    for name, value in search_settings(settings).items():
+        settings[name] = value
+    if not settings["SEARCH_ENABLED"]:
+        return
+    # safe_paths refuses any post or page that would write over the search page or the index.
+    folder = settings["SEARCH_SAVE_AS"].rpartition("/")[0]
+    owned = [
+        settings["SEARCH_SAVE_AS"],
+        f"{folder}/" if folder else "",
+        settings["SEARCH_BUNDLE_DIR"] + "/",
+    ]
+    known = list(settings.get("SITE_OWNED_PATHS") or ())
+    settings["SITE_OWNED_PATHS"] = list(dict.fromkeys([*known, *filter(None, owned)]))
 
 
 def get_generators(pelican):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pagefind.service import get_executable
 
+from plugins import post_model
 from plugins.build_speed.keys import hex_key
 from plugins.settings_table import (
     Setting,
@@ -91,7 +92,7 @@ def topic_links(articles):
     """The topics the articles belong to, as (name, url) pairs sorted by name, each once."""
     seen = {}
     for article in articles:
-        for theme in getattr(article, "themes", None) or ():
+        for theme in post_model.get(article, "themes", ()):
             seen.setdefault(theme.url, theme.name)
     return sorted(((name, url) for url, name in seen.items()), key=lambda pair: pair[0].lower())
 

@@ -6,6 +6,8 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
+from plugins.topics.settings import resolve as topics_settings
+
 from .sitemap import (
     DEFAULTS,
     Entry,
@@ -52,7 +54,7 @@ class SitemapGenerator(Generator):
             self.context.get("pages", ()),
             [*settings["SITEMAP_LISTING_URLS"], *owned],
             topics=self.context.get("topics"),
-            topics_url=self.context.get("TOPICS_URL", settings["SITEMAP_TOPICS_URL"]),
+            topics_url=topics_settings(self.settings)["TOPICS_URL"],
         )
         # Crawlers need absolute URLs, so the site's own SITEURL (not the relative one).
         xml = render_sitemap(entries, self.settings.get("SITEURL", ""))

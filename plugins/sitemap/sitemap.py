@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from xml.sax.saxutils import escape
 
+from plugins import post_model
 from plugins.settings_table import (
     Setting,
     SettingsError,
@@ -12,6 +13,7 @@ from plugins.settings_table import (
     relative_path,
     sequence_of_text,
 )
+from plugins.topics.settings import DEFAULTS as TOPICS_DEFAULTS
 
 
 class SitemapError(SettingsError):
@@ -40,14 +42,12 @@ TABLE = SettingsTable(
             sequence_of_text,
             "a list of the listing pages' paths, such as ['', 'archives/']",
         ),
-        Setting(
-            "SITEMAP_TOPICS_URL",
-            "topics/",
-            relative_path(),
-            "the path of the topic pages' folder, such as 'topics/'",
-        ),
     ],
     error=SitemapError,
+    # The topic pages' address has one owner, the topics plugin, whose TOPICS_URL this reads.
+    moved={
+        "SITEMAP_TOPICS_URL": "TOPICS_URL (the topics plugin's setting, which the sitemap reads)"
+    },
 )
 DEFAULTS = TABLE.defaults
 
@@ -70,12 +70,14 @@ def last_changed(content):
     return getattr(content, "modified", None) or getattr(content, "date", None)
 
 
-def sitemap_entries(articles, pages, listing_urls=("",), topics=None, topics_url="topics/"):
+def sitemap_entries(
+    articles, pages, listing_urls=("",), topics=None, topics_url=TOPICS_DEFAULTS["TOPICS_URL"]
+):
     """Every URL the sitemap lists, sorted by path, each once with its newest date.
 
     Articles and pages give their own dates; a topic page changes when its newest post
     does. TOPICS are the topics plugin's pages (objects with .url and .articles); without
-    them the topics come from each article's .themes. Listing pages (home, archives), and
+    them the topics come from each article's blog.themes. Listing pages (home, archives), and
     pages or topics with no date of their own, take the newest date of the whole site, so
     the result never depends on file times.
     """
@@ -91,7 +93,7 @@ def sitemap_entries(articles, pages, listing_urls=("",), topics=None, topics_url
     for article in articles:
         add(article.url, last_changed(article))
         if topics is None:
-            for theme in getattr(article, "themes", None) or ():
+            for theme in post_model.get(article, "themes", ()):
                 add(theme.url, last_changed(article))
                 add(topics_url, last_changed(article))
     for topic in topics or ():

@@ -3,17 +3,24 @@
 import logging
 
 from pelican import signals
-from pelican.contents import Article
 
+from plugins import post_model
 from plugins.build_speed.memo import memo_for
 
 from . import batch
-from .crosslinks import add_crosslinks, resolve_placeholders, topic_href
+from .crosslinks import PLACEHOLDER, add_crosslinks, as_pelican_links, topic_href
 from .detect import Match, ThemeEvidence, detect_themes, selected_themes
 from .report import detection_line, detection_message
 from .settings import SETTINGS, ThemesSettingsError, check_settings, detection_options
 from .tagging import PostThemes, html_text, markdown_text, tags_for_import, themes_for_post
-from .vocabulary import Theme, Vocabulary, VocabularyError, load_vocabulary, parse_vocabulary
+from .vocabulary import (
+    DEFAULT_TOPIC_URL,
+    Theme,
+    Vocabulary,
+    VocabularyError,
+    load_vocabulary,
+    parse_vocabulary,
+)
 
 __all__ = [
     "SETTINGS",
@@ -21,7 +28,6 @@ __all__ = [
     "PostThemes",
     "Theme",
     "ThemeEvidence",
-    "ThemedArticle",
     "ThemesSettingsError",
     "Vocabulary",
     "VocabularyError",
@@ -39,17 +45,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-
-class ThemedArticle(Article):
-    """An Article whose theme links resolve, like Pelican's {filename} links, per page written."""
-
-    def _update_content(self, content, siteurl):
-        # Pelican calls this with the SITEURL of the page being written (relative in
-        # RELATIVE_URLS mode), so the same post links correctly from its own page, index
-        # pages and feeds. Resolve ours first: Pelican would warn about "{topic}".
-        content = resolve_placeholders(content, siteurl, self.settings["RELATIVE_URLS"])
-        return super()._update_content(content, siteurl)
 
 
 def _source(article):
@@ -120,7 +115,9 @@ def assign_themes(generator):
     # its tag lists, so tags that name a theme can leave article.tags before tag pages
     # are made; article.themes is ready for everything connected to ..._finalized.
     settings = generator.settings
-    vocabulary = load_vocabulary(settings["THEMES_VOCABULARY"])
+    # Every theme's url follows TOPIC_URL (the topics plugin's setting), for links and lists.
+    url_format = settings.get("TOPIC_URL", DEFAULT_TOPIC_URL)
+    vocabulary = load_vocabulary(settings["THEMES_VOCABULARY"]).with_topic_url(url_format)
     generator.context["theme_vocabulary"] = vocabulary
     options = detection_options(settings)
     if not settings["THEMES_DETECT"]:
@@ -131,12 +128,14 @@ def assign_themes(generator):
     articles = _all_articles(generator)
     jobs, keys = [], []
     for article in articles:
-        # The author's tags as read (Pelican's content cache keeps posts as read: build_speed).
-        tags = getattr(article, "tags", None) or ()
+        # The author's tags as read (Pelican's content cache keeps what the reader returned,
+        # never a post as plugins left it: build_speed refuses its "generator" layer).
+        model = post_model.of(article)
+        model.original_tags = list(getattr(article, "tags", None) or ())
         job = batch.Job(
             html=article._content,
             title=article.title,
-            tags=tuple(str(getattr(tag, "name", tag)) for tag in tags),
+            tags=tuple(str(getattr(tag, "name", tag)) for tag in model.original_tags),
             exclude=tuple(_exclusions(article)),
         )
         jobs.append(job)
@@ -161,13 +160,14 @@ def assign_themes(generator):
         decision = batch.rebind(answers[index].decision, vocabulary)
         # Only the links stay on the article (for link_themes); the whole answer, with the
         # evidence of every theme mentioned, would cost memory for every post of a big site.
-        article._themes_linked = answers[index].linked
-        tags = list(getattr(article, "tags", None) or ())
-        article.themes = list(decision.themes)
-        article.theme_evidence = {t.slug: decision.evidence_for(t.slug) for t in decision.themes}
-        article.theme_source = decision.source
+        model = post_model.of(article)
+        model.themes_linked = answers[index].linked
+        tags = list(model.original_tags)
+        model.themes = list(decision.themes)
+        model.theme_evidence = {t.slug: decision.evidence_for(t.slug) for t in decision.themes}
+        model.theme_source = decision.source
         if tags:
-            article.theme_tags = [t for t in tags if vocabulary.lookup(t.name)]
+            model.theme_tags = [t for t in tags if vocabulary.lookup(t.name)]
             article.tags = [t for t in tags if not vocabulary.lookup(t.name)]
         _report_exclusions(article, decision)
         # Said in full for posts worked out in this build (new or edited since the last one);
@@ -193,21 +193,29 @@ def link_themes(generator):
         return
     vocabulary = generator.context.get("theme_vocabulary") or load_vocabulary(
         settings["THEMES_VOCABULARY"]
-    )
+    ).with_topic_url(settings.get("TOPIC_URL", DEFAULT_TOPIC_URL))
+    # Topic links are Pelican's own {filename} links to an entry per theme in the context's
+    # generated_content: Pelican resolves them for each page written (relative from the post's
+    # own page, absolute in feeds), with the theme's url (TOPIC_URL).
+    generated = generator.context.setdefault("generated_content", {})
+    for theme in vocabulary:
+        generated[PLACEHOLDER + theme.slug] = theme
     for article in _all_articles(generator):
-        themes = getattr(article, "themes", None)
-        if not themes or type(article) not in (Article, ThemedArticle):
-            article.theme_links = ()
+        model = post_model.of(article)
+        themes = model.themes
+        if not themes:
+            model.theme_links = ()
             continue
-        original = article._content  # as read: Pelican's content cache keeps posts as read
+        # The text as read (Pelican's content cache keeps posts as read: build_speed).
+        model.html_before_links = original = article._content
         # The links worked out with the themes (batch.py) when nothing has changed since.
-        linked = batch.links_for(getattr(article, "_themes_linked", None), original, themes)
+        linked = batch.links_for(model.themes_linked, original, themes)
         if linked is None:
             linked = add_crosslinks(
                 original, themes, vocabulary, css_class=settings["THEMES_CROSSLINK_CLASS"]
             )
-        article._content, article.theme_links = linked
-        article.__class__ = ThemedArticle
+        html, model.theme_links = linked
+        article._content = as_pelican_links(html)
 
 
 def register():

@@ -2,7 +2,7 @@
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -35,9 +35,14 @@ class VocabularyError(AuthorError):
         super().__init__(path, entry_line(entry), problem, labelled_fix(fix), entry=entry)
 
 
-def topic_url(slug):
-    """The URL of a theme's topic page, relative to SITEURL."""
-    return f"topics/{slug}/"
+# The default of TOPIC_URL, the one setting every topic link, page and sitemap entry follows
+# (its owner is the topics plugin's settings table, plugins/topics/settings.py).
+DEFAULT_TOPIC_URL = "topics/{slug}/"
+
+
+def topic_url(slug, url_format=DEFAULT_TOPIC_URL):
+    """The URL of a theme's topic page, relative to SITEURL (URL_FORMAT is TOPIC_URL)."""
+    return url_format.format(slug=slug)
 
 
 @dataclass(frozen=True)
@@ -52,16 +57,13 @@ class Theme:
     phrases: tuple[str, ...] = ()
     weak_phrases: tuple[str, ...] = ()
     not_phrases: tuple[str, ...] = ()
+    # TOPIC_URL of the build (Vocabulary.with_topic_url); not part of what the theme is.
+    url_format: str = field(default=DEFAULT_TOPIC_URL, repr=False, compare=False)
 
     @property
     def url(self):
         """The topic page's URL relative to SITEURL, as Pelican's article.url is."""
-        return topic_url(self.slug)
-
-    @property
-    def save_as(self):
-        """Where the topic page is written in the output folder."""
-        return f"topics/{self.slug}/index.html"
+        return topic_url(self.slug, self.url_format)
 
     @property
     def labels(self):
@@ -121,6 +123,13 @@ class Vocabulary:
     @property
     def slugs(self):
         return tuple(theme.slug for theme in self.themes)
+
+    def with_topic_url(self, url_format):
+        """This vocabulary with every theme's url made from URL_FORMAT (the TOPIC_URL setting)."""
+        if all(theme.url_format == url_format for theme in self.themes):
+            return self
+        themes = tuple(replace(theme, url_format=url_format) for theme in self.themes)
+        return Vocabulary(themes, self.path)
 
 
 def _entry_label(index, line, raw):

@@ -48,7 +48,16 @@ __all__ = [
 
 def check_settings(pelican):
     """Fail at start, naming the setting and the fix, when a TOPICS_* value cannot work."""
-    resolve(pelican.settings)
+    settings = pelican.settings
+    resolved = resolve(settings)
+    # Every template (the navigation) and plugin (the sitemap) reads the addresses from here.
+    for name in ("TOPICS_URL", "TOPICS_SAVE_AS", "TOPIC_URL", "TOPIC_SAVE_AS"):
+        settings[name] = resolved[name]
+    # safe_paths refuses any post or page that would write inside the topic pages' folder.
+    folder = resolved["TOPIC_SAVE_AS"].split("{slug}", 1)[0]
+    owned = [resolved["TOPICS_SAVE_AS"], *([folder] if folder.endswith("/") else [])]
+    known = list(settings.get("SITE_OWNED_PATHS") or ())
+    settings["SITE_OWNED_PATHS"] = list(dict.fromkeys([*known, *owned]))
     if "plugins.themes" not in pelican.settings.get("PLUGINS", ()):
         raise TopicsError(
             "the topics plugin needs the themes plugin (it reads the theme vocabulary). "

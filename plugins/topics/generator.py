@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 from pelican.generators import Generator
 
+from plugins import post_model
 from plugins.build_speed.memo import memo_for
 
 from . import core
@@ -79,7 +80,7 @@ class TopicsGenerator(Generator):
         self.options = resolve(self.settings)
 
     def generate_context(self):
-        """Gather each theme's posts; set article.theme_neighbours; share `topics` with templates.
+        """Gather each theme's posts; set blog.theme_neighbours; share `topics` with templates.
 
         Plugin generators run after ArticlesGenerator.generate_context, which ends by sending
         article_generator_finalized (where the themes plugin sets article.themes), so every
@@ -90,7 +91,7 @@ class TopicsGenerator(Generator):
         themes = vocabulary_for(self.settings, self.context)
         known = {theme.slug for theme in themes}
         for article in articles:
-            for theme in getattr(article, "themes", None) or ():
+            for theme in post_model.get(article, "themes", ()):
                 if theme.slug not in known:
                     known.add(theme.slug)
                     themes.append(theme)
@@ -100,7 +101,7 @@ class TopicsGenerator(Generator):
         entries = {
             url: core.Entry(
                 url,
-                tuple(theme.slug for theme in getattr(article, "themes", None) or ()),
+                tuple(theme.slug for theme in post_model.get(article, "themes", ())),
                 article.date,
             )
             for url, article in zip(urls, articles, strict=True)
@@ -143,7 +144,7 @@ class TopicsGenerator(Generator):
 
         near = core.neighbours(entries.values())
         for article in articles:
-            article.theme_neighbours = [
+            post_model.of(article).theme_neighbours = [
                 (
                     _theme_of(article, slug),
                     by_url.get(previous) if previous else None,
@@ -152,7 +153,7 @@ class TopicsGenerator(Generator):
                 for slug, previous, following in near[article.url]
             ]
         for draft in self.context.get("drafts", ()):
-            draft.theme_neighbours = []
+            post_model.of(draft).theme_neighbours = []
 
         self.context["topics"] = self.topics
         self.context.update(options)
@@ -173,7 +174,7 @@ class TopicsGenerator(Generator):
                 url,
                 article._content,
                 article.date,
-                strongest=bool(article.themes) and article.themes[0].slug == topic.slug,
+                strongest=_strongest(article) == topic.slug,
                 own=not getattr(article, "source", None),
             )
             for url, article in zip(urls, topic.articles, strict=True)
@@ -267,4 +268,9 @@ class TopicsGenerator(Generator):
 
 
 def _theme_of(article, slug):
-    return next(theme for theme in article.themes if theme.slug == slug)
+    return next(theme for theme in post_model.get(article, "themes", ()) if theme.slug == slug)
+
+
+def _strongest(article):
+    themes = post_model.get(article, "themes", ())
+    return themes[0].slug if themes else None

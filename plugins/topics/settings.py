@@ -1,6 +1,7 @@
 """TOPICS_* / TOPIC_* settings: defaults in one table, checked when Pelican starts."""
 
 from plugins.settings_table import Setting, SettingsError, SettingsTable, relative_path, whole
+from plugins.themes.vocabulary import DEFAULT_TOPIC_URL
 
 
 class TopicsSettingsError(SettingsError):
@@ -23,7 +24,7 @@ TABLE = SettingsTable(
         # One page and one Atom and one RSS feed per theme; {slug} is the theme's slug.
         Setting(
             "TOPIC_URL",
-            "topics/{slug}/",
+            DEFAULT_TOPIC_URL,
             relative_path(slug="topic"),
             f"the URL of a theme's page, with {{slug}} {_PATH}",
         ),

@@ -9,6 +9,7 @@ import yaml
 from pelican.readers import MarkdownReader
 from pelican.utils import get_date
 
+from plugins import post_model
 from plugins.author_errors import AuthorError
 
 from .bounded import YAMLLimitError, check_yaml_bounds
@@ -175,6 +176,15 @@ def parse_front_matter(front, path="<text>"):
             value = _as_list(name, value, path, line)
         elif name == "public_record":
             value = _public_record(value, path, line)
+        elif name == post_model.ATTRIBUTE:
+            # Pelican makes every field an attribute of the post; this one holds the build's
+            # own data about the post (plugins/post_model.py).
+            raise FrontMatterError(
+                path,
+                line,
+                f"'{name}' is a name the build keeps for itself, not a front matter field",
+                f"Remove the '{name}:' line, or rename it (e.g. 'note:').",
+            )
         elif name == "status":
             value = str(value or "").strip().lower()
             if value not in KNOWN_STATUSES:

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 from bs4 import BeautifulSoup
 
+from plugins import post_model
 from plugins.build_speed.memo import FolderMemo
 from plugins.search import SearchError, build_index, search_settings, topic_links
 
@@ -36,9 +37,14 @@ def test_topic_links_are_each_topic_once_by_name():
     def theme(name, slug):
         return SimpleNamespace(name=name, url=f"topics/{slug}/")
 
+    def article(*themes):
+        made = SimpleNamespace()
+        post_model.of(made).themes = list(themes)
+        return made
+
     articles = [
-        SimpleNamespace(themes=[theme("Supervision", "supervision"), theme("Blame", "blame")]),
-        SimpleNamespace(themes=[theme("blame", "blame")]),
+        article(theme("Supervision", "supervision"), theme("Blame", "blame")),
+        article(theme("blame", "blame")),
         SimpleNamespace(),  # a post the themes plugin gave nothing
     ]
     assert topic_links(articles) == [

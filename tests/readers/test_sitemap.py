@@ -9,6 +9,7 @@ import pytest
 from lxml import etree
 
 # Plugins are imported by their own names, as Pelican loads them from PLUGIN_PATHS.
+from plugins import post_model
 from plugins.sitemap import (
     SitemapError,
     absolute_url,
@@ -26,7 +27,9 @@ def day(n):
 
 
 def post(url, date, modified=None, themes=()):
-    return SimpleNamespace(url=url, date=date, modified=modified, themes=list(themes))
+    article = SimpleNamespace(url=url, date=date, modified=modified)
+    post_model.of(article).themes = list(themes)
+    return article
 
 
 def theme(slug):

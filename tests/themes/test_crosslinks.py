@@ -209,6 +209,43 @@ def test_quoted_spans_pair_marks_and_skip_apostrophes():
     assert spans("no quotes, it’s 1990s’ style") == []
 
 
+def plain_quoted_spans(text):
+    """quoted_spans as first written: every character of TEXT visited in turn."""
+    from plugins.themes.crosslinks import _QUOTE_PAIRS, _closing_depth, _opens
+
+    spans, stack = [], []
+    for at, char in enumerate(text):
+        depth = _closing_depth(text, at, char, stack)
+        if depth is not None:
+            opened = stack[depth][1]
+            del stack[depth:]
+            if not stack:
+                spans.append((opened, at + 1))
+            continue
+        if char in _QUOTE_PAIRS and _opens(text, at, char):
+            stack.append((_QUOTE_PAIRS[char], at))
+    if stack:
+        spans.append((stack[0][1], len(text)))
+    return spans
+
+
+def test_quoted_spans_visiting_only_the_marks_finds_what_every_character_finds():
+    import random
+
+    from plugins.themes.crosslinks import quoted_spans
+
+    rng = random.Random(5)
+    pieces = ["“", "”", "‘", "’", '"', "'", "«", "»", "„", " ", "a", "1", "\n", "it", "s", "."]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    texts += ["'", "“", "’s", "a' 'b", "„x“ y", "«a» ‘b’ \"c\" 'd'", "doesn’t ‘fit’"]
+    quoted = 0
+    for text in texts:
+        expected = plain_quoted_spans(text)
+        assert quoted_spans(text) == expected, text
+        quoted += bool(expected)
+    assert quoted > 1000  # most texts quote something, so the comparison means something
+
+
 def test_never_side_by_side_with_another_topic_link(vocabulary):
     # The real case: "a no-blame “systems approach”" made two links in a row.
     html = (

@@ -4,12 +4,14 @@ from types import SimpleNamespace
 
 from pelican import signals
 
+from plugins import post_model
+
 
 def add_probe_data(generator):
     """Attach two themes and the neighbouring posts as related, with reasons."""
     articles = generator.articles
     for article in articles:
-        article.themes = [
+        post_model.of(article).themes = [
             SimpleNamespace(
                 name="Blame culture", slug="blame-culture", url="topics/blame-culture/"
             ),
@@ -18,12 +20,12 @@ def add_probe_data(generator):
             ),
         ]
         others = [other for other in articles if other is not article][:2]
-        article.related = [
+        post_model.of(article).related = [
             (other, f"Probe reason {n} for {article.slug}") for n, other in enumerate(others)
         ]
     if articles:
-        articles[0].themes = []
-        articles[0].related = []
+        post_model.of(articles[0]).themes = []
+        post_model.of(articles[0]).related = []
 
 
 def register():
