@@ -82,7 +82,7 @@ import: $(INSTALLED)
 	"$(BIN)/python" -m importer "$(SOURCES)" "$(OUT)" $(if $(filter 1,$(FORCE)),--force) $(if $(REPORT),--report "$(REPORT)")
 
 themes: $(INSTALLED)
-	"$(BIN)/python" scripts/themes_report.py "$(INPUTDIR)"
+	"$(BIN)/python" scripts/themes_report.py "$(INPUTDIR)" -s "$(CONFFILE)"
 
 # @: the command line itself is not something an author needs to read (DEBUG=1 shows detail).
 html: $(INSTALLED)

@@ -32,6 +32,7 @@ EXTRA_PATH_METADATA = {"extra/robots.txt": {"path": "robots.txt"}}
 
 THEME = str(_HERE / "theme")
 PLUGINS = [
+    "plugins.console",  # one clean line per problem on the console: no tracebacks, no escapes
     "plugins.yaml_metadata",
     "plugins.safe_html",  # drops javascript:/data: URLs and HTML comments
     "plugins.safe_paths",  # stops the build if an output path escapes OUTPUT_PATH or two collide
@@ -43,7 +44,8 @@ PLUGINS = [
     "plugins.post_navigation",  # article.older_post / newer_post for "Previous post / Next post"
     "plugins.imported_comments",  # readers' comments from the old blog
     "plugins.old_addresses",  # a page at each imported post's old Blogger path, and _redirects
-    "plugins.content_checks",
+    "plugins.content_checks",  # errors and warnings about posts, with the file, line and fix
+    "plugins.drafts",  # production builds drop drafts; previews label scheduled posts
     "plugins.search",
     "plugins.sitemap",
     "plugins.build_speed",

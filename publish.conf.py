@@ -33,7 +33,7 @@ DELETE_OUTPUT_DIRECTORY = False
 # (plugins/stale_output) has no place on the published site.
 STALE_OUTPUT_REMOVE = False
 # No drafts in production: an empty save_as makes Pelican write no draft page, and the
-# content_checks plugin then drops drafts from every list (feeds, search, sitemap).
+# drafts plugin then drops drafts from every list (feeds, search, sitemap).
 DRAFT_URL = DRAFT_SAVE_AS = ""
 DRAFT_PAGE_URL = DRAFT_PAGE_SAVE_AS = ""
 # A post dated in the future is scheduled: Pelican reads it as a draft here, so it is left out

@@ -13,14 +13,19 @@ from .report import render_report
 
 PROJECT = Path(__file__).resolve().parents[1]
 DEFAULT_VOCABULARY = PROJECT / "content" / "themes.yaml"
+DEFAULT_SETTINGS = PROJECT / "pelican.conf.py"
 
 
-def theme_tagger(vocabulary_path):
-    """A tagger that adds the themes the `themes` plugin detects to each post's tags."""
-    from plugins.themes import load_vocabulary, tags_for_import
+def theme_tagger(vocabulary_path, settings_path=DEFAULT_SETTINGS):
+    """A tagger that adds the themes the build would detect (THEMES_* options of the
+    settings at SETTINGS_PATH) to each post's tags."""
+    from pelican.settings import read_settings
 
+    from plugins.themes import load_vocabulary, tags_for_import, theme_options
+
+    options = theme_options(read_settings(str(settings_path)))
     vocabulary = load_vocabulary(vocabulary_path)
-    return functools.partial(tags_for_import, vocabulary=vocabulary)
+    return functools.partial(tags_for_import, vocabulary=vocabulary, **options)
 
 
 def main(argv=None, tagger=None) -> int:
@@ -49,6 +54,13 @@ def main(argv=None, tagger=None) -> int:
     )
     parser.add_argument(
         "--no-themes", action="store_true", help="write only the source's own labels as tags"
+    )
+    parser.add_argument(
+        "-s",
+        "--settings",
+        default=str(DEFAULT_SETTINGS),
+        help="the build's settings, whose THEMES_* options detect themes as the build does "
+        "(default: pelican.conf.py)",
     )
     parser.add_argument(
         "--site-url",
@@ -82,7 +94,7 @@ def main(argv=None, tagger=None) -> int:
         return 1
     if tagger is None and not args.no_themes:
         try:
-            tagger = theme_tagger(args.vocabulary)
+            tagger = theme_tagger(args.vocabulary, args.settings)
         except (OSError, ValueError) as error:
             print(f"error: {error}", file=sys.stderr)
             print("Nothing was written.", file=sys.stderr)

@@ -8,14 +8,15 @@ interpret, and leaves everything else alone so the Markdown stays readable.
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
 
 import yaml
 
-from .html_to_markdown import html_to_markdown, html_to_text
-from .records import BulletList, Paragraph, Post, Quote
+from .html_to_markdown import html_to_markdown
+from .records import BulletList, Post, Quote
 
 Tagger = Callable[[str, str, list[str]], Iterable[str]]
 
@@ -72,24 +73,28 @@ def render_body(post: Post) -> str:
     return "\n\n".join(parts)
 
 
-def body_text(post: Post) -> str:
-    """Return the post's body as plain text, one block per paragraph (for taggers)."""
+def body_html(post: Post) -> str:
+    """Return the post's body as HTML, one element per block (what taggers read)."""
     if post.markup == "html":
-        return "\n\n".join(html_to_text(block.text) for block in post.body)
+        return "\n".join(block.text for block in post.body)
     parts = []
     for block in post.body:
         if isinstance(block, BulletList):
-            parts.extend(block.items)
-        elif isinstance(block, (Paragraph, Quote)):
-            parts.append(block.text)
-    return "\n\n".join(parts)
+            tag = "ol" if block.ordered else "ul"
+            items = "".join(f"<li>{html.escape(item, quote=False)}</li>" for item in block.items)
+            parts.append(f"<{tag}>{items}</{tag}>")
+        elif isinstance(block, Quote):
+            parts.append(f"<blockquote><p>{html.escape(block.text, quote=False)}</p></blockquote>")
+        else:
+            parts.append(f"<p>{html.escape(block.text, quote=False)}</p>")
+    return "\n".join(parts)
 
 
 def apply_tagger(post: Post, tagger: Tagger | None) -> Post:
-    """Return the post with the tags `tagger(title, body_text, tags)` gives (deduplicated)."""
+    """Return the post with the tags `tagger(title, body_html, tags)` gives (deduplicated)."""
     if tagger is None:
         return post
-    tags = tagger(post.title, body_text(post), list(post.tags))
+    tags = tagger(post.title, body_html(post), list(post.tags))
     seen, result = set(), []
     for tag in tags:
         tag = " ".join(str(tag).split())

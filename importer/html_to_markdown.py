@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-import lxml.html
 from bs4 import BeautifulSoup, Comment, NavigableString
 from markdownify import MarkdownConverter
 
@@ -150,16 +149,6 @@ def _markdown(soup: BeautifulSoup) -> str:
     # A line break at the end of a paragraph or of the post means nothing.
     text = re.sub(r"[ ]{2,}(?=\n\n|\Z)", "", text)
     return text.strip()
-
-
-def html_to_text(html: str) -> str:
-    """Return what a reader reads in the HTML, for theme detection (words only, fast)."""
-    if not (html or "").strip():
-        return ""
-    root = lxml.html.fromstring(f"<div>{html}</div>")
-    for node in root.iter(*DROPPED):
-        node.drop_tree()
-    return " ".join(root.itertext())
 
 
 def text_nodes(html: str) -> list[str]:

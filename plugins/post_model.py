@@ -7,7 +7,7 @@ hangs anything else on the article. Each field says which plugin fills it and at
 signal, in the order Pelican sends them (README.md, "What the plugins add to a post"):
 
   content_object_init             safe_html cleans Pelican's _content (no field here)
-  article_generator_pretaxonomy   themes, content_checks
+  article_generator_pretaxonomy   themes, drafts
   article_generator_finalized     themes, glossary, reading_time, post_navigation,
                                   imported_comments (PLUGINS order)
   get_generators / generate_context  topics (theme_neighbours)
@@ -69,7 +69,7 @@ class PostModel:
     # The body as it came to link_themes (as read: it holds no topic link yet).
     html_before_links: str | None = None
 
-    # --- content_checks, article_generator_pretaxonomy (mark_scheduled) ---
+    # --- drafts, article_generator_pretaxonomy (mark_scheduled) ---
     # Dated in the future: the local preview labels it "Scheduled".
     scheduled: bool = False
 
@@ -119,7 +119,7 @@ OWNERS = {
     "themes_linked": "themes",
     "theme_links": "themes",
     "html_before_links": "themes",
-    "scheduled": "content_checks",
+    "scheduled": "drafts",
     "glossary_terms": "glossary",
     "law_refs": "glossary",
     "since_written": "glossary",

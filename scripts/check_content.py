@@ -31,7 +31,7 @@ from plugins.content_checks import (  # noqa: E402
 INFO = "info"  # shown, never counted as a problem
 
 from plugins.author_errors import AuthorError, shown_path  # noqa: E402
-from plugins.yaml_metadata.reader import YAMLMarkdownReader  # noqa: E402
+from plugins.yaml_metadata import post_readers  # noqa: E402
 from plugins.yaml_metadata.text import printable  # noqa: E402
 
 
@@ -42,7 +42,8 @@ def _settings(conf, content):
 
 
 def _source_files(settings, paths_key, excludes_key):
-    """Markdown files under the article (or page) folders, as Pelican's generators find them."""
+    """Posts (Markdown, HTML, reStructuredText) under the article (or page) folders, as
+    Pelican's generators find them."""
     root = Path(settings["PATH"])
     ignores = settings.get("IGNORE_FILES", [])
     excludes = [root / e for e in settings.get(excludes_key, [])]
@@ -53,10 +54,7 @@ def _source_files(settings, paths_key, excludes_key):
             found.append(base)
             continue
         for path in sorted(base.rglob("*")):
-            if (
-                not path.is_file()
-                or path.suffix.lstrip(".") not in YAMLMarkdownReader.file_extensions
-            ):
+            if not path.is_file() or path.suffix.lstrip(".") not in post_readers():
                 continue
             if any(fnmatch.fnmatch(path.name, pattern) for pattern in ignores):
                 continue
@@ -72,8 +70,8 @@ def read_posts(settings):
     from pelican.readers import Readers
 
     readers = Readers(settings)
-    for extension in YAMLMarkdownReader.file_extensions:
-        readers.readers[extension] = YAMLMarkdownReader(settings)
+    for extension, reader_class in post_readers().items():
+        readers.readers[extension] = reader_class(settings)
     context = {
         **settings,
         "generated_content": {},
@@ -126,26 +124,40 @@ def read_posts(settings):
     return posts, contents, problems, len(jobs)
 
 
+def html_as_built(content, settings):
+    """CONTENT's HTML as the build's plugins see it after reading (safe_html cleans it there,
+    at content_object_init; read here without plugins, it has not been)."""
+    if "plugins.safe_html" not in settings.get("PLUGINS", ()):
+        return content._content or ""
+    from plugins.safe_html import clean, safe_html_settings
+
+    allow = safe_html_settings(settings)["SAFE_HTML_ALLOW_ELEMENTS"]
+    return clean(content._content or "", allow)[0]
+
+
+def theme_decisions(contents, settings, vocabulary):
+    """{source path: PostThemes} for every article, decided as the build decides them."""
+    from pelican.contents import Article
+
+    from plugins.themes.decision import decide, post_input, theme_options
+
+    options = theme_options(settings)
+    return {
+        content.source_path: decide(
+            post_input(content, html=html_as_built(content, settings)), vocabulary, options
+        )
+        for content in contents
+        if isinstance(content, Article)
+    }
+
+
 def detect_themes(posts, contents, settings, vocabulary):
     """Give each article the themes the build would give it (so 'no theme' warnings match)."""
-    try:
-        from plugins.themes.settings import detection_options
-        from plugins.themes.tagging import html_text, themes_for_post
-    except ImportError:
-        return
-    options = detection_options(settings)
+    decisions = theme_decisions(contents, settings, vocabulary)
     for post, content in zip(posts, contents, strict=True):
-        if post.kind != "article":
-            continue
-        decision = themes_for_post(
-            post.title,
-            html_text(post.body_html),
-            list(getattr(content, "tags", None) or ()),
-            vocabulary,
-            exclude=post.themes_exclude,
-            **options,
-        )
-        post.themes = [theme.slug for theme in decision.themes]
+        if content.source_path in decisions:
+            post.themes = [theme.slug for theme in decisions[content.source_path].themes]
+    return decisions
 
 
 def unsafe_content(settings):
@@ -223,7 +235,13 @@ def check(content, conf, read=None):
         detect_themes(posts, contents, settings, vocabulary)
     problems += check_posts(posts, content_files(settings["PATH"]), vocabulary)
     problems += since_written(contents, settings)
-    problems += privacy_problems([content.source_path for content in contents])
+    # The privacy check reads Markdown and its front matter (plugins/privacy_check), as
+    # `make publish` does; posts in HTML or reStructuredText are not its input.
+    from plugins.privacy_check import EXTENSIONS
+
+    problems += privacy_problems(
+        [content.source_path for content in contents if content.source_path.endswith(EXTENSIONS)]
+    )
     if read is not None:
         read.extend(posts)
     return count, sorted(problems, key=lambda p: (p.path, p.line or 0, p.severity))

@@ -31,7 +31,8 @@ from pelican import signals  # noqa: E402
 from plugins import post_model  # noqa: E402
 from plugins.author_errors import AuthorMessage, shown_path  # noqa: E402
 from plugins.content_checks import load_vocabulary_or_none  # noqa: E402
-from plugins.content_checks.report import theme_report  # noqa: E402
+from plugins.themes.decision import exclusions, theme_options  # noqa: E402
+from plugins.themes.report import theme_report  # noqa: E402
 from scripts.serve import NOT_FOUND_PAGE, bind_error_message  # noqa: E402
 
 # Pelican's content cache, as `make html` keeps it (pelican.conf.py), in a folder of its own:
@@ -252,9 +253,13 @@ def themes_lines(article, build):
         shown_path(article.source_path),
         post_model.get(article, "themes"),
         post_model.get(article, "theme_evidence"),
-        text=f"{article.title} {article._content}",
+        # Suggestions for a post without themes come from the build's own decision, with its
+        # options; such a post has no cross-links and its text is as the build read it.
+        text=article._content,
         vocabulary=build.vocabulary,
         source=post_model.get(article, "theme_source"),
+        options=theme_options(build.settings),
+        exclude=exclusions(article.metadata),
     )
 
 

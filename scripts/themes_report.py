@@ -1,6 +1,6 @@
 """Audit theme tagging: every post's themes with their evidence, or precision/recall on labels.
 
-python scripts/themes_report.py [INPUTDIR]        # what `make themes` runs
+python scripts/themes_report.py [INPUTDIR] [-s pelican.conf.py]  # what `make themes` runs
 python scripts/themes_report.py --evaluate        # score the detector on the labelled sets
 python scripts/themes_report.py --all [INPUTDIR]  # also show themes that were not chosen
 """
@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 from plugins.themes import load_vocabulary  # noqa: E402
 from plugins.themes.detect import detect_themes  # noqa: E402
 from plugins.themes.settings import DEFAULT_VOCABULARY  # noqa: E402
-from plugins.themes.tagging import markdown_text, split_tags, themes_for_post  # noqa: E402
-from plugins.yaml_metadata import FrontMatterError, parse_front_matter, split_front_matter  # noqa: E402
+from plugins.themes.tagging import markdown_text  # noqa: E402
+from plugins.yaml_metadata import parse_front_matter, split_front_matter  # noqa: E402
 
 LABELS = ROOT / "tests" / "fixtures" / "themes-labelled"
 HELDOUT = ROOT / "tests" / "fixtures" / "themes-heldout"
@@ -148,40 +148,43 @@ def evaluate(vocabulary, out=None, verbose=True, **options):
     return results
 
 
-def iter_posts(inputdir):
-    """Markdown posts under INPUTDIR (articles only), in path order."""
+def decisions(inputdir, settings_file=ROOT / "pelican.conf.py", vocabulary=None):
+    """([(shown path, title, PostInput, PostThemes)], [problems]) for INPUTDIR's articles,
+    read and decided as the build reads and decides them (check_content shares the reading)."""
+    from pelican.contents import Article
+
+    from plugins.themes.decision import decide, post_input, theme_options
+    from scripts.check_content import _settings, html_as_built, read_posts
+
     root = Path(inputdir)
-    base = root / "articles" if (root / "articles").is_dir() else root
-    yield from sorted(p for p in base.rglob("*.md") if p.is_file())
+    settings = _settings(settings_file, root)
+    if vocabulary is None:
+        vocabulary = load_vocabulary(settings.get("THEMES_VOCABULARY") or DEFAULT_VOCABULARY)
+    options = theme_options(settings)
+    _posts, contents, problems, _count = read_posts(settings)
+    found = []
+    for content in contents:
+        if not isinstance(content, Article):
+            continue
+        path = Path(content.source_path)
+        shown = path.relative_to(root.resolve()) if path.is_relative_to(root.resolve()) else path
+        post = post_input(content, html=html_as_built(content, settings))
+        found.append((shown, post.title, post, decide(post, vocabulary, options)))
+    return sorted(found, key=lambda item: str(item[0])), problems
 
 
-def report(inputdir, vocabulary, show_all=False, out=None):
+def report(inputdir, vocabulary=None, show_all=False, out=None, settings=None):
     """Print each post's themes with evidence; return the number of posts that failed to read."""
     out = out or sys.stdout
-    failures, posts = 0, 0
-    for path in iter_posts(inputdir):
-        posts += 1
-        shown = path.relative_to(inputdir) if path.is_relative_to(inputdir) else path
-        try:
-            front, body, _ = split_front_matter(path.read_text(encoding="utf-8"), path)
-            meta = parse_front_matter(front, path) if front else {}
-        except FrontMatterError as error:
-            print(f"\n{shown}\n  cannot read: {error}", file=out)
-            failures += 1
-            continue
-        title = str(meta.get("title", path.stem))
-        decision = themes_for_post(
-            title,
-            markdown_text(body),
-            meta.get("tags") or [],
-            vocabulary,
-            exclude=meta.get("themes_exclude") or [],
-        )
+    found, problems = decisions(inputdir, settings or ROOT / "pelican.conf.py", vocabulary)
+    for problem in problems:
+        print(f"\n{problem.path}\n  cannot read: {problem}", file=out)
+    for shown, title, _post, decision in found:
         print(f"\n{shown}  [{title}]  themes from {decision.source}", file=out)
-        tagged = {t.slug for t in split_tags(meta.get("tags") or [], vocabulary)[0]}
+        # Tags that name a theme are the whole answer; else every theme was detected.
+        origin = "tag" if decision.source == "tags" else "detected"
         for theme in decision.themes:
             item = decision.evidence_for(theme.slug)
-            origin = "tag" if theme.slug in tagged else "detected"
             evidence = f"{item.score:5.1f}  {item.summary()}" if item else "  -    not in the text"
             print(f"   + {theme.slug:24} {origin:8} {evidence}", file=out)
         if not decision.themes:
@@ -199,23 +202,30 @@ def report(inputdir, vocabulary, show_all=False, out=None):
                     )
         if decision.plain_tags:
             print(f"     plain tags: {', '.join(decision.plain_tags)}", file=out)
-    if not posts:
+    if not found and not problems:
         print(f"No posts found under {inputdir}.", file=out)
-    return failures
+    return len(problems)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("inputdir", nargs="?", default=str(ROOT / "content"))
-    parser.add_argument("--vocabulary", default=DEFAULT_VOCABULARY)
+    parser.add_argument(
+        "-s",
+        "--settings",
+        default=str(ROOT / "pelican.conf.py"),
+        help="the build's settings: its Markdown, THEMES_* options and vocabulary",
+    )
+    parser.add_argument("--vocabulary", help="another vocabulary than the settings' one")
     parser.add_argument("--evaluate", action="store_true", help="precision/recall on labels")
     parser.add_argument("--all", action="store_true", help="also list themes not chosen")
     args = parser.parse_args(argv)
-    vocabulary = load_vocabulary(args.vocabulary)
+    vocabulary = load_vocabulary(args.vocabulary) if args.vocabulary else None
     if args.evaluate:
-        evaluate(vocabulary)
+        evaluate(vocabulary or load_vocabulary(DEFAULT_VOCABULARY))
         return 0
-    return 1 if report(Path(args.inputdir), vocabulary, show_all=args.all) else 0
+    failed = report(Path(args.inputdir), vocabulary, show_all=args.all, settings=args.settings)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

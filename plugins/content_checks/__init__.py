@@ -1,5 +1,4 @@
-"""Build-time content checks: clear errors for bad posts, warnings for weak ones, no drafts in
-production builds."""
+"""Build-time content checks: clear errors for bad posts, warnings for weak ones."""
 
 import logging
 import os
@@ -9,7 +8,6 @@ from pelican import signals
 
 from plugins import post_model
 
-from . import logfilter
 from .checks import (
     DEFAULTS,
     ERROR,
@@ -24,12 +22,6 @@ from .checks import (
     scheduled_posts,
     summary_cut_mid_word,
 )
-from .report import theme_report
-
-# The clean one-line messages must be in place before any plugin's `initialized` handler can
-# fail (themes checks its vocabulary there, before ours runs): Pelican imports every plugin,
-# after setting up logging, before it sends `initialized`.
-logfilter.install()
 
 __all__ = [
     "DEFAULTS",
@@ -47,7 +39,6 @@ __all__ = [
     "register",
     "scheduled_posts",
     "summary_cut_mid_word",
-    "theme_report",
 ]
 
 logger = logging.getLogger(__name__)
@@ -117,27 +108,8 @@ def _settings(settings):
 
 
 def on_initialized(pelican):
-    """Install the clean error messages and check the settings before any file is read."""
-    logfilter.install()
+    """Check the settings before any file is read."""
     _settings(pelican.settings)
-
-
-def drop_unpublished_drafts(generator):
-    """In builds that do not write drafts (DRAFT_SAVE_AS empty: `make publish`), remove them
-    from every list, so no listing, feed, search index or sitemap can reach them."""
-    if generator.settings.get("DRAFT_SAVE_AS"):
-        return
-    generator.drafts, generator.drafts_translations = [], []
-    generator.context["drafts"] = []
-
-
-def mark_scheduled(generator):
-    """Set article.blog.scheduled on every article dated in the future, for the preview's label."""
-    # article_generator_pretaxonomy. Only local builds get here with such posts: publish.conf.py
-    # sets WITH_FUTURE_DATES = False, which makes Pelican read them as drafts, and production
-    # builds drop drafts from everything (drop_unpublished_drafts).
-    for article in [*generator.articles, *generator.translations, *generator.hidden_articles]:
-        post_model.of(article).scheduled = is_scheduled(getattr(article, "date", None))
 
 
 def _article_posts(generator):
@@ -161,6 +133,30 @@ def _log(problems, already=frozenset()):
         logger.error("%d problem(s) in the content:\n%s", len(errors), listed)
 
 
+def _source_of(article):
+    return getattr(article, "relative_source_path", None) or article.source_path
+
+
+def report_tag_slug_collisions(articles):
+    """Warn about two spellings of a tag that share one slug, and so one tag page."""
+    by_slug = {}
+    for article in articles:
+        for tag in getattr(article, "tags", None) or ():
+            by_slug.setdefault(tag.slug, {}).setdefault(tag.name, _source_of(article))
+    for slug, names in sorted(by_slug.items()):
+        if len(names) > 1:
+            (first, first_path), (second, second_path) = list(names.items())[:2]
+            logger.warning(
+                "themes: tags '%s' (%s) and '%s' (%s) share the slug '%s' and so one tag "
+                "page; spell the tag the same way in both posts",
+                first,
+                first_path,
+                second,
+                second_path,
+                slug,
+            )
+
+
 def check_articles(generator):
     """Check the articles as soon as they are read, before other plugins work on them."""
     # article_generator_pretaxonomy: every article is read, and no plugin has yet built
@@ -174,6 +170,9 @@ def check_articles(generator):
         style=False,
     )
     generator.content_checks_reported = frozenset(problems)
+    # After the themes plugin (earlier in PLUGINS, same signal) has moved the tags that name a
+    # theme out of article.tags: only plain tags make tag pages.
+    report_tag_slug_collisions(generator.articles)
     _log(problems)
 
 
@@ -209,6 +208,4 @@ def run_checks(generators):
 def register():
     signals.initialized.connect(on_initialized)
     signals.article_generator_pretaxonomy.connect(check_articles)
-    signals.article_generator_pretaxonomy.connect(mark_scheduled)
-    signals.article_generator_finalized.connect(drop_unpublished_drafts)
     signals.all_generators_finalized.connect(run_checks)

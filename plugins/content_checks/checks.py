@@ -143,13 +143,19 @@ def summary_cut_mid_word(summary, body_html):
 
 def check_duplicates(posts):
     """Errors for posts that would be written to the same file or share a slug."""
+    from plugins.safe_paths import same_file
+
     problems = []
-    first_by_file, first_by_slug = {}, {}
-    for post in sorted(posts, key=lambda p: p.path):  # the same report from build and check
+    posts = sorted(posts, key=lambda p: p.path)  # the same report from build and check
+    # Identical paths here, with the line to change; the build's path check (safe_paths)
+    # also stops on paths that differ only by case or Unicode form, by the same test.
+    earlier = {id(later): first for first, later in same_file(posts, key=str)}
+    first_by_slug = {}
+    for post in posts:
         line = field_line(post.source_text, "slug", default=None) or field_line(
             post.source_text, "title"
         )
-        other = first_by_file.setdefault(post.save_as, post) if post.save_as else post
+        other = earlier.get(id(post), post)
         if other is not post:
             problems.append(
                 Problem(

@@ -41,6 +41,7 @@ __all__ = [
     "UnsafePathError",
     "check_targets",
     "collision_key",
+    "same_file",
     "refuse_unsafe_files",
     "static_problems",
     "unsafe_files",
@@ -190,6 +191,23 @@ def _reserved_by(key: str, reserved) -> str | None:
     return None
 
 
+def same_file(items, key=collision_key):
+    """(first, later) for each of ITEMS (anything with a save_as) whose file an earlier one
+    writes too, in order; items without a save_as write nothing. KEY says what counts as the
+    same file: by default what a case-insensitive, normalising file system sees.
+
+    The one test of two things at one address: the build's path check below, and the
+    content checks' "same URL" error (plugins/content_checks, with key=str: identical paths).
+    """
+    first_by_key = {}
+    for item in items:
+        if not item.save_as:
+            continue
+        first = first_by_key.setdefault(key(item.save_as), item)
+        if first is not item:
+            yield first, item
+
+
 def check_targets(targets: list[Target], output_path: str, reserved=()) -> list[str]:
     """Every problem with TARGETS: unsafe paths and files two sources would both write.
 
@@ -197,7 +215,7 @@ def check_targets(targets: list[Target], output_path: str, reserved=()) -> list[
     of *_SAVE_AS settings ('tag/{slug}/index.html'); no post or page may take any of them.
     """
     problems = []
-    seen: dict[str, Target] = {}
+    earlier = {id(later): first for first, later in same_file(targets)}
     for target in targets:
         problems += path_problems(target, output_path)
         key = collision_key(target.save_as)
@@ -208,7 +226,7 @@ def check_targets(targets: list[Target], output_path: str, reserved=()) -> list[
                 f"('{taken}'). Fix: give it another slug, and remove any 'save_as:' or 'url:' "
                 "line"
             )
-        first = seen.setdefault(key, target)
+        first = earlier.get(id(target), target)
         if first is not target and first.source != target.source:
             same = "the same file" if first.save_as == target.save_as else "files that differ"
             problems.append(

@@ -9,10 +9,11 @@ from plugins.build_speed.memo import memo_for
 
 from . import batch
 from .crosslinks import PLACEHOLDER, add_crosslinks, as_pelican_links, topic_href
+from .decision import PostInput, decide, post_input, tags_for_import, theme_options
 from .detect import Match, ThemeEvidence, detect_themes, selected_themes
 from .report import detection_line, detection_message
-from .settings import SETTINGS, ThemesSettingsError, check_settings, detection_options
-from .tagging import PostThemes, html_text, markdown_text, tags_for_import, themes_for_post
+from .settings import SETTINGS, ThemesSettingsError, check_settings
+from .tagging import PostThemes, html_text, markdown_text, themes_for_post
 from .vocabulary import (
     DEFAULT_TOPIC_URL,
     Theme,
@@ -25,6 +26,7 @@ from .vocabulary import (
 __all__ = [
     "SETTINGS",
     "Match",
+    "PostInput",
     "PostThemes",
     "Theme",
     "ThemeEvidence",
@@ -32,6 +34,7 @@ __all__ = [
     "Vocabulary",
     "VocabularyError",
     "add_crosslinks",
+    "decide",
     "detect_themes",
     "html_text",
     "load_vocabulary",
@@ -40,6 +43,7 @@ __all__ = [
     "register",
     "selected_themes",
     "tags_for_import",
+    "theme_options",
     "themes_for_post",
     "topic_href",
 ]
@@ -72,13 +76,6 @@ def check_at_start(pelican):
         raise
 
 
-def _exclusions(article):
-    value = article.metadata.get("themes_exclude") or ()
-    if isinstance(value, str):
-        value = [part for part in value.split(",") if part.strip()]
-    return [str(slug).strip() for slug in value]
-
-
 def _report_exclusions(article, decision):
     path = _source(article)
     for slug in decision.unknown_excluded:
@@ -88,25 +85,6 @@ def _report_exclusions(article, decision):
             path,
             slug,
         )
-
-
-def _report_slug_collisions(articles):
-    by_slug = {}
-    for article in articles:
-        for tag in getattr(article, "tags", None) or ():
-            by_slug.setdefault(tag.slug, {}).setdefault(tag.name, _source(article))
-    for slug, names in sorted(by_slug.items()):
-        if len(names) > 1:
-            (first, first_path), (second, second_path) = list(names.items())[:2]
-            logger.warning(
-                "themes: tags '%s' (%s) and '%s' (%s) share the slug '%s' and so one tag "
-                "page; spell the tag the same way in both posts",
-                first,
-                first_path,
-                second,
-                second_path,
-                slug,
-            )
 
 
 def assign_themes(generator):
@@ -119,9 +97,7 @@ def assign_themes(generator):
     url_format = settings.get("TOPIC_URL", DEFAULT_TOPIC_URL)
     vocabulary = load_vocabulary(settings["THEMES_VOCABULARY"]).with_topic_url(url_format)
     generator.context["theme_vocabulary"] = vocabulary
-    options = detection_options(settings)
-    if not settings["THEMES_DETECT"]:
-        options = {**options, "max_themes": 0}
+    options = theme_options(settings)
     level = logging.getLevelName(str(settings["THEMES_REPORT_LEVEL"]).upper())
     crosslink_class = settings["THEMES_CROSSLINK_CLASS"] if settings["THEMES_CROSSLINKS"] else None
     build = batch.build_key(vocabulary, options, crosslink_class)
@@ -132,12 +108,7 @@ def assign_themes(generator):
         # never a post as plugins left it: build_speed refuses its "generator" layer).
         model = post_model.of(article)
         model.original_tags = list(getattr(article, "tags", None) or ())
-        job = batch.Job(
-            html=article._content,
-            title=article.title,
-            tags=tuple(str(getattr(tag, "name", tag)) for tag in model.original_tags),
-            exclude=tuple(_exclusions(article)),
-        )
+        job = post_input(article, tags=model.original_tags)
         jobs.append(job)
         keys.append(batch.job_key(job, build))
     # An answer kept from an earlier build (the build memo: content cache on) is reused when
@@ -181,7 +152,6 @@ def assign_themes(generator):
     if message:
         logger.log(level, message)  # no arguments: a % in a path is not taken for a format
     memo.save()
-    _report_slug_collisions(generator.articles)
 
 
 def link_themes(generator):

@@ -19,9 +19,10 @@ from plugins.build_speed.keys import key
 from plugins.build_speed.pool import pooled
 
 from .crosslinks import link_page
+from .decision import PostInput, decide
 from .detect import Match
 from .markup import read_html
-from .tagging import PostThemes, themes_for_post
+from .tagging import PostThemes
 
 logger = logging.getLogger(__name__)
 
@@ -29,14 +30,8 @@ logger = logging.getLogger(__name__)
 POOL_MIN = 40
 
 
-@dataclasses.dataclass(frozen=True)
-class Job:
-    """One post's inputs."""
-
-    html: str
-    title: str
-    tags: tuple[str, ...]
-    exclude: tuple[str, ...]
+# One post's inputs: what decision.decide() takes.
+Job = PostInput
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,14 +70,7 @@ def answer(job, vocabulary, options, crosslink_class):
     """Detect JOB's themes and, when CROSSLINK_CLASS is not None, link their first mentions."""
     # One parse serves both: the text to detect in, then the nodes to link.
     page = read_html(job.html)
-    decision = themes_for_post(
-        job.title,
-        page.text,
-        list(job.tags),
-        vocabulary,
-        exclude=list(job.exclude),
-        **options,
-    )
+    decision = decide(job, vocabulary, options, page=page)
     linked = None
     if crosslink_class is not None and decision.themes:
         html, slugs = link_page(

@@ -54,21 +54,43 @@ class ThemeEvidence:
         return len({m.sentence for m in self.matches if not m.in_title and not m.weak})
 
     def summary(self, limit=3):
-        """The top evidence in a short line, e.g. 'title "HCPC"; "referral" x3, "HCPC" x2'."""
+        """The top evidence in a short line, e.g. 'title "HCPC"; "referral" x3, "HCPC" x2'.
+
+        The one wording of the evidence: the build's message, `make themes` and the devserver
+        all show it.
+        """
         parts = []
-        title = [m.phrase for m in self.matches if m.in_title and not m.weak]
+        title = [shown_phrase(m.phrase) for m in self.matches if m.in_title and not m.weak]
         if title:
             parts.append("title " + ", ".join(f'"{p}"' for p in dict.fromkeys(title)))
         body, weak = {}, {}
         for match in self.matches:
             if not match.in_title:
-                body[match.phrase] = body.get(match.phrase, 0) + 1
-                weak[match.phrase] = match.weak
+                phrase = shown_phrase(match.phrase)
+                body[phrase] = body.get(phrase, 0) + 1
+                weak[phrase] = match.weak
         # Strong phrases first: they are why a theme is chosen; weak ones only support it.
         ranked = sorted(body.items(), key=lambda i: (weak[i[0]], -i[1], i[0].lower()))[:limit]
         if ranked:
             parts.append(", ".join(f'"{p}" x{n}' for p, n in ranked))
         return "; ".join(parts)
+
+    def where(self):
+        """Where the text speaks of the theme, in words: 'found in the title and 3 sentences'."""
+        # The reason counts a sentence with only weak phrases as half ("2.5 sentences"),
+        # which means nothing to an author; this says which parts of the post matched.
+        in_title = any(match.in_title for match in self.matches)
+        sentences = len({m.sentence for m in self.matches if not m.in_title})
+        parts = ["the title"] if in_title else []
+        if sentences:
+            parts.append(f"{sentences} sentence" + ("s" if sentences > 1 else ""))
+        return f"found in {' and '.join(parts)}" if parts else ""
+
+
+def shown_phrase(phrase):
+    """PHRASE as a message shows it: in lower case unless it is an acronym (matched by case),
+    as a phrase matches whatever the capitals ("Supervision" matches "supervision")."""
+    return phrase if phrase.replace("-", "").replace(" ", "").isupper() else phrase.lower()
 
 
 @dataclass(frozen=True)

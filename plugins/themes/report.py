@@ -1,4 +1,6 @@
-"""What the build tells the author about the themes it detected for posts without theme tags."""
+"""What the build and the devserver tell the author about a post's themes, and why."""
+
+from .detect import shown_phrase
 
 ADVICE = "Add them to tags: to keep them, or list a slug in themes_exclude: to drop one."
 
@@ -46,3 +48,74 @@ def _listed(reports):
     return f"themes: {len(reports)} posts have no theme tags:{listed}" + (
         f"\n{advice}" if advice else ""
     )
+
+
+# What the devserver says about each post saved: its themes and why, or themes that might fit.
+
+_SOURCES = {"tags": "named by the post's tags", "detected": "detected in the text"}
+
+
+def _why(found):
+    """One theme's evidence in words: a ThemeEvidence's summary and where, or text as given."""
+    if found is None:
+        return ""
+    if hasattr(found, "summary"):
+        return "; ".join(part for part in (found.summary(), found.where()) if part)
+    if isinstance(found, str):
+        return found
+    return "; ".join(str(item) for item in found)
+
+
+def suggest_themes(html, vocabulary, limit=3, title="", options=None, exclude=()):
+    """Themes the text mentions, strongest first, for a post that has none: [(theme, phrases)].
+
+    The build's decision (decision.decide with its OPTIONS) read for every theme it found
+    any evidence of, except the slugs in EXCLUDE (the post's themes_exclude).
+    """
+    from .decision import PostInput, decide
+
+    if vocabulary is None:
+        return []
+    post = PostInput(html=html or "", title=title, tags=(), exclude=tuple(exclude))
+    evidence = decide(post, vocabulary, options or {}).evidence
+    near = [item for item in evidence if item.theme.slug not in post.exclude]
+    return [
+        (item.theme, list(dict.fromkeys(shown_phrase(p) for p in item.counts)))
+        for item in near[:limit]
+    ]
+
+
+def theme_report(
+    title, path, themes, evidence, text="", vocabulary=None, source=None, options=None, exclude=()
+):
+    """Lines for the devserver console: the themes found and why, or suggestions.
+
+    EVIDENCE maps a theme's slug to its ThemeEvidence (or to text); TEXT is the post's HTML,
+    read for suggestions when it has no theme, with the build's detector OPTIONS (never one
+    of the slugs in EXCLUDE).
+    """
+    how = f", {_SOURCES.get(source, source)}" if source and themes else ""
+    lines = [f"Themes for '{title}' ({path}){how}:"]
+    if themes is None:
+        lines.append("  (the themes plugin is not active, so no themes were detected)")
+        return lines
+    evidence = evidence or {}
+    for theme in themes:
+        why = _why(evidence.get(getattr(theme, "slug", theme)))
+        lines.append(f"  - {getattr(theme, 'name', theme)}" + (f": {why}" if why else ""))
+    if not themes:
+        suggestions = suggest_themes(
+            text, vocabulary, title=title, options=options, exclude=exclude
+        )
+        if suggestions:
+            lines.append("  No theme found. Themes that might fit (add one as a tag):")
+            lines += [
+                f"  - {theme.name} (the post mentions: {', '.join(phrases[:5])})"
+                for theme, phrases in suggestions
+            ]
+        else:
+            lines.append(
+                "  No theme found, and none is close. Add a tag naming a theme from "
+                "content/themes.yaml."
+            )
+    return lines

@@ -31,7 +31,8 @@ def html_text(html):
 
 
 def markdown_text(body):
-    """Plain text of a Markdown body, as readers see it."""
+    """Plain text of a Markdown body, as readers see it (for the labelled test sets only:
+    commands read a post's HTML as the build does, decision.py)."""
     return html_text(markdown.markdown(body or "", extensions=["extra"]))
 
 
@@ -85,25 +86,3 @@ def themes_for_post(title, text, tags, vocabulary, exclude=(), **options):
         theme_tags=tuple(theme_tags),
         plain_tags=tuple(plain),
     )
-
-
-def tags_for_import(title, body_text, tags, vocabulary, exclude=(), **options):
-    """The post's tags followed by the names of detected themes its tags lack (for `make import`).
-
-    Deterministic: the given tags in their order (duplicates dropped), then detected theme
-    names strongest first. Themes in EXCLUDE (slugs) are never added.
-    """
-    result, seen = [], set()
-    for tag in tags or ():
-        name = str(_tag_name(tag)).strip()
-        if name and name.lower() not in seen:
-            seen.add(name.lower())
-            result.append(name)
-    have = {t.slug for t in split_tags(result, vocabulary)[0]}
-    excluded = {str(slug).strip() for slug in exclude or ()}
-    for item in detect_themes(body_text, vocabulary, title=title, **options):
-        slug = item.theme.slug
-        if item.selected and slug not in have and slug not in excluded:
-            result.append(item.theme.name)
-            have.add(slug)
-    return result

@@ -1,4 +1,5 @@
-"""Read Markdown posts whose metadata is YAML front matter between `---` lines."""
+"""Read Markdown posts whose metadata is YAML front matter between `---` lines; posts written
+as HTML or reStructuredText are refused control characters as Markdown posts are."""
 
 __all__ = [
     "FrontMatterError",
@@ -19,12 +20,18 @@ def __getattr__(name):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def add_reader(readers):
-    """Make YAMLMarkdownReader the reader for every Markdown extension."""
+def post_readers():
+    """{extension: reader class} for every kind of post the blog reads."""
+    from .other_markup import READERS
     from .reader import YAMLMarkdownReader
 
-    for extension in YAMLMarkdownReader.file_extensions:
-        readers.reader_classes[extension] = YAMLMarkdownReader
+    return {**READERS, **dict.fromkeys(YAMLMarkdownReader.file_extensions, YAMLMarkdownReader)}
+
+
+def add_reader(readers):
+    """Make our readers the readers for Markdown, HTML and reStructuredText posts."""
+    for extension, reader_class in post_readers().items():
+        readers.reader_classes[extension] = reader_class
 
 
 def register():

@@ -14,8 +14,8 @@ from plugins.author_errors import (
     author_message,
     first_author_error,
 )
+from plugins.console import CleanContentErrors
 from plugins.content_checks import Problem
-from plugins.content_checks.logfilter import CleanContentErrors
 from plugins.glossary.tables import TableError, parse_glossary
 from plugins.imported_comments import CommentsError, load_comments
 from plugins.old_addresses import OldAddressError

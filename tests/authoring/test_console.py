@@ -4,9 +4,9 @@ import shutil
 
 from authoring_helpers import FIXTURES, PELICAN, ROOT, flat, run
 
-from plugins.content_checks.logfilter import without_undetected
-from plugins.content_checks.report import theme_report
+from plugins.console import without_undetected
 from plugins.themes.detect import detect_themes
+from plugins.themes.report import theme_report
 from plugins.themes.vocabulary import load_vocabulary
 
 

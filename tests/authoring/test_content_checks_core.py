@@ -10,7 +10,7 @@ from plugins.content_checks.checks import (
     check_theme_names,
     summary_cut_mid_word,
 )
-from plugins.content_checks.report import suggest_themes, theme_report
+from plugins.themes.report import suggest_themes, theme_report
 from plugins.themes.vocabulary import parse_vocabulary
 
 VOCABULARY = parse_vocabulary(

@@ -28,7 +28,14 @@ TABLES = {
     "topics": ("plugins.topics.settings", "resolve"),
 }
 # Plugins with no setting of their own.
-WITHOUT_SETTINGS = {"post_navigation", "privacy_check", "site_marker", "yaml_metadata"}
+WITHOUT_SETTINGS = {
+    "console",
+    "drafts",
+    "post_navigation",
+    "privacy_check",
+    "site_marker",
+    "yaml_metadata",
+}
 
 
 def table_of(plugin):

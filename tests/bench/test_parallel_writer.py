@@ -100,7 +100,7 @@ def test_a_failing_page_in_either_process_stops_the_build_with_its_own_error(tmp
         for name in names:
             writer.write_file(name, template, context, title=name.upper())
         # The same exception as writing in one process, so the build's clean error message
-        # (plugins/content_checks/logfilter.py) names the problem and the fix.
+        # (plugins/console) names the problem and the fix.
         with pytest.raises(OSError, match="No space left on device") as raised:
             writer.write_out(2)
         assert raised.value.errno == 28

@@ -221,12 +221,13 @@ def test_tagger_hook_extends_tags(tmp_path):
     sources = make_sources(tmp_path, GOOD)
     seen = []
 
-    def tagger(title, body_text, tags):
-        seen.append((title, body_text, tags))
+    def tagger(title, body_html, tags):
+        seen.append((title, body_html, tags))
         return [*tags, "Blame culture", "blame culture", "Learning"]
 
     import_sources(sources, tmp_path / "out", tagger=tagger)
-    assert seen == [("No Blame Culture", LONG, [])]
+    # The body as HTML, what the build's theme decision reads (plugins/themes/decision.py).
+    assert seen == [("No Blame Culture", f"<p>{LONG}</p>", [])]
     text = (tmp_path / "out" / "2018" / "no-blame-culture.md").read_text()
     assert "tags: [Blame culture, Learning]\n" in text
 

@@ -1,8 +1,10 @@
-"""Turn Pelican's failure logs for bad content into one clean line each, without tracebacks.
+"""What the build prints: one clean line per problem, no tracebacks, no raw control characters.
 
 Pelican logs a post its reader rejects as "Could not process PATH" and drops the reason;
 with `--fatal errors` it then stops with a RuntimeError whose traceback fills the screen.
-An author needs the reason (file, line, problem, fix) and nothing else.
+An author needs the reason (file, line, problem, fix) and nothing else. This plugin's log
+filter, on every handler of the root logger, rewrites those records (and drops the lines
+other plugins' checks say better).
 """
 
 import logging
@@ -147,8 +149,22 @@ def _printable(record):
 FILTER = CleanContentErrors()
 
 
-def install():
+def install(_sender=None):
     """Attach the filter to every handler of the root logger, once."""
     for handler in logging.getLogger().handlers:
         if FILTER not in handler.filters:
             handler.addFilter(FILTER)
+
+
+# The clean one-line messages must be in place before any plugin's `initialized` handler can
+# fail (themes checks its vocabulary there): Pelican imports every plugin, after setting up
+# logging, before it sends `initialized`.
+install()
+
+
+def register():
+    from pelican import signals
+
+    # initialized: again for each build, as a process that builds more than once (the
+    # devserver) may have set up its log handlers since this module was imported.
+    signals.initialized.connect(install)
