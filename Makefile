@@ -137,8 +137,11 @@ $(UPLOAD_VENV)/.installed: requirements-upload.txt
 	"$(UPLOAD_VENV)/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements-upload.txt
 	touch "$@"
 
+# Tests run in TEST_WORKERS processes (pytest-xdist; each test is in one of them); TEST_WORKERS=0
+# runs them all in this one.
+TEST_WORKERS ?= 2
 test: $(INSTALLED) test-deps
-	"$(BIN)/python" -m pytest
+	"$(BIN)/python" -m pytest $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS))
 
 # What the browser, validity and Lighthouse checks run: Debian's Chromium, Java for
 # vnu, pandoc (for Pelican's own pelican-import, which a Blogger import test compares with),

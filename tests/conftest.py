@@ -1,37 +1,21 @@
-"""Shared helpers: build a content tree with the project's settings, theme and plugins."""
+"""Shared fixtures: the fixture site and the blog built once per session, fixture trees."""
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "tests" / "fixtures"
-PELICAN = Path(sys.executable).with_name("pelican")
+# First, before any test module imports a plugin: see tests/sitebuild.py.
+from tests.sitebuild import FIXTURES, ROOT, build_site
+
+__all__ = ["FIXTURES", "ROOT", "build_site"]
 
 # Tests run `make` as an author does, from a shell. Under `make test` the outer make's
 # variables would reach every inner make (and make them say "make[1]: ***" instead of
 # "make: ***"), so the tests would not see what an author sees.
 for _name in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "SITEURL"):
     os.environ.pop(_name, None)
-
-
-def build_site(content, output, conf="pelican.conf.py", extra_settings=None, check=True, env=None):
-    """Build CONTENT into OUTPUT as `make html` does; return the finished process."""
-    command = [str(PELICAN), str(content), "-o", str(output), "-s", str(ROOT / conf)]
-    command += ["--fatal", "errors"]
-    # One -e for all settings: Pelican keeps only the last -e it is given.
-    if extra_settings:
-        command += ["-e", *(f"{name}={value}" for name, value in extra_settings.items())]
-    process = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
-    if check and process.returncode != 0:
-        raise AssertionError(
-            f"build of {content} failed ({process.returncode}):\n{process.stdout}\n{process.stderr}"
-        )
-    return process
 
 
 @pytest.fixture(scope="session")
@@ -60,3 +44,85 @@ def content_tree(tmp_path):
         return target
 
     return copy
+
+
+# ---- tiers -------------------------------------------------------------------------------------
+# Every test gets one or more of the markers declared in pyproject.toml, found from what it does
+# rather than written by hand: `browser` for tests/browser/; `site` for a test that builds a site
+# (tests/sitebuild.py) or runs a command (a subprocess: make, pelican, a script, an external
+# checker), itself, through a helper it calls or through a fixture it uses; `unit` for the rest
+# (text in, text out; plain functions). `slow` stays as tests mark it (external checkers, time
+# bounds, benches). `pytest -m unit` is the fast tier.
+
+_RUNS_COMMANDS = {"subprocess", "multiprocessing"}
+
+
+def _site_entry(value):
+    """True if VALUE is something that builds a site or starts a process."""
+    if getattr(value, "__name__", None) in _RUNS_COMMANDS and isinstance(value, type(os)):
+        return True
+    module = getattr(value, "__module__", None)
+    return module in _RUNS_COMMANDS or (module == "tests.sitebuild" and callable(value))
+
+
+def _codes(code):
+    yield code
+    for constant in code.co_consts:
+        if isinstance(constant, type(_codes.__code__)):
+            yield from _codes(constant)
+
+
+def _reaches_site(function, seen):
+    """True if FUNCTION, or a function of the tests it calls, builds a site or runs a command."""
+    function = getattr(function, "__wrapped__", function)
+    code = getattr(function, "__code__", None)
+    if code is None or code in seen:
+        return False
+    seen.add(code)
+    names = {name for inner in _codes(code) for name in inner.co_names}
+    if names & {"tests.sitebuild", *_RUNS_COMMANDS}:  # imported inside the function
+        return True
+    spaces = [function.__globals__, vars(__import__("builtins"))]
+    for name in names:
+        value = next((space[name] for space in spaces if name in space), None)
+        if value is None:
+            continue
+        if _site_entry(value):
+            return True
+        defined_in = getattr(getattr(value, "__code__", None), "co_filename", "")
+        if defined_in.startswith(str(ROOT / "tests")) and _reaches_site(value, seen):
+            return True
+    return False
+
+
+def _builds(item):
+    seen = set()
+    if _reaches_site(getattr(item, "function", None), seen):
+        return True
+    fixtures = list(item._fixtureinfo.name2fixturedefs.values())
+    # A fixture named by a parameter and taken with request.getfixturevalue(name).
+    callspec = getattr(item, "callspec", None)
+    for value in callspec.params.values() if callspec else ():
+        if isinstance(value, str) and value.isidentifier():
+            fixtures.append(item.session._fixturemanager.getfixturedefs(value, item) or ())
+    for definitions in fixtures:
+        for definition in definitions:
+            if _reaches_site(definition.func, seen):
+                return True
+            # ... and the fixtures that fixture uses.
+            for name in definition.argnames:
+                for used in item.session._fixturemanager.getfixturedefs(name, item) or ():
+                    if _reaches_site(used.func, seen):
+                        return True
+    return False
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        parts = Path(str(item.path)).relative_to(ROOT / "tests").parts
+        if parts[0] == "browser":
+            item.add_marker(pytest.mark.browser)
+        if _builds(item):
+            item.add_marker(pytest.mark.site)
+        if not any(item.get_closest_marker(tier) for tier in ("site", "browser", "slow")):
+            item.add_marker(pytest.mark.unit)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pelican.settings import read_settings
 
-from tests.conftest import FIXTURES, ROOT, build_site
+from tests.sitebuild import FIXTURES, ROOT, run_pelican
 
 PYTHON_FOLDERS = ("plugins", "importer", "scripts", "bench", "tests")
 # The pelican-plugins package whose namespace name ("pelican.plugins.sitemap") matched the bare
@@ -94,9 +94,10 @@ def test_installing_pelican_sitemap_changes_nothing_in_the_site(tmp_path, sitema
     assert not {name for name in plugins} & {n.removeprefix("pelican.plugins.") for n in namespace}
 
     def build(name, env):
+        # The `pelican` command itself: PYTHONPATH only reaches a new process.
         output = tmp_path / name
-        settings = {"CACHE_PATH": json.dumps(str(tmp_path / f"cache-{name}"))}
-        build_site(FIXTURES / "site", output, extra_settings=settings, env=env)
+        process = run_pelican(FIXTURES / "site", output, env=env, cache=tmp_path / f"cache-{name}")
+        assert process.returncode == 0, process.stdout + process.stderr
         return output
 
     plain, with_sitemap = build("plain", None), build("with-sitemap", environment)

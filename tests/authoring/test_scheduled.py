@@ -3,13 +3,15 @@
 import datetime
 import gzip
 import json
+import os
 import shutil
 
 import pytest
-from authoring_helpers import FIXTURES, PELICAN, PYTHON, ROOT, flat, run
+from authoring_helpers import FIXTURES, PYTHON, flat, run
 from bs4 import BeautifulSoup
 
 from plugins.content_checks import Post, is_scheduled, scheduled_posts
+from tests.sitebuild import build_site
 
 SITEURL = "https://blog.example.org"
 SCHEDULED = """---
@@ -33,9 +35,7 @@ def content(tmp_path_factory):
 
 
 def build(content, output, conf):
-    command = [str(PELICAN), str(content), "-o", str(output), "-s", str(ROOT / conf)]
-    process = run([*command, "--fatal", "errors"], env={"SITEURL": SITEURL})
-    assert process.returncode == 0, process.stdout + process.stderr
+    build_site(content, output, conf=conf, env={**os.environ, "SITEURL": SITEURL})
     return output
 
 

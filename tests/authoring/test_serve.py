@@ -8,7 +8,7 @@ import urllib.error
 import urllib.request
 
 import pytest
-from authoring_helpers import FIXTURES, PELICAN, PYTHON, ROOT, run
+from authoring_helpers import FIXTURES, PYTHON, ROOT, run
 
 pytestmark = pytest.mark.slow
 
@@ -38,21 +38,9 @@ def get(url, timeout=5):
 
 
 @pytest.fixture(scope="module")
-def built_site(tmp_path_factory):
+def built_site(fixture_site):
     """tests/fixtures/site built as `make html` builds it (it has the site's 404 page)."""
-    output = tmp_path_factory.mktemp("serve-site")
-    process = run(
-        [
-            str(PELICAN),
-            str(FIXTURES / "site"),
-            "-o",
-            str(output),
-            "-s",
-            str(ROOT / "pelican.conf.py"),
-        ]
-    )
-    assert process.returncode == 0, process.stdout + process.stderr
-    return output
+    return fixture_site
 
 
 @pytest.fixture

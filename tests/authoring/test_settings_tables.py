@@ -154,14 +154,14 @@ def test_a_setting_defined_twice_has_one_value():
 def test_a_build_with_a_bad_setting_stops_with_one_line_and_no_traceback(
     tmp_path, name, value, message
 ):
-    from authoring_helpers import FIXTURES, PELICAN, flat, run
+    from authoring_helpers import FIXTURES, flat
+
+    from tests.sitebuild import build_site
 
     cache = f'"{tmp_path / "cache"}"'
-    command = [str(PELICAN), str(FIXTURES / "site"), "-o", str(tmp_path / "out")]
-    command += ["-s", str(ROOT / "pelican.conf.py"), "--fatal", "errors"]
-    command += ["-e", f"{name}={value}", f"CACHE_PATH={cache}"]
-    process = run(command)
-    output = flat(process.stdout + process.stderr)
-    assert process.returncode != 0
+    settings = {name: value, "CACHE_PATH": cache}
+    process = build_site(FIXTURES / "site", tmp_path / "out", extra_settings=settings, check=False)
+    output = flat(process.log)
+    assert process.exit_code != 0
     assert message in output
     assert "Traceback" not in output

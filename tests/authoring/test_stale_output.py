@@ -4,15 +4,14 @@ import os
 import shutil
 
 import pytest
-from authoring_helpers import FIXTURES, PELICAN, ROOT, run
+from authoring_helpers import FIXTURES
 
 from plugins.stale_output import MANIFEST, remove_stale
+from tests.sitebuild import build_site
 
 
 def build(content, output):
-    command = [str(PELICAN), str(content), "-o", str(output), "-s", str(ROOT / "pelican.conf.py")]
-    process = run([*command, "--fatal", "errors"])
-    assert process.returncode == 0, process.stdout + process.stderr
+    build_site(content, output)
 
 
 @pytest.fixture

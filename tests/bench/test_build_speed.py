@@ -12,7 +12,7 @@ _ROOT = Path(__file__).resolve().parents[2]
 from bench.corpus import write_corpus  # noqa: E402
 from plugins.build_speed import PrerenderedMarkdown, prerender, text_key  # noqa: E402
 from plugins.yaml_metadata import reader as yaml_reader  # noqa: E402
-from tests.conftest import FIXTURES, ROOT, build_site  # noqa: E402
+from tests.sitebuild import FIXTURES, ROOT, build_site  # noqa: E402
 
 NO_CACHE = {"CACHE_CONTENT": "false", "LOAD_CONTENT_CACHE": "false"}
 OFF = {"BUILD_WORKERS": 0, **NO_CACHE}
@@ -186,8 +186,8 @@ def test_a_post_with_broken_front_matter_still_fails_with_the_readers_error(tmp_
     (articles / "articles" / "bad.md").write_bytes(bad.read_bytes())
     slow = build_site(articles, tmp_path / "off", extra_settings=OFF, check=False)
     fast = build_site(articles, tmp_path / "on", extra_settings=ON, check=False)
-    assert slow.returncode != 0 and fast.returncode != 0
-    assert "bad.md" in fast.stdout + fast.stderr
+    assert slow.exit_code != 0 and fast.exit_code != 0
+    assert "bad.md" in fast.log
 
 
 @pytest.mark.parametrize(

@@ -2,12 +2,12 @@
 
 import functools
 import http.server
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
+
+from tests.sitebuild import build_site
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -74,13 +74,7 @@ def search_site(tmp_path_factory):
     """tests/fixtures/search-ranking built as `make html` does: one post about the HCPC,
     one that names it in passing, one that never does."""
     output = tmp_path_factory.mktemp("search-ranking")
-    pelican = Path(sys.executable).with_name("pelican")
-    content = ROOT / "tests" / "fixtures" / "search-ranking"
-    command = [str(pelican), str(content), "-o", str(output), "-s", str(ROOT / "pelican.conf.py")]
-    process = subprocess.run(
-        [*command, "--fatal", "errors"], cwd=ROOT, capture_output=True, text=True
-    )
-    assert process.returncode == 0, f"build failed:\n{process.stdout}\n{process.stderr}"
+    build_site(ROOT / "tests" / "fixtures" / "search-ranking", output)
     return output
 
 

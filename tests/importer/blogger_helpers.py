@@ -8,8 +8,6 @@ import http.server
 import re
 import shutil
 import struct
-import subprocess
-import sys
 import threading
 import zlib
 from pathlib import Path
@@ -18,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # The importer borrows plugins/yaml_metadata (a Pelican plugin path, not a package).
 
 from importer import images, import_sources  # noqa: E402
+from tests.sitebuild import build_site  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 EXPORT = FIXTURES / "blogger-export" / "blog-07-03-2019.xml"
@@ -25,7 +24,6 @@ TAKEOUT = FIXTURES / "blogger-takeout"
 PELICAN_EXPORT = (
     Path(__import__("pelican").__file__).parent / "tests" / "content" / "bloggerexport.xml"
 )
-PELICAN = Path(sys.executable).with_name("pelican")
 # The pictures of the fixture export, by their path on Blogger's hosts.
 PICTURES = {
     "/img/b/R29vZ2xl/AVvXsEh/s1600/team-meeting.jpg": (160, 90, (30, 110, 160)),
@@ -90,14 +88,8 @@ def import_fixture(tmp_path, base, export=EXPORT, **options):
 
 
 def build(content, output, *settings):
-    """Build CONTENT with the project's settings; return the finished process (must pass)."""
-    command = [str(PELICAN), str(content), "-o", str(output), "-s", str(ROOT / "pelican.conf.py")]
-    command += ["--fatal", "errors"]
-    if settings:
-        command += ["-e", *settings]
-    process = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
-    assert process.returncode == 0, process.stdout + process.stderr
-    return process
+    """Build CONTENT with the project's settings (each "NAME=JSON"); the build must pass."""
+    return build_site(content, output, extra_settings=dict(s.split("=", 1) for s in settings))
 
 
 def copy_export(tmp_path, source=EXPORT, name="export.xml") -> Path:

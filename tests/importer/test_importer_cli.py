@@ -305,14 +305,13 @@ def test_imported_articles_build_into_pages_that_show_the_source_text(tmp_path):
     from bs4 import BeautifulSoup
     from importer_helpers import norm
 
+    from tests.sitebuild import build_site
+
     content = tmp_path / "content"
     import_sources(FIXTURES / "importer-blogger-footers", content / "articles")
     import_sources(ROOT / "sources", content / "articles")
     output = tmp_path / "output"
-    pelican = Path(sys.executable).with_name("pelican")
-    command = [pelican, content, "-o", output, "-s", ROOT / "pelican.conf.py", "--fatal", "errors"]
-    built = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
-    assert built.returncode == 0, built.stdout + built.stderr
+    build_site(content, output)
     page = output / "2018" / "03" / "first-post-of-the-day" / "index.html"
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     text = norm(soup.get_text(" "))

@@ -1,18 +1,15 @@
 """A build cache that cannot be read (a full disk during its save) is discarded, never fatal."""
 
 import json
-import os
 import pickle
 import shutil
-import subprocess
-import sys
 
 import pytest
-from publishing_helpers import FIXTURES, ROOT, tree_hashes
+from publishing_helpers import FIXTURES, tree_hashes
 
 from plugins.build_speed.cache import cache_file_problem, load_cache
+from tests.sitebuild import build_site
 
-PELICAN = os.path.join(os.path.dirname(sys.executable), "pelican")
 # What Pelican's reader cache and our plugins keep (a build of the site fixture writes each).
 PELICAN_FILES = ["ArticlesGenerator-Readers", "PagesGenerator-Readers"]
 PLUGIN_FILES = ["ReadingTime", "RelatedPosts", "ThemesAnswers", "TopicQuotes", "Glossary"]
@@ -20,10 +17,7 @@ PLUGIN_FILES = ["ReadingTime", "RelatedPosts", "ThemesAnswers", "TopicQuotes", "
 
 def _build(content, output, cache, gzip=False):
     settings = {"CACHE_PATH": json.dumps(str(cache)), "GZIP_CACHE": json.dumps(gzip)}
-    command = [PELICAN, str(content), "-o", str(output), "-s", str(ROOT / "pelican.conf.py")]
-    command += ["--fatal", "errors", "-e", *(f"{k}={v}" for k, v in settings.items())]
-    env = {**os.environ, "COLUMNS": "1000"}
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
+    return build_site(content, output, extra_settings=settings, check=False)
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +27,7 @@ def site(tmp_path_factory):
     content = folder / "content"
     shutil.copytree(FIXTURES / "site", content)
     process = _build(content, folder / "clean", folder / "cache")
-    assert process.returncode == 0, process.stdout + process.stderr
+    assert process.exit_code == 0, _output(process)
     return content, tree_hashes(folder / "clean"), folder / "cache"
 
 
@@ -62,7 +56,7 @@ def _damage(data, how):
 
 
 def _output(process):
-    return process.stdout + process.stderr
+    return process.log
 
 
 @pytest.mark.parametrize(
@@ -77,7 +71,7 @@ def test_every_damaged_cache_file_is_discarded_and_the_site_is_the_clean_one(sit
         path.write_bytes(_damage(path.read_bytes(), how))
     process = _build(content, tmp_path / "second", cache)
     text = _output(process)
-    assert process.returncode == 0, text
+    assert process.exit_code == 0, text
     assert "Traceback" not in text and "EOFError" not in text
     notes = [line for line in text.splitlines() if "Build cache" in line]
     assert notes and all("discarded; this build works it out afresh." in n for n in notes)
@@ -86,7 +80,7 @@ def test_every_damaged_cache_file_is_discarded_and_the_site_is_the_clean_one(sit
     assert tree_hashes(tmp_path / "second") == clean
     # The damaged files were replaced by good ones: the next build says nothing about them.
     third = _build(content, tmp_path / "third", cache)
-    assert third.returncode == 0 and "Build cache" not in _output(third), _output(third)
+    assert third.exit_code == 0 and "Build cache" not in _output(third), _output(third)
     assert tree_hashes(tmp_path / "third") == clean
 
 
@@ -97,7 +91,7 @@ def test_one_empty_cache_file_is_named_in_one_line(site, tmp_path, name):
     path = _cache_files(cache)[name]
     path.write_bytes(b"")  # what a full disk leaves
     process = _build(content, tmp_path / "second", cache)
-    assert process.returncode == 0, _output(process)
+    assert process.exit_code == 0, _output(process)
     notes = [line for line in _output(process).splitlines() if "Build cache" in line]
     assert len(notes) == 1, notes
     assert f"{name}: it is empty, as a full disk leaves it" in notes[0]
@@ -107,12 +101,12 @@ def test_one_empty_cache_file_is_named_in_one_line(site, tmp_path, name):
 def test_a_compressed_cache_cut_short_is_discarded(site, tmp_path):
     content, clean, _kept = site
     cache = tmp_path / "cache"
-    assert _build(content, tmp_path / "first", cache, gzip=True).returncode == 0
+    assert _build(content, tmp_path / "first", cache, gzip=True).exit_code == 0
     files = _cache_files(cache)
     for name in PELICAN_FILES:
         files[name].write_bytes(files[name].read_bytes()[:40])
     process = _build(content, tmp_path / "second", cache, gzip=True)
-    assert process.returncode == 0, _output(process)
+    assert process.exit_code == 0, _output(process)
     assert "Traceback" not in _output(process)
     for name in PELICAN_FILES:
         assert f"{name} could not be read" in _output(process)

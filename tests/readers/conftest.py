@@ -2,11 +2,11 @@
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.sitebuild import build_site
 
 ROOT = Path(__file__).resolve().parents[2]
 SITEURL = "https://blog.example.org"
@@ -26,22 +26,19 @@ def published_site(tmp_path_factory):
 
 
 def pelican_build(content, output, conf="pelican.conf.py", settings=(), env=None, check=True):
-    """Build CONTENT into OUTPUT as the Makefile does (-e NAME=JSON for each of SETTINGS).
+    """Build CONTENT into OUTPUT as the Makefile does (SETTINGS: {NAME: JSON}, as for `-e`).
 
-    Returns OUTPUT; with check=False, returns the finished process instead.
+    Returns OUTPUT; with check=False, returns the finished build (tests/sitebuild.py) instead.
     """
-    pelican = Path(sys.executable).with_name("pelican")
-    command = [str(pelican), str(content), "-o", str(output), "-s", str(ROOT / conf)]
-    command += ["--fatal", "errors"]
-    for name, value in dict(settings).items():
-        command += ["-e", f"{name}={value}"]
-    process = subprocess.run(
-        command, cwd=ROOT, capture_output=True, text=True, env={**os.environ, **(env or {})}
+    result = build_site(
+        content,
+        output,
+        conf=conf,
+        extra_settings=dict(settings),
+        check=check,
+        env={**os.environ, **(env or {})},
     )
-    if not check:
-        return process
-    assert process.returncode == 0, f"build failed:\n{process.stdout}\n{process.stderr}"
-    return output
+    return result if not check else output
 
 
 @pytest.fixture(scope="session")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
 from pathlib import Path
 
 import markdown
 from bs4 import BeautifulSoup
+
+from tests.sitebuild import build_site
+
+__all__ = ["build_site", "norm", "rendered_text", "split_article"]
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,21 +42,3 @@ def split_article(text: str) -> tuple[str, str]:
     assert text.startswith("---\n"), text[:80]
     front, body = text[4:].split("\n---\n", 1)
     return front, body
-
-
-def build_site(content, output, conf="pelican.conf.py", extra_settings=None, check=True):
-    """Build CONTENT into OUTPUT as `make html` does (tests/conftest.py's helper, importable
-    here: `conftest` is an ambiguous module name when several test folders have one)."""
-    import os
-    import subprocess
-
-    pelican = Path(sys.executable).with_name("pelican")
-    command = [str(pelican), str(content), "-o", str(output), "-s", str(ROOT / conf)]
-    command += ["--fatal", "errors"]
-    if extra_settings:
-        command += ["-e", *(f"{name}={value}" for name, value in extra_settings.items())]
-    env = {**os.environ, "COLUMNS": "1000"}  # one log message per line, unwrapped
-    process = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
-    if check and process.returncode != 0:
-        raise AssertionError(f"build of {content} failed:\n{process.stdout}\n{process.stderr}")
-    return process

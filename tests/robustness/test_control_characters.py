@@ -95,9 +95,9 @@ def test_make_check_names_file_line_and_fix(tmp_path, name):
 def test_the_build_stops_with_the_same_message_and_no_traceback(tmp_path, name):
     text, line, what = CASES[name]
     process = build_site(_write(tmp_path, text), tmp_path / "out", check=False)
-    log = process.stdout + process.stderr
+    log = process.log
     flat = " ".join(log.split())
-    assert process.returncode != 0
+    assert process.exit_code != 0
     assert f"articles/2020/odd.md, line {line}: " in flat and what in flat
     assert "Traceback" not in log
     assert not RAW_ESCAPE.search(log)
@@ -146,6 +146,6 @@ def test_author_text_in_warnings_is_printed_with_visible_escapes(tmp_path):
     content = _write(tmp_path, text)
     checked = _check(content)
     built = build_site(content, tmp_path / "out", check=False)
-    for out in (checked.stdout, built.stdout + built.stderr):
+    for out in (checked.stdout, built.log):
         assert "\u202e" not in out
         assert "Supervison\\u202e" in " ".join(out.split())

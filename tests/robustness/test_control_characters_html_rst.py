@@ -17,7 +17,7 @@ import sys
 import pytest
 from conftest import ROOT
 
-from tests.conftest import build_site
+from tests.sitebuild import build_site
 
 RAW_ESCAPE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 ESC = "U+001B (an escape character"
@@ -131,9 +131,9 @@ def test_the_build_stops_with_the_same_message_and_no_traceback(tmp_path, case):
     name, text, line, what = CASES[case]
     wide = {**os.environ, "COLUMNS": "400"}  # one message a line, paths unbroken
     process = build_site(_write(tmp_path, name, text), tmp_path / "out", check=False, env=wide)
-    log = process.stdout + process.stderr
+    log = process.log
     flat = " ".join(log.split())
-    assert process.returncode != 0
+    assert process.exit_code != 0
     assert f"articles/2020/{name}, line {line}: " in flat and what in flat, flat
     assert "Traceback" not in log
     assert not RAW_ESCAPE.search(log)

@@ -52,7 +52,7 @@ def hostile_site(tmp_path_factory):
         output,
         extra_settings={"THEMES_VOCABULARY": json.dumps(str(FIXTURE / "themes.yaml"))},
     )
-    return output, process.stdout + process.stderr
+    return output, process.log
 
 
 def _unsafe(url: str) -> bool:

@@ -39,7 +39,7 @@ def build(tmp_path, files):
         path.write_text(text, encoding="utf-8")
     output = tmp_path / "work" / "out"
     process = build_site(content, output, check=False)
-    return process, output, " ".join((process.stdout + process.stderr).split())
+    return process, output, " ".join(process.log.split())
 
 
 def post(title, date="2020-03-01 12:00", **extra):
@@ -61,8 +61,8 @@ def nothing_outside(tmp_path, output):
 def test_the_hostile_fixture_stops_with_every_problem_named(tmp_path):
     output = tmp_path / "out"
     process = build_site(FIXTURE, output, check=False)
-    log = " ".join((process.stdout + process.stderr).split())
-    assert process.returncode != 0
+    log = " ".join(process.log.split())
+    assert process.exit_code != 0
     assert "articles/2020/slash.md: its slug 'a/b' contains '/'" in log
     assert "articles/2020/back.md: its output path" in log and "backslash" in log
     assert "articles/2020/upper.md and articles/2020/lower.md would both be written" in log
@@ -121,7 +121,7 @@ def test_the_hostile_fixture_stops_with_every_problem_named(tmp_path):
 )
 def test_each_hostile_path_stops_the_build_naming_the_source(tmp_path, name, files, expected):
     process, output, log = build(tmp_path, files)
-    assert process.returncode != 0, name
+    assert process.exit_code != 0, name
     if expected == BOTH:
         # content_checks names exact duplicates first; safe_paths the case/Unicode ones.
         assert "articles/2020/a.md" in log and "articles/2020/b.md" in log
@@ -137,7 +137,7 @@ def test_each_hostile_path_stops_the_build_naming_the_source(tmp_path, name, fil
 def test_hostile_tag_and_category_names_stay_inside_and_merge_by_slug(tmp_path):
     tags = '["../../x", "a/b", "..", "Café", "Cafe\\u0301", "Blame", "blame", "\\\\evil"]'
     process, output, log = build(tmp_path, {"articles/2020/t.md": post("T", tags=tags)})
-    assert process.returncode == 0, log[-2000:]
+    assert process.exit_code == 0, log[-2000:]
     assert nothing_outside(tmp_path, output)
     tag_pages = sorted(p.parent.name for p in (output / "tag").glob("*/index.html"))
     assert all(name and ".." not in name and "\\" not in name for name in tag_pages)

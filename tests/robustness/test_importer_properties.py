@@ -19,6 +19,7 @@ import textwrap
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -200,6 +201,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.slow  # many generated examples
 @SETTINGS
 @given(page=archive_page(), bom=st.booleans())
 def test_generated_archive_pages_lose_nothing_and_split_where_generated(page, bom):
@@ -233,6 +235,7 @@ def test_generated_archive_pages_lose_nothing_and_split_where_generated(page, bo
             assert all(norm(s) in articles[name] for s in said)
 
 
+@pytest.mark.slow  # many generated examples
 @SETTINGS
 @given(page=archive_page(), bom=st.booleans())
 def test_importing_twice_gives_identical_files(page, bom):

@@ -5,7 +5,7 @@ import os
 import pytest
 from sitepages import PROBE_PLUGINS, PUBLISH_URL, ROOT, SITE, read_post
 
-from tests.conftest import build_site
+from tests.sitebuild import build_site
 
 
 @pytest.fixture(scope="session")

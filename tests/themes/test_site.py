@@ -5,7 +5,7 @@ import os
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import FIXTURES, build_site
+from tests.sitebuild import FIXTURES, build_site
 
 pytestmark = pytest.mark.slow
 TREE = FIXTURES / "themes-crosslinks"
@@ -16,7 +16,7 @@ def built(tmp_path_factory):
     output = tmp_path_factory.mktemp("themes-site")
     # A wide terminal keeps Pelican's log lines (file paths included) unwrapped.
     process = build_site(TREE, output, env={**os.environ, "COLUMNS": "500"})
-    return output, process.stdout + process.stderr
+    return output, process.log
 
 
 def page(output, path):
@@ -105,7 +105,7 @@ def test_a_malformed_vocabulary_stops_the_build_naming_the_entry(tmp_path):
     process = build_site(
         TREE, tmp_path / "out", extra_settings={"THEMES_VOCABULARY": f'"{bad}"'}, check=False
     )
-    assert process.returncode != 0
-    flat = " ".join((process.stdout + process.stderr).split())
+    assert process.exit_code != 0
+    flat = " ".join(process.log.split())
     assert "entry 1 (line 2) 'a': has no name" in flat
     assert not (tmp_path / "out" / "index.html").exists()

@@ -105,6 +105,7 @@ def plain_find(text, patterns, in_title, starts):
     return matches
 
 
+@pytest.mark.slow  # every phrase of the vocabulary against every regex
 def test_the_fast_matcher_finds_what_every_regex_finds(vocabulary):
     texts = _generated_texts(40, seed=3) + AWKWARD_TEXTS
     checked = 0
@@ -282,7 +283,7 @@ def test_posts_unchanged_since_an_earlier_build_are_counted_not_listed_again(voc
 
 @pytest.mark.slow
 def test_a_rebuild_reports_only_the_edited_post_in_full(tmp_path):
-    from tests.conftest import build_site
+    from tests.sitebuild import build_site
 
     content = tmp_path / "content"
     articles = content / "articles"
@@ -297,13 +298,13 @@ def test_a_rebuild_reports_only_the_edited_post_in_full(tmp_path):
     cache = {"CACHE_PATH": f'"{tmp_path / "cache"}"', "THEMES_REPORT_LEVEL": '"warning"'}
     wide = {**os.environ, "COLUMNS": "1000"}  # one log line per line, whatever the terminal
     cold = build_site(content, tmp_path / "one", extra_settings=cache, env=wide)
-    cold_log = " ".join((cold.stdout + cold.stderr).split())
+    cold_log = " ".join(cold.log.split())
     assert "first.md has no theme tags; detected" in cold_log
     assert "second.md has no theme tags; detected" in cold_log
     edited = articles / "second.md"
     edited.write_text(edited.read_text(encoding="utf-8") + "\nMore inspection.\n", "utf-8")
     warm = build_site(content, tmp_path / "two", extra_settings=cache, env=wide)
-    warm_log = " ".join((warm.stdout + warm.stderr).split())
+    warm_log = " ".join(warm.log.split())
     assert "second.md has no theme tags; detected" in warm_log
     assert "first.md has no theme tags" not in warm_log
     assert "1 other post without theme tags kept the themes detected" in warm_log

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pytest
 from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -144,6 +145,7 @@ pieces = st.sampled_from(
 )
 
 
+@pytest.mark.slow  # 3,000 generated examples
 @settings(max_examples=3000, deadline=None)
 @given(st.lists(pieces, max_size=30))
 def test_any_mix_of_markup_gives_the_trees_passages(parts):

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parents[2]
 
-from tests.conftest import FIXTURES, build_site  # noqa: E402
+from tests.sitebuild import FIXTURES, build_site  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
