@@ -23,7 +23,7 @@ from plugins.build_speed.cache import package_versions
 from plugins.build_speed.memo import BuildMemo, FolderMemo, folder_memo_for, memo_for
 from plugins.build_speed.pool import pooled
 from plugins.build_speed.settings import BuildSettingsError, check_settings
-from tests.conftest import FIXTURES, ROOT, build_site
+from tests.sitebuild import FIXTURES, ROOT, build_site, run_pelican
 
 PLUGINS = [
     "plugins.themes",
@@ -93,9 +93,8 @@ def test_a_build_with_the_writer_before_a_plugin_whose_pages_it_writes_stops_in_
         PLUGINS.insert(PLUGINS.index("plugins.topics"), "plugins.build_speed")
         """,
     )
-    process = build_site(
-        FIXTURES / "site", tmp_path / "out", conf=str(conf), check=False, env=_wide()
-    )
+    # The console of the pelican command itself: one line, no traceback.
+    process = run_pelican(FIXTURES / "site", tmp_path / "out", conf=str(conf), env=_wide())
     assert process.returncode != 0
     said = [line for line in (process.stdout + process.stderr).splitlines() if line.strip()]
     assert len(said) == 1, said
@@ -151,7 +150,9 @@ def _probe_build(tmp_path, name, workers):
         """,
     )
     output = tmp_path / name
-    build_site(FIXTURES / "site", output, conf=str(conf))
+    # A process per build: the probe module (and what it heard) lives and dies with it.
+    process = run_pelican(FIXTURES / "site", output, conf=str(conf))
+    assert process.returncode == 0, process.stdout + process.stderr
     report = json.loads((tmp_path / (name + ".json")).read_text(encoding="utf-8"))
     return output, report
 
@@ -222,7 +223,9 @@ def test_pelican_plugins_sitemap_lists_the_pages_every_process_wrote(tmp_path, p
         )
         output = tmp_path / f"out-{workers}"
         env = {**os.environ, "PYTHONPATH": str(pelican_sitemap)}
-        build_site(FIXTURES / "site", output, conf=str(conf), env=env)
+        # PYTHONPATH reaches only a new process: the pelican command.
+        process = run_pelican(FIXTURES / "site", output, conf=str(conf), env=env)
+        assert process.returncode == 0, process.stdout + process.stderr
         sitemaps[workers] = (output / "sitemap.txt").read_text(encoding="utf-8").split()
     assert sitemaps[2] == sitemaps[1]
     written = tmp_path / "out-2"
@@ -417,11 +420,10 @@ def test_builds_with_their_own_cache_path_never_evict_each_other(tmp_path):
 
 
 def test_pelicans_generator_cache_layer_is_refused_naming_the_fix(tmp_path):
-    process = build_site(
+    process = run_pelican(
         FIXTURES / "site",
         tmp_path / "out",
         extra_settings={"CONTENT_CACHING_LAYER": '"generator"'},
-        check=False,
         env=_wide(),
     )
     said = [line for line in (process.stdout + process.stderr).splitlines() if line.strip()]
