@@ -144,9 +144,11 @@ OUTPUT_SOURCES = False
 
 # Build cache: `make html` reads again only the posts whose file changed since the last build
 # (Pelican's content cache), and the plugins reuse their per-post work and the search index.
-# The build_speed plugin keeps it under cache/build/<content folder>/<code fingerprint>/, so
-# an edited setting or plugin starts afresh. The output is the same bytes with or without it
-# (tests/bench/test_build_speed.py); `make publish` always builds without it.
+# The build_speed plugin keeps it under cache/build/<content folder>/<fingerprint>/, the
+# fingerprint of the settings, our plugins' code and the versions of Pelican, Python, Markdown,
+# PyYAML, the HTML parser and Pagefind, so an edit or an upgrade of any of them starts afresh.
+# The output is the same bytes with or without it (tests/bench/test_build_speed.py);
+# `make publish` always builds without it.
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 CHECK_MODIFIED_METHOD = "mtime"  # Pelican's default: a changed time stamp means read it again

@@ -57,8 +57,8 @@ class PostModel:
     theme_source: str | None = None
     # The author's tags that name a theme (they left Pelican's tags for the theme).
     theme_tags: list = field(default_factory=list)
-    # The author's tags as read, before any moved to theme_tags: a post back from Pelican's
-    # content cache has its theme tags already moved out of article.tags.
+    # The author's tags as read, before any moved to theme_tags (Pelican's content cache keeps
+    # what the reader returned, never a post as plugins left it: build_speed).
     original_tags: list | None = None
     # The topic links worked out with the themes (themes/batch.py), reused by link_themes.
     themes_linked: tuple | None = None
@@ -66,7 +66,7 @@ class PostModel:
     # --- themes, article_generator_finalized (link_themes) ---
     # The themes whose first mention the body links to its topic page.
     theme_links: tuple = ()
-    # The body as it came to link_themes, so a cached or re-finalized post is not linked twice.
+    # The body as it came to link_themes (as read: it holds no topic link yet).
     html_before_links: str | None = None
 
     # --- drafts, article_generator_pretaxonomy (mark_scheduled) ---

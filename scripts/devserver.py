@@ -3,10 +3,12 @@
 Usage: python scripts/devserver.py [--content content] [--output output] [-s pelican.conf.py]
                                    [--host 127.0.0.1] [--port 8000]
 
-Builds with Pelican in this process, watches content/, theme/, plugins/ and pelican.conf.py,
-and serves output/ with livereload, which makes the open page reload after each rebuild
-(Pelican's own --autoreload rebuilds but leaves the browser page stale). After each rebuild
-it prints, for every post saved since the last one, the themes found and why.
+Builds with Pelican in this process, watches content/, theme/, plugins/ (and any folder in
+PLUGIN_PATHS) and pelican.conf.py, and serves output/ with livereload, which makes the open
+page reload after each rebuild (Pelican's own --autoreload rebuilds but leaves the browser
+page stale). After each rebuild it prints, for every post saved since the last one, the
+themes found and why. A saved plugin file restarts the devserver, saying so, so the next build
+runs the new code (a Python module, once imported, is not read again).
 
 The reload client is served as /livereload.js and each HTML page gets a `<script src>` for it
 as it is served, so the pages' strict Content-Security-Policy (script-src 'self') lets it run
@@ -109,6 +111,39 @@ class RebuildFilter(logging.Filter):
 REBUILD_FILTER = RebuildFilter()
 
 
+def code_folders(settings):
+    """The folders of the plugin code a build runs: our `plugins` package and PLUGIN_PATHS."""
+    import plugins
+
+    return [Path(plugins.__file__).parent, *(Path(p) for p in settings.get("PLUGIN_PATHS") or ())]
+
+
+def code_stamps(folders):
+    """{path: mtime} of every Python file under FOLDERS."""
+    stamps = {}
+    for folder in folders:
+        for path in Path(folder).rglob("*.py"):
+            try:
+                stamps[str(path)] = path.stat().st_mtime_ns
+            except OSError:  # removed while we looked
+                continue
+    return stamps
+
+
+def restart(changed):
+    """Say which plugin files changed, then start this devserver afresh (same arguments)."""
+    shown = ", ".join(os.path.relpath(path, ROOT) for path in sorted(changed)[:3])
+    more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+    print(
+        f"Plugin code changed ({shown}{more}): restarting the devserver to run the new code.",
+        flush=True,
+    )
+    sys.stderr.flush()
+    # The listening socket is not inherited (Python's sockets are close-on-exec), so the new
+    # process binds the same port; the open page's reload client reconnects to it.
+    os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
+
+
 class Builder:
     """Runs one Pelican build per call, in this process, with fresh settings each time."""
 
@@ -116,6 +151,8 @@ class Builder:
         self.content, self.output, self.conf = Path(content), Path(output), Path(conf)
         self.stamps = snapshot(self.content)
         self.built = False  # the first build describes nothing: only later saves are reported
+        self.code = None  # the plugin files as they were when this process loaded them
+        self.restart = restart
 
     def settings(self):
         from pelican.settings import read_settings
@@ -146,6 +183,15 @@ class Builder:
             REBUILD_FILTER.saved = saved
         try:
             settings = self.settings()
+            code = code_stamps(code_folders(settings))
+            if self.code is None:
+                self.code = code  # the first build imports the plugins as they are now
+            elif code != self.code:
+                changed = {
+                    p for p in code.keys() | self.code.keys() if code.get(p) != self.code.get(p)
+                }
+                self.restart(changed)
+                return False
             Pelican(settings).run()
         except Exception as error:  # keep serving; the author fixes the post and saves again
             logging.getLogger("devserver").error("The build failed: %s", error)
@@ -317,7 +363,11 @@ def main(argv=None):
     server.sockets = sockets
     logging.getLogger("livereload").propagate = False  # its errors still reach stderr
     ignore = lambda path: "__pycache__" in path or path.endswith((".pyc", "~", ".swp"))  # noqa: E731
-    for path in (args.content, ROOT / "theme", ROOT / "plugins", args.settings):
+    try:
+        code = code_folders(builder.settings())
+    except Exception:  # a settings file that does not load: the build has said why
+        code = code_folders({})
+    for path in (args.content, ROOT / "theme", *code, args.settings):
         server.watch(str(path), builder.build, ignore=ignore)
     print(f"Serving {args.output} at http://{args.host}:{args.port}/ (Ctrl-C stops)", flush=True)
     server.serve(host=args.host, port=args.port, root=str(args.output), open_url_delay=None)

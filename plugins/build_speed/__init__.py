@@ -1,11 +1,8 @@
 """Build speed-ups that never change the output: Markdown and page writing in two processes."""
 
 import logging
-import os
 
 from pelican import signals
-
-from plugins.settings_table import Setting, SettingsTable, boolean, whole
 
 from .cache import (
     cache_folder,
@@ -14,65 +11,92 @@ from .cache import (
     guard_pelican_cache,
     site_folder,
 )
+from .keys import hex_key, key
+from .pool import workers
 from .prerender import PrerenderedMarkdown, prerender, text_key, uncached_sources
+from .settings import SETTINGS, TABLE, BuildSettingsError
+from .settings import check_settings as fill_settings
 from .writer import ParallelWriter, WriteFailedError, WriteOut, newest_first, split_by_output
 
 __all__ = [
-    "DEFAULTS",
+    "ORDER",
+    "SETTINGS",
+    "TABLE",
     "ParallelWriter",
+    "PluginOrderError",
     "PrerenderedMarkdown",
     "WriteFailedError",
     "WriteOut",
     "cache_folder",
+    "check_order",
     "code_fingerprint",
+    "hex_key",
+    "key",
     "newest_first",
-    "site_folder",
     "prerender",
     "register",
+    "site_folder",
     "split_by_output",
     "text_key",
 ]
 
 logger = logging.getLogger(__name__)
 
-# With Pelican's content cache on, keep it in CACHE_PATH/<content folder>/<code fingerprint>/.
-KEYED_CACHE_DEFAULT = True
-TABLE = SettingsTable(
-    "build_speed",
-    ("BUILD_SPEED_",),
-    [
-        Setting(
-            "BUILD_SPEED_WORKERS",
-            min(2, os.cpu_count() or 1),
-            whole(0),
-            "the processes for Markdown and for writing pages, a whole number, 0 or 1 to work "
-            "in one process as Pelican does",
-        ),
-        Setting(
-            "BUILD_SPEED_MIN_FILES",
-            40,
-            whole(0),
-            "the posts to read before a pool is started (fewer cost more in a pool than they "
-            "save), a whole number",
-        ),
-        Setting(
-            "BUILD_SPEED_KEYED_CACHE",
-            KEYED_CACHE_DEFAULT,
-            boolean,
-            "True or False (True keeps the content cache in CACHE_PATH/<content folder>/<code "
-            "fingerprint>/)",
-        ),
-    ],
-    internal=("BUILD_SPEED_CACHE_ROOT",),  # set by place_cache
-)
-DEFAULTS = {
-    name: default for name, default in TABLE.defaults.items() if name != "BUILD_SPEED_KEYED_CACHE"
+# Where this plugin must stand in PLUGINS, checked at start (check_order). WriteOut, the
+# generator that writes the queued pages, runs in plugin order among the generators plugins
+# add: "after" names the plugins whose generators write pages (so those are written with the
+# rest, in BUILD_WORKERS processes, and announced in this one); "before" names stale_output,
+# whose pruner must run once every page is written. Pages written at Pelican's own signals
+# (old_addresses at article_writer_finalized) are queued whatever the order.
+ORDER = {
+    "after": ("plugins.topics", "plugins.glossary", "plugins.search"),
+    "before": ("plugins.stale_output",),
 }
+NAME = "plugins.build_speed"
+
+
+class PluginOrderError(BuildSettingsError):
+    """PLUGINS lists this plugin on the wrong side of another; says the problem and the fix."""
+
+
+def check_order(plugins, name=NAME, order=None):
+    """Raise PluginOrderError when PLUGINS breaks NAME's ORDER (plugins not listed are fine)."""
+    order = ORDER if order is None else order
+    names = [str(getattr(plugin, "__name__", plugin)) for plugin in plugins]
+    if name not in names:
+        return
+    here = names.index(name)
+    for other in order.get("after", ()):
+        if other in names and names.index(other) > here:
+            raise PluginOrderError(
+                f"PLUGINS lists {name} before {other}, whose pages it writes",
+                f"Fix: move '{name}' after '{other}' in PLUGINS (pelican.conf.py)",
+            )
+    for other in order.get("before", ()):
+        if other in names and names.index(other) < here:
+            raise PluginOrderError(
+                f"PLUGINS lists {name} after {other}, which needs every page written first",
+                f"Fix: move '{name}' before '{other}' in PLUGINS (pelican.conf.py)",
+            )
 
 
 def check_settings(pelican):
-    """Fill in defaults and fail at start on a bad BUILD_SPEED_* setting."""
-    TABLE.fill(pelican.settings)
+    """Fail at start on a bad setting or plugin order; fill in the defaults."""
+    settings = pelican.settings
+    check_order(settings.get("PLUGINS") or ())
+    fill_settings(settings)
+    # Pelican's "reader" layer keeps what the reader returned (the HTML and the metadata);
+    # the "generator" layer pickles the post objects when it saves, after plugins have worked
+    # on them (themes, moved tags...), and they come back next build as if read, with the
+    # last build's context (Pelican 4.12 then writes wrong relative links). Plugins keep their
+    # own results in the build memo (memo.py) instead.
+    layer = settings.get("CONTENT_CACHING_LAYER", "reader")
+    if settings.get("CACHE_CONTENT") and layer != "reader":
+        raise BuildSettingsError(
+            f"CONTENT_CACHING_LAYER is {layer!r}: that cache keeps posts as plugins left "
+            "them, and they would come back stale",
+            "Fix: set CONTENT_CACHING_LAYER = 'reader' (Pelican's default) in pelican.conf.py",
+        )
 
 
 def place_cache(pelican):
@@ -102,15 +126,14 @@ def start_prerender(generator):
     if reader is None or getattr(reader, "_build_speed_seen", False):
         return
     reader._build_speed_seen = True
-    workers = settings.get("BUILD_SPEED_WORKERS", DEFAULTS["BUILD_SPEED_WORKERS"])
-    # Only our YAML reader has the one reusable, reset-between-posts Markdown this relies on.
-    if workers < 2 or type(reader).__name__ != "YAMLMarkdownReader":
+    # Only a reader that says which texts it converts (the YAML reader) can be answered ahead.
+    if workers(settings) < 2 or not hasattr(reader, "markdown_texts"):
         return
     files = generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"])
     paths = sorted(p for p in uncached_sources(generator, files) if p.endswith(".md"))
-    if len(paths) < settings.get("BUILD_SPEED_MIN_FILES", DEFAULTS["BUILD_SPEED_MIN_FILES"]):
+    rendered = prerender(paths, reader, settings)
+    if not rendered:
         return
-    rendered = prerender(paths, type(reader), settings, workers)
     # An instance attribute: replaces the reader's _markdown() for this reader object only.
     reader._markdown = PrerenderedMarkdown(reader._markdown, rendered)
     logger.debug("build_speed: pre-rendered %d texts from %d posts", len(rendered), len(paths))
@@ -126,7 +149,7 @@ def report_prerender(generator):
 
 
 def get_writer(pelican):
-    """Pelican's Writer with page writes queued for write-out in BUILD_SPEED_WORKERS processes."""
+    """Pelican's Writer with page writes queued for write-out in BUILD_WORKERS processes."""
     # Also with one process: the same writer (feeds pinned to the site's base) either way.
     return ParallelWriter
 
@@ -164,8 +187,9 @@ def freeze_urls(generator):
 
 
 def register():
-    # initialized: settings are final, before any generator exists.
-    signals.initialized.connect(check_settings)
+    # get_generators: sent at the start of every build, once every plugin is set up (the log
+    # filter that turns a stopping error into one line included), before anything is read.
+    signals.get_generators.connect(check_settings)
     # article_generator_preread: the readers exist and no article has been read yet.
     signals.article_generator_preread.connect(start_prerender)
     # article_generator_finalized / page_generator_finalized: every post (page) has been

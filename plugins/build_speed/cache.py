@@ -1,8 +1,11 @@
 """Where a build keeps what it read: one cache folder per content folder and code version.
 
-Pelican's content cache trusts a post whose file is unchanged. After an edit to the settings,
-a plugin or Pelican itself, a cached post could be stale, so the cache of each content folder
-lives in a subfolder named by a fingerprint of all of those; a new fingerprint starts empty.
+Pelican's content cache trusts a post whose file is unchanged, and the build memo (memo.py)
+trusts a result whose inputs are unchanged. After an edit to the settings, a plugin, or an
+upgrade of Pelican, Markdown, PyYAML, the HTML parser or Pagefind, a kept result could be
+stale, so the cache of each content folder lives in a subfolder named by a fingerprint of
+all of those (code_fingerprint); a new fingerprint starts empty. CACHE_PATH is the root: a
+build (a test's) that passes its own CACHE_PATH never touches another's cache.
 
 A cache file that cannot be read (a full disk during the save leaves it empty or cut short) is
 discarded with a one-line note, and the build works out afresh what it held: the output is the
@@ -12,7 +15,6 @@ same bytes as a clean build's.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import os
@@ -20,6 +22,8 @@ import pickle
 import shutil
 import sys
 from pathlib import Path
+
+from .keys import hex_key
 
 logger = logging.getLogger(__name__)
 
@@ -36,25 +40,60 @@ def _plain(value):
     return value
 
 
-def code_fingerprint(settings, plugin_paths):
-    """A fingerprint of what shapes a post as read: settings, plugin code, Pelican, Python."""
+# The packages whose version shapes a cached result, beside Pelican and Python: they read the
+# posts (Markdown, PyYAML), parse the HTML our plugins work on (BeautifulSoup; lxml and
+# html5lib when a plugin has loaded them) and build the search index (Pagefind).
+KEYED_PACKAGES = ("markdown", "yaml", "bs4", "lxml", "html5lib")
+
+
+def package_versions():
+    """[(name, version)] of the packages in use that shape cached results, Pelican first."""
     import pelican
 
-    digest = hashlib.blake2b(digest_size=8)
-    digest.update(f"{pelican.__version__}\0{sys.version}\0".encode())
+    versions = [("pelican", pelican.__version__), ("python", sys.version)]
+    for name in KEYED_PACKAGES:
+        module = sys.modules.get(name)
+        if module is None and name in ("markdown", "yaml", "bs4"):
+            module = __import__(name)  # always in use: the reader and our plugins need them
+        if module is not None:
+            version = getattr(module, "__version__", None)
+            if version is None and name == "lxml":
+                version = getattr(sys.modules.get("lxml.etree"), "__version__", None)
+            versions.append((name, str(version)))
+    versions.append(("pagefind", _pagefind_stamp()))
+    return versions
+
+
+def _pagefind_stamp():
+    """Pagefind's binary as (path, size, time stamp): an upgrade replaces the file."""
+    # The package's metadata lookup costs milliseconds per build; the binary's stat does not.
+    try:
+        from pagefind.service import get_executable
+
+        binary = get_executable()
+        stat = os.stat(binary)
+    except (ImportError, OSError, TypeError):
+        return None
+    return (str(binary), stat.st_size, stat.st_mtime_ns)
+
+
+def code_fingerprint(settings, plugin_paths, versions=None):
+    """A fingerprint of what shapes a cached result: settings, plugin code, package versions."""
     plain = {name: _plain(value) for name, value in settings.items() if name not in _UNKEYED}
-    digest.update(json.dumps(plain, sort_keys=True, default=str).encode())
+    parts = [
+        versions if versions is not None else package_versions(),
+        json.dumps(plain, sort_keys=True, default=str),
+    ]
     for folder in plugin_paths:
         for path in sorted(Path(folder).rglob("*.py")):
-            digest.update(f"{path}\0".encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+            parts += (str(path), path.read_bytes())
+    return hex_key(*parts, size=8)
 
 
 def site_folder(root, content):
     """The folder under ROOT that holds the caches of the content folder CONTENT."""
     content = str(Path(content).resolve())
-    return Path(root) / hashlib.blake2b(content.encode(), digest_size=8).hexdigest()
+    return Path(root) / hex_key(content, size=8)
 
 
 def cache_folder(root, settings):

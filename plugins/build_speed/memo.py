@@ -1,54 +1,88 @@
-"""Results a plugin worked out in the last build, kept in the build cache for the next one.
+"""The build memo: results a plugin worked out in the last build, kept for the next one.
 
-A plugin asks for a result under a key made of everything the result depends on; a build
-whose inputs are unchanged gets the kept result instead of working it out again, so the output
-is the same bytes. Kept only while Pelican's content cache is on (`make html`, the devserver),
-in CACHE_PATH, which the build_speed plugin keys by content folder and code version. Each
-save keeps only what that build used, so the file never outgrows the site.
+The one incremental layer of our plugins. A plugin asks its memo for a result under a key
+made of everything the result depends on (`memo.key(...)`, the one hashing helper); a build
+whose inputs are unchanged gets the kept result instead of working it out again, so the
+output is the same bytes. Kept only while Pelican's content cache is on (`make html`, the
+devserver), in CACHE_PATH, which this plugin keys by content folder, settings, code and the
+versions of the packages that shape a result (cache.py). Each save keeps only what that
+build used, so the cache never outgrows the site. Clients: themes (ThemesAnswers), topics
+(TopicQuotes), related_posts (RelatedPosts), glossary (Glossary), reading_time (ReadingTime),
+and search (SearchIndex, a folder per result: the Pagefind bundle).
 """
 
 from __future__ import annotations
 
-import hashlib
+import gzip
 import logging
 import os
 import pickle
+import shutil
+import tempfile
+from pathlib import Path
 
 from .cache import load_cache
+from .keys import key as memo_key
 
 logger = logging.getLogger(__name__)
 
+__all__ = ["BuildMemo", "FolderMemo", "folder_memo_for", "memo_for", "memo_key"]
+
 
 def memo_for(settings, name):
-    """The BuildMemo NAME for a plugin, or None when the build_speed plugin is not in use."""
-    if "plugins.build_speed" not in (settings.get("PLUGINS") or ()):
-        return None
-    return BuildMemo(settings, name)
+    """The BuildMemo NAME for a plugin: it keeps nothing unless the cache is on (see BuildMemo)."""
+    return BuildMemo(settings, name, enabled=_caching(settings))
 
 
-def memo_key(*parts):
-    """A short key for PARTS (strings, numbers, tuples of them...), by their repr."""
-    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+def _caching(settings):
+    # Only in a keyed cache folder (the build_speed plugin in use): an unkeyed CACHE_PATH would
+    # hand a result made by other code or settings to this build.
+    plugins = settings.get("PLUGINS") or ()
+    return bool(settings.get("CACHE_CONTENT")) and "plugins.build_speed" in plugins
 
 
 class BuildMemo:
-    """{key: result} kept between builds under CACHE_PATH/NAME when the content cache is on."""
+    """{key: result} kept between builds under CACHE_PATH/NAME when the content cache is on.
 
-    key = staticmethod(memo_key)
+    Off (no content cache, or no build_speed plugin), it keeps nothing and hashes nothing:
+    `key` gives None and `get` works the result out, so a plugin asks the same way either way.
+    Like Pelican's own cache files, the file is compressed when GZIP_CACHE is on.
+    """
 
-    def __init__(self, settings, name):
-        self.enabled = bool(settings.get("CACHE_CONTENT"))
+    def __init__(self, settings, name, enabled=None):
+        self.enabled = bool(settings.get("CACHE_CONTENT")) if enabled is None else enabled
         self.path = os.path.join(settings.get("CACHE_PATH", "cache"), name)
+        # Pelican's default for GZIP_CACHE is True, as here when the setting is missing.
+        self.opener = gzip.open if settings.get("GZIP_CACHE", True) else open
+        self.loading = self.enabled and bool(settings.get("LOAD_CONTENT_CACHE"))
         self.kept = {}
         self.used = {}
-        if self.enabled and settings.get("LOAD_CONTENT_CACHE"):
-            self.kept = load_cache(self.path)
+        if self.loading:
+            self.kept = load_cache(self.path, self.opener)
+
+    def key(self, *parts):
+        """The key of a result that depends on PARTS (None when nothing is kept)."""
+        return memo_key(*parts) if self.enabled else None
 
     def get(self, key, work):
         """The result kept under KEY, else WORK() (kept for the next build)."""
+        if not self.enabled:
+            return work()
         result = self.kept[key] if key in self.kept else work()
         self.used[key] = result
         return result
+
+    def find(self, key, default=None):
+        """The result kept under KEY (kept again for the next build), else DEFAULT."""
+        if key not in self.kept:
+            return default
+        result = self.used[key] = self.kept[key]
+        return result
+
+    def keep(self, key, result):
+        """Keep RESULT under KEY for the next build (worked out by the caller)."""
+        if self.enabled:
+            self.used[key] = result
 
     def save(self):
         """Keep this build's results, and only those, for the next build."""
@@ -57,8 +91,50 @@ class BuildMemo:
         temporary = f"{self.path}.{os.getpid()}.tmp"
         try:
             os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
-            with open(temporary, "wb") as handle:
+            with self.opener(temporary, "wb") as handle:
                 pickle.dump(self.used, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, self.path)  # never a half-written file
         except (OSError, pickle.PicklingError, TypeError) as error:
             logger.warning("build_speed: could not save %s: %s", self.path, error)
+
+
+def folder_memo_for(settings, name):
+    """The FolderMemo NAME for a plugin, or None when no cache is kept (as memo_for)."""
+    if not _caching(settings):
+        return None
+    return FolderMemo(
+        Path(settings.get("CACHE_PATH", "cache")) / name, bool(settings.get("LOAD_CONTENT_CACHE"))
+    )
+
+
+class FolderMemo:
+    """A folder of files kept between builds in FOLDER/<key>, for one result.
+
+    For a result that is files (search's Pagefind bundle): the last build's folder is
+    reused while its key is the same, and replaced (never half-written) when it is not.
+    """
+
+    def __init__(self, folder, loading=True):
+        self.folder = Path(folder)
+        self.loading = loading
+
+    def restore(self, key, target, copy):
+        """Put the folder kept under KEY at TARGET with COPY(source, target); False if none."""
+        entry = self.folder / key
+        if not self.loading or not entry.is_dir():
+            return False
+        shutil.copytree(entry, target, copy_function=copy)
+        return True
+
+    def keep(self, key, source, copy):
+        """Keep the folder SOURCE under KEY for the next build, in place of what was kept."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary = Path(tempfile.mkdtemp(prefix=".new-", dir=self.folder))
+            shutil.copytree(source, temporary, dirs_exist_ok=True, copy_function=copy)
+            for old in self.folder.iterdir():
+                if old != temporary:
+                    shutil.rmtree(old, ignore_errors=True)
+            os.replace(temporary, self.folder / key)  # a half-copied folder is never reused
+        except OSError:  # a cache that cannot be written only costs the next build time
+            pass

@@ -2,7 +2,8 @@
 
 Reading is independent per post and most of it is Markdown conversion, so on a machine with
 two cores two worker processes convert the posts while the main process waits. Each result is
-keyed by a hash of the exact text the reader would convert; the reader's Markdown is replaced,
+keyed by a hash of the exact text the reader would convert (the reader's own
+`markdown_texts` says which texts those are); the reader's Markdown is replaced,
 for one build, by a stand-in that answers convert() from those results and falls back to the
 real Markdown for any text it has not seen. The HTML is what the reader's own Markdown
 instance (same settings, same extensions, reset between documents) would return, so the
@@ -11,24 +12,22 @@ output is byte-identical.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import multiprocessing
 import os
-import sys
 from pathlib import Path
+
+from .keys import key
+from .pool import pooled
 
 logger = logging.getLogger(__name__)
 
-# Set in each worker process by _start_worker; a worker is a forked child that lives for one
-# pool, so these never outlive a build and never grow.
-_worker_reader = None
-_worker_logged = None
+# Fewer posts to read than this and a pool costs more than it saves (e.g. a warm rebuild).
+POOL_MIN = 40
 
 
 def text_key(text):
     """The key a text's HTML is stored under."""
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+    return key(text)
 
 
 class _LogFlag(logging.Handler):
@@ -42,42 +41,28 @@ class _LogFlag(logging.Handler):
         self.count += 1
 
 
-def _start_worker(reader_class, settings):
-    global _worker_reader, _worker_logged
+def _worker_setup(reader):
+    """In a worker: route its log to a counter, and load Markdown before the first post."""
     # Nothing a worker logs may be lost or printed twice: a file whose conversion logs
     # anything is left to the main process, which converts it again and logs as usual.
     root = logging.getLogger()
-    _worker_logged = _LogFlag(root.getEffectiveLevel())
-    root.handlers[:] = [_worker_logged]
-    _worker_reader = reader_class(settings)
+    flag = _LogFlag(root.getEffectiveLevel())
+    root.handlers[:] = [flag]
     # Build the Markdown instance now: what it logs while loading extensions is not about a post.
-    _worker_reader._markdown()
-    _worker_logged.count = 0
+    reader._markdown()
+    flag.count = 0
+    return flag
 
 
-def _render_file(path):
-    """Return [(key, html)] for the body and formatted fields of one post, or [] to skip it."""
-    # The reader's own module: the same front-matter rules the reader applies.
-    module = sys.modules[type(_worker_reader).__module__]
-    before = _worker_logged.count
+def _render_file(reader, flag, path):
+    """[(key, html)] for the texts the reader converts for one post, or [] to leave it."""
+    before = flag.count
     try:
-        with open(path, encoding="utf-8-sig") as handle:
-            text = handle.read()
-        front, body, _ = module.split_front_matter(text, path)
-        if front is None:
-            return []
-        fields = module.parse_front_matter(front, path)
-        texts = [body]
-        for name in _worker_reader.settings["FORMATTED_FIELDS"]:
-            value = fields.get(name)
-            if value is not None and value != "" and value != []:
-                texts.append(str(value))
-        results = [(text_key(t), _worker_reader._markdown().convert(t)) for t in texts]
+        texts = reader.markdown_texts(path)
+        results = [(text_key(t), reader._markdown().convert(t)) for t in texts]
     except Exception:  # the reader meets the same error in the main process and reports it
         return []
-    if _worker_logged.count != before:
-        return []
-    return results
+    return results if flag.count == before else []
 
 
 class PrerenderedMarkdown:
@@ -105,17 +90,23 @@ class PrerenderedMarkdown:
         return html
 
 
-def prerender(paths, reader_class, settings, workers):
-    """Convert the posts at PATHS in WORKERS processes; return {text key: html}."""
-    context = multiprocessing.get_context("fork")
-    rendered = {}
-    chunksize = max(1, min(32, len(paths) // (workers * 8) or 1))
-    with context.Pool(
-        workers, initializer=_start_worker, initargs=(reader_class, settings)
-    ) as pool:
-        for results in pool.imap_unordered(_render_file, paths, chunksize=chunksize):
-            rendered.update(results)
-    return rendered
+def prerender(paths, reader, settings):
+    """{text key: html} for the posts at PATHS, converted in the build's pool; {} if not worth it.
+
+    READER is the build's Markdown reader, one with `markdown_texts` (the YAML reader's);
+    each worker converts with its own copy, made as the reader was.
+    """
+    worker = {}
+
+    def start():
+        worker["reader"] = type(reader)(reader.settings)
+        worker["flag"] = _worker_setup(worker["reader"])
+
+    def render(path):
+        return _render_file(worker["reader"], worker["flag"], path)
+
+    answers = pooled(settings, render, paths, POOL_MIN, start=start)
+    return {key: html for results in answers or () for key, html in results}
 
 
 def uncached_sources(generator, files):

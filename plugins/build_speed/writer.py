@@ -9,19 +9,28 @@ have made, with the same arguments, so every page is the one Pelican would write
 
 Calls for the same output file stay together and in order, so Pelican's overwrite rules hold;
 the files each child wrote are sent back, so a later write to one of them is caught as usual.
+Pelican sends content_written for each page as it writes it, in the process that writes it;
+for the pages children wrote, the main process sends it again afterwards, with the same path
+and the context Pelican gives the page's template (Pelican's own write_file, run with a
+template that renders nothing and a file that keeps nothing), so a plugin listening there
+(a sitemap, a list of written files) sees every page of the build.
 Calls made after the write-out (a generator run later) are written at once, as Pelican does.
 A child that fails (a template error, a fatal log) stops the build with its error shown.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import pickle
 import sys
 import traceback
 
+from pelican import signals
 from pelican.writers import Writer
+
+from .pool import workers as build_workers
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +78,7 @@ class ParallelWriter(Writer):
         super().__init__(output_path, settings=settings)
         self._queued = []  # write_file calls not made yet: (name, args, kwargs)
         self._queueing = True
+        self._announcing = False  # True while content_written is sent for a child's pages
 
     def write_file(self, name, *args, **kwargs):
         if self._queueing and name:
@@ -115,6 +125,37 @@ class ParallelWriter(Writer):
                 # The child's own exception, so the build stops with the message it would have
                 # given writing that page here (a full disk, a missing template...).
                 raise error
+        if _listened(signals.content_written):
+            for share in shares[1 : 1 + len(children)]:  # the shares children wrote
+                self._announce(share)
+
+    def _announce(self, calls):
+        """Send content_written here for the pages CALLS wrote in a child, as Pelican would."""
+        # Pelican's write_file sets each context's localsiteurl to the page it writes; the
+        # pages were written already, so each context keeps the value it has now.
+        contexts = {}
+        for _name, args, kwargs in calls:
+            context = args[1] if len(args) > 1 else kwargs.get("context")
+            if isinstance(context, dict) and "localsiteurl" in context:
+                contexts.setdefault(id(context), (context, context["localsiteurl"]))
+        self._announcing = True
+        try:
+            with _quiet(logging.getLogger("pelican.writers")):
+                for name, args, kwargs in calls:
+                    args, kwargs = _without_rendering(args, kwargs)
+                    super().write_file(name, *args, **kwargs)
+        finally:
+            self._announcing = False
+            for context, value in contexts.values():
+                context["localsiteurl"] = value
+
+    def _open_w(self, filename, encoding, override=False):
+        # Pelican 4.12's Writer opens each page through this (tests/bench/
+        # test_build_cache_layer.py pins it): while announcing a child's page, the file is
+        # already written and recorded, so nothing is opened and nothing is checked.
+        if self._announcing:
+            return open(os.devnull, "w", encoding=encoding)
+        return super()._open_w(filename, encoding, override=override)
 
     def _write(self, calls):
         for name, args, kwargs in calls:
@@ -165,11 +206,46 @@ class ParallelWriter(Writer):
             return WriteFailedError(
                 f"build_speed: a page-writing process ended ({code}) before it finished; "
                 "the site was not completely written. Build again; if it happens again, "
-                "set BUILD_SPEED_WORKERS = 1 in pelican.conf.py to write in one process"
+                "set BUILD_WORKERS = 1 in pelican.conf.py to write in one process"
             )
         self._written_files |= report[1]
         self._overridden_files |= report[2]
         return None
+
+
+def _listened(signal):
+    """True when some receiver is connected to SIGNAL (blinker's public `receivers`)."""
+    return bool(signal.receivers)
+
+
+class _Nothing:
+    """A template that renders nothing: the page is written already, only announced."""
+
+    def render(self, *args, **kwargs):
+        return ""
+
+
+def _without_rendering(args, kwargs):
+    """Pelican's write_file arguments ARGS, KWARGS with the template replaced by _Nothing."""
+    if args:
+        return (_Nothing(), *args[1:]), kwargs
+    return args, {**kwargs, "template": _Nothing()}
+
+
+class _DropAll:
+    def filter(self, record):
+        return False
+
+
+@contextlib.contextmanager
+def _quiet(log):
+    """Hold back LOG's records: Pelican's "Writing ..." line was said by the child already."""
+    drop = _DropAll()
+    log.addFilter(drop)
+    try:
+        yield
+    finally:
+        log.removeFilter(drop)
 
 
 def _portable(error):
@@ -192,4 +268,4 @@ class WriteOut:
         # Pelican runs every content generator's generate_output (which queues the pages)
         # before the generators plugins add, and runs the static generator last.
         if isinstance(writer, ParallelWriter):
-            writer.write_out(self.settings.get("BUILD_SPEED_WORKERS", 1))
+            writer.write_out(build_workers(self.settings))

@@ -8,6 +8,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from plugins import post_model
+from plugins.build_speed.memo import memo_for
 
 from .annotate import (
     GLOSSARY_PLACEHOLDER,
@@ -129,9 +130,9 @@ def annotate_articles(generator):
     generated = generator.context.setdefault("generated_content", {})
     generated[GLOSSARY_PLACEHOLDER] = GlossaryPage(settings["GLOSSARY_URL"])
     matchers = (term_matcher(glossary), law_matcher(law))
-    memo = _memo(settings)
+    memo = memo_for(settings, "Glossary")
     tables = None
-    if memo is not None:  # once per build: the posts' keys then hash only their own text
+    if memo.enabled:  # once per build: the posts' keys then hash only their own text
         tables = memo.key(
             Path(settings["GLOSSARY_FILE"]).read_text(encoding="utf-8"),
             Path(settings["GLOSSARY_LAW_FILE"]).read_text(encoding="utf-8"),
@@ -150,12 +151,9 @@ def annotate_articles(generator):
         def work(source=source, day=day):
             return annotate_article(source, day, glossary, law, settings, matchers)
 
-        if memo is None:
-            html, used, refs, notes = work()
-        else:
-            # Last build's answer while the post, its date, both tables and the settings are
-            # the same (build_speed's memo; `make html` and the devserver only).
-            html, used, refs, notes = memo.get(memo.key(tables, source, day.isoformat()), work)
+        # Last build's answer while the post, its date, both tables and the settings are the
+        # same (the build memo; `make html` and the devserver only).
+        html, used, refs, notes = memo.get(memo.key(tables, source, day.isoformat()), work)
         html = as_pelican_links(html)
         model.glossary_input, model.glossary_output = source, html
         article._content = html
@@ -165,17 +163,7 @@ def annotate_articles(generator):
         published = getattr(article, "status", "published") == "published"
         if published and article.save_as and settings["CPD_SAVE_AS"]:
             model.cpd_url = settings["CPD_URL"].format(slug=article.slug)
-    if memo is not None:
-        memo.save()
-
-
-def _memo(settings):
-    """The last build's answers (the build_speed plugin's memo), or None without it."""
-    try:
-        from plugins.build_speed.memo import memo_for
-    except ImportError:
-        return None
-    return memo_for(settings, "Glossary")
+    memo.save()
 
 
 class GlossaryGenerator(Generator):

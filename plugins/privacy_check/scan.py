@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import functools
-import multiprocessing as mp
 import os
 import re
 from pathlib import Path
 
 import yaml
+
+from plugins.build_speed.pool import pooled
 
 from .core import ERROR, Block, Finding, across_posts, drop_public, find_clues, judge
 
@@ -188,10 +189,10 @@ def _read_post(path, shown):
     return [], blocks, fields
 
 
-# A cold check of many posts (make check, make publish) reads and judges them in two forked
-# processes: the work per post is independent, and alone it was a tenth of a cold build.
+# A cold check of many posts (make check, make publish) reads and judges them in the build's
+# pool (plugins/build_speed/pool.py, BUILD_WORKERS processes): the work per post is
+# independent, and alone it was a tenth of a cold build.
 POOL_MIN = 200
-WORKERS = 2
 
 
 def _read_and_judge(path, shown):
@@ -202,11 +203,11 @@ def _read_and_judge(path, shown):
 
 def _read_all(paths, shown, cache, pool_min):
     """(path, read, own findings) for each of PATHS, in order."""
-    if cache is None and len(paths) >= pool_min and "fork" in mp.get_all_start_methods():
+    if cache is None:
         work = functools.partial(_read_and_judge, shown=shown)
-        with mp.get_context("fork").Pool(WORKERS) as pool:
-            answers = pool.map(work, paths, chunksize=max(1, len(paths) // (8 * WORKERS)))
-        return [(path, *answer) for path, answer in zip(paths, answers, strict=True)]
+        answers = pooled({}, work, paths, pool_min)
+        if answers is not None:
+            return [(path, *answer) for path, answer in zip(paths, answers, strict=True)]
     results = []
     for path in paths:
         key = str(path)

@@ -6,6 +6,7 @@ import re
 from pelican import signals
 
 from plugins import post_model
+from plugins.build_speed.memo import memo_for
 from plugins.settings_table import Setting, SettingsTable, whole
 
 WORDS_PER_MINUTE = 200
@@ -34,21 +35,14 @@ def reading_minutes(html, words_per_minute=WORDS_PER_MINUTE):
 def add_reading_time(generator):
     """Set article.blog.reading_time on every article, drafts included."""
     speed = TABLE.resolve(generator.settings)["READING_TIME_WORDS_PER_MINUTE"]
-    try:  # the build_speed plugin's memo: last build's counts for unchanged posts
-        from plugins.build_speed.memo import memo_for
-    except ImportError:
-        memo_for = None
-    memo = memo_for(generator.settings, "ReadingTime") if memo_for else None
+    # The build memo: last build's counts for unchanged posts (`make html`, the devserver).
+    memo = memo_for(generator.settings, "ReadingTime")
     for article in [*generator.articles, *generator.drafts]:
         html = article._content
-        if memo is None:
-            post_model.of(article).reading_time = reading_minutes(html, speed)
-        else:
-            key = memo.key(speed, html)
-            minutes = memo.get(key, lambda html=html: reading_minutes(html, speed))
-            post_model.of(article).reading_time = minutes
-    if memo is not None:
-        memo.save()
+        key = memo.key(speed, html)
+        minutes = memo.get(key, lambda html=html: reading_minutes(html, speed))
+        post_model.of(article).reading_time = minutes
+    memo.save()
 
 
 def check_settings(pelican):

@@ -7,6 +7,7 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator
 
 from plugins import post_model
+from plugins.build_speed.memo import memo_for
 
 from .core import (
     OperationCounter,
@@ -59,15 +60,6 @@ def check_settings(pelican):
     resolve(pelican.settings)
 
 
-def _memo(settings):
-    """The last build's keyword sets and rankings (the build_speed plugin's memo), or None."""
-    try:
-        from plugins.build_speed.memo import memo_for
-    except ImportError:
-        return None
-    return memo_for(settings, "RelatedPosts")
-
-
 def _ranking_key(memo, posts, options):
     """Everything the ranking depends on: the settings, and each post as ranked."""
     return memo.key(
@@ -95,12 +87,10 @@ def add_related_posts(generators):
 
     # With the build cache on (make html, the devserver), the last build's keyword sets and
     # ranking are reused while the posts, themes, dates and settings they came from are the same.
-    memo = _memo(articles_generator.settings)
+    memo = memo_for(articles_generator.settings, "RelatedPosts")
     limit = options["RELATED_POSTS_KEYWORDS"]
 
     def tokens(html):
-        if memo is None:
-            return keywords(html, limit)
         return memo.get(memo.key("keywords", limit, html), lambda: keywords(html, limit))
 
     # Keyed by URL and source file: two posts that clash on a URL are the content checks' error
@@ -137,12 +127,11 @@ def add_related_posts(generators):
             counter=counter,
         )
 
-    if memo is None or counter is not None:  # counting steps means ranking afresh
+    if counter is not None or not memo.enabled:  # counting steps means ranking afresh
         ranking = rank()
     else:
         ranking = memo.get(_ranking_key(memo, posts, options), rank)
-    if memo is not None:
-        memo.save()
+    memo.save()
     for article, post_id in zip(articles, post_ids, strict=True):
         post_model.of(article).related = [
             (by_id[entry.id], reason_text(names[slug] for slug in entry.reasons))

@@ -1,10 +1,11 @@
 """Offline full-text search: a /search/ page and a Pagefind index built with every site."""
 
 import logging
-import os
 
 from pelican import signals
 from pelican.generators import Generator
+
+from plugins.build_speed.memo import folder_memo_for
 
 from .index import DEFAULTS, SearchError, build_index, search_settings, topic_links
 
@@ -72,10 +73,8 @@ def index_site(pelican):
     bundle = pelican.settings.get("SEARCH_BUNDLE_DIR", DEFAULTS["SEARCH_BUNDLE_DIR"])
     # With Pelican's content cache on (make html, the devserver), the bundle of the last build
     # is kept beside it and reused while the indexed pages are byte for byte the same.
-    cache = None
-    if pelican.settings.get("CACHE_CONTENT"):
-        cache = os.path.join(pelican.settings["CACHE_PATH"], "SearchIndex")
-    pages = build_index(pelican.output_path, bundle, cache_dir=cache)
+    memo = folder_memo_for(pelican.settings, "SearchIndex")
+    pages = build_index(pelican.output_path, bundle, memo=memo)
     logger.info("Search: indexed %d pages into %s/", pages, bundle)
 
 

@@ -1,6 +1,5 @@
 """Build the Pagefind full-text index over a finished site and describe the /search/ page."""
 
-import hashlib
 import os
 import re
 import shutil
@@ -11,6 +10,7 @@ from pathlib import Path
 from pagefind.service import get_executable
 
 from plugins import post_model
+from plugins.build_speed.keys import hex_key
 from plugins.settings_table import (
     Setting,
     SettingsError,
@@ -122,12 +122,11 @@ def pages_to_index(site, bundle_dir):
 
 def index_key(pages, binary):
     """A fingerprint of everything the bundle depends on: Pagefind and the pages indexed."""
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{Path(binary).resolve()}\0{Path(binary).stat().st_size}\0".encode())
+    binary = Path(binary)
+    parts = [str(binary.resolve()), binary.stat().st_size]
     for name, data in pages.items():
-        digest.update(f"{name}\0{len(data)}\0".encode())
-        digest.update(data)
-    return digest.hexdigest()
+        parts += (name, data)
+    return hex_key(*parts, size=16)
 
 
 def _link_or_copy(source, target):
@@ -146,12 +145,13 @@ def _mirror(pages, site, folder):
         _link_or_copy(site / name, target)
 
 
-def build_index(site_dir, bundle_dir="pagefind", executable=None, cache_dir=None):
+def build_index(site_dir, bundle_dir="pagefind", executable=None, memo=None):
     """Index every page of SITE_DIR marked data-pagefind-body; return how many were indexed.
 
     The bundle is then canonicalised (see canonical.py): the same site gives the same bytes.
     Pagefind runs over a mirror of just the pages it indexes, so it does not read (and hold)
-    every listing page. With CACHE_DIR, a bundle made for exactly the same pages is reused.
+    every listing page. With MEMO (the build memo's FolderMemo), a bundle made for exactly
+    the same pages is reused.
 
     The old bundle is removed first so fragments of deleted posts do not linger
     across rebuilds (Pagefind names its files by content hash and never prunes).
@@ -171,8 +171,10 @@ def build_index(site_dir, bundle_dir="pagefind", executable=None, cache_dir=None
     pages = pages_to_index(site, bundle_dir)
     if not pages:
         raise SearchError(f"cannot index {site}: it has no HTML pages")
-    cache = BundleCache(cache_dir, index_key(pages, binary)) if cache_dir else None
-    if cache is not None and cache.restore(bundle):
+    key = index_key(pages, binary) if memo is not None else None
+    # Hard links: nothing writes into a bundle in place (a new build removes it first), and a
+    # thousand links cost a fraction of a thousand copies.
+    if memo is not None and memo.restore(key, bundle, _link_or_copy):
         drop_unused(bundle)  # a bundle kept before they were dropped
         return len(pages)
     with tempfile.TemporaryDirectory(prefix=".search-", dir=site.parent) as folder:
@@ -180,8 +182,8 @@ def build_index(site_dir, bundle_dir="pagefind", executable=None, cache_dir=None
         _mirror(pages, site, mirror)
         count = _run_pagefind(binary, mirror, bundle_dir, site)
         shutil.move(str(mirror / bundle_dir), str(bundle))
-    if cache is not None:
-        cache.keep(bundle)
+    if memo is not None:
+        memo.keep(key, bundle, _link_or_copy)
     return count
 
 
@@ -211,33 +213,3 @@ def drop_unused(bundle):
     """Remove from BUNDLE the files of Pagefind's own interfaces, which the site never loads."""
     for name in UNUSED_BUNDLE_FILES:
         (Path(bundle) / name).unlink(missing_ok=True)
-
-
-class BundleCache:
-    """The bundle of the last build kept in a cache folder, reused for the same pages."""
-
-    def __init__(self, folder, key):
-        self.folder = Path(folder)
-        self.entry = self.folder / key
-
-    def restore(self, bundle):
-        """Copy the kept bundle to BUNDLE; False when none was kept for these pages."""
-        if not (self.entry / "pagefind-entry.json").is_file():
-            return False
-        # Hard links: nothing writes into a bundle in place (a new build removes it first),
-        # and a thousand links cost a fraction of a thousand copies.
-        shutil.copytree(self.entry, bundle, copy_function=_link_or_copy)
-        return True
-
-    def keep(self, bundle):
-        """Keep BUNDLE for the next build, in place of whatever was kept before."""
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            temporary = Path(tempfile.mkdtemp(prefix=".new-", dir=self.folder))
-            shutil.copytree(bundle, temporary, dirs_exist_ok=True, copy_function=_link_or_copy)
-            for old in self.folder.iterdir():
-                if old != temporary:
-                    shutil.rmtree(old, ignore_errors=True)
-            os.replace(temporary, self.entry)  # a half-copied bundle is never reused
-        except OSError:  # a cache that cannot be written only costs the next build time
-            pass

@@ -5,6 +5,7 @@ import logging
 from pelican import signals
 
 from plugins import post_model
+from plugins.build_speed.memo import memo_for
 
 from . import batch
 from .crosslinks import PLACEHOLDER, add_crosslinks, as_pelican_links, topic_href
@@ -103,26 +104,20 @@ def assign_themes(generator):
     articles = _all_articles(generator)
     jobs, keys = [], []
     for article in articles:
-        # The author's tags as read: a cached article (CACHE_CONTENT) comes back with the
-        # theme tags already moved out of article.tags by an earlier build.
+        # The author's tags as read (Pelican's content cache keeps what the reader returned,
+        # never a post as plugins left it: build_speed refuses its "generator" layer).
         model = post_model.of(article)
-        if model.original_tags is None:
-            model.original_tags = list(getattr(article, "tags", None) or ())
+        model.original_tags = list(getattr(article, "tags", None) or ())
         job = post_input(article, tags=model.original_tags)
         jobs.append(job)
         keys.append(batch.job_key(job, build))
-    # An answer kept from an earlier build (devserver: content cache on) is reused when every
-    # input is the same; the rest are worked out, in worker processes when there are many.
-    kept = batch.AnswerCache(settings)
-    answers = [kept.get(key) for key in keys]
+    # An answer kept from an earlier build (the build memo: content cache on) is reused when
+    # every input is the same; the rest are worked out, in the build's pool when there are many.
+    memo = memo_for(settings, "ThemesAnswers")
+    answers = [memo.find(key) for key in keys]
     todo = [i for i, known in enumerate(answers) if known is None]
     pooled = batch.answer_all(
-        [jobs[i] for i in todo],
-        vocabulary,
-        options,
-        crosslink_class,
-        settings["THEMES_WORKERS"],
-        settings["THEMES_POOL_MIN"],
+        [jobs[i] for i in todo], vocabulary, options, crosslink_class, settings
     )
     fresh = dict(zip(todo, pooled, strict=True))
     reports, remembered = [], 0
@@ -132,6 +127,7 @@ def assign_themes(generator):
                 jobs[index], vocabulary, options, crosslink_class
             )
             answers[index] = batch.Answer(keys[index], decision, linked)
+            memo.keep(keys[index], batch.trimmed(answers[index]))
         decision = batch.rebind(answers[index].decision, vocabulary)
         # Only the links stay on the article (for link_themes); the whole answer, with the
         # evidence of every theme mentioned, would cost memory for every post of a big site.
@@ -155,8 +151,7 @@ def assign_themes(generator):
     message = detection_message(reports, remembered)
     if message:
         logger.log(level, message)  # no arguments: a % in a path is not taken for a format
-    if kept.save_policy:
-        kept.save({answer.key: answer for answer in answers})
+    memo.save()
 
 
 def link_themes(generator):
@@ -181,10 +176,8 @@ def link_themes(generator):
         if not themes:
             model.theme_links = ()
             continue
-        # Work from the text as read, so a cached or re-finalized article is not linked twice.
-        if model.html_before_links is None:
-            model.html_before_links = article._content
-        original = model.html_before_links
+        # The text as read (Pelican's content cache keeps posts as read: build_speed).
+        model.html_before_links = original = article._content
         # The links worked out with the themes (batch.py) when nothing has changed since.
         linked = batch.links_for(model.themes_linked, original, themes)
         if linked is None:

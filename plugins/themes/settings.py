@@ -1,6 +1,5 @@
 """THEMES_* settings: every default in one place, checked when Pelican starts."""
 
-import os
 from pathlib import Path
 
 from plugins.settings_table import (
@@ -12,7 +11,6 @@ from plugins.settings_table import (
     number_between,
     one_of,
     text,
-    whole,
 )
 
 # The project's vocabulary by absolute path, so a build of any INPUTDIR uses the same themes.
@@ -114,20 +112,6 @@ TABLE = SettingsTable(
             "warning",
             one_of("debug", "info", "warning", fold=True),
             "'warning' (every build reports the themes it chose) or 'info' (only with -v)",
-        ),
-        # Speed only (themes/batch.py): worker processes for detection and cross-links when a
-        # build has at least THEMES_POOL_MIN posts to work out; 0 or 1 works in this process.
-        Setting(
-            "THEMES_WORKERS",
-            min(2, os.cpu_count() or 1),
-            whole(0),
-            "the worker processes for detection, 0 or 1 for none",
-        ),
-        Setting(
-            "THEMES_POOL_MIN",
-            40,
-            whole(0),
-            "the posts to work out before workers are started, a whole number",
         ),
         *_DETECTION_SETTINGS,
     ],

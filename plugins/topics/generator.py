@@ -10,6 +10,7 @@ from markupsafe import Markup
 from pelican.generators import Generator
 
 from plugins import post_model
+from plugins.build_speed.memo import memo_for
 
 from . import core
 from .settings import resolve
@@ -68,15 +69,6 @@ def vocabulary_for(settings, context=None):
     return list(load_vocabulary(path))
 
 
-def _memo(settings):
-    """The last build's key quotes (the build_speed plugin's memo), or None without it."""
-    try:
-        from plugins.build_speed.memo import memo_for
-    except ImportError:
-        return None
-    return memo_for(settings, "TopicQuotes")
-
-
 class TopicsGenerator(Generator):
     """Writes the topic index, one page per theme and its Atom and RSS feeds."""
 
@@ -122,7 +114,7 @@ class TopicsGenerator(Generator):
         by_slug = {}
         # A post's passages are read once for all its themes; the reader lives for this build.
         self._passages = core.PassageReader()
-        self._memo = _memo(self.settings)
+        self._memo = memo_for(self.settings, "TopicQuotes")
         for theme in themes:
             values = {"slug": theme.slug}
             topic = Topic(
@@ -166,9 +158,8 @@ class TopicsGenerator(Generator):
         self.context["topics"] = self.topics
         self.context.update(options)
         self._passages = None
-        if self._memo is not None:
-            self._memo.save()
-            self._memo = None
+        self._memo.save()
+        self._memo = None
 
     def _quote(self, topic, urls, by_url):
         """The topic's key quote as (text, article, is_blockquote), or None.
@@ -188,13 +179,12 @@ class TopicsGenerator(Generator):
             )
             for url, article in zip(urls, topic.articles, strict=True)
         ]
-        if self._memo is None:
-            found = core.key_quote(sources, phrases, self._passages)
-        else:
+        key = None
+        if self._memo.enabled:
             # The last build's quote, while the theme's phrases and its posts are unchanged.
             posts = [(s.id, s.html, s.date.isoformat(), s.strongest, s.own) for s in sources]
             key = self._memo.key("quote", phrases, posts)
-            found = self._memo.get(key, lambda: core.key_quote(sources, phrases, self._passages))
+        found = self._memo.get(key, lambda: core.key_quote(sources, phrases, self._passages))
         if found is None:
             return None
         return (found.text, by_url[found.id], found.blockquote)

@@ -306,20 +306,54 @@ def _public_record(value, path, line):
     return entries
 
 
+def _empty(value):
+    """True for a field left empty in the front matter (the reader skips it)."""
+    return value is None or value == "" or value == []
+
+
+def _formatted_text(value):
+    """The Markdown a formatted field (e.g. summary) is converted from."""
+    # Front matter is text with Markdown emphasis, never raw HTML: `<` stays text.
+    return str(value).replace("<", "&lt;")
+
+
 class YAMLMarkdownReader(MarkdownReader):
     """Pelican reader for Markdown with YAML front matter; plain Pelican metadata still works."""
 
     file_extensions = ["md", "markdown", "mkd", "mdown"]
 
-    def read(self, source_path):
-        """Return (HTML, metadata) for one post, raising FrontMatterError on bad metadata."""
+    def _front_and_body(self, source_path):
+        """(front matter fields or None, body) of the post at SOURCE_PATH."""
         with open(source_path, encoding="utf-8-sig") as handle:
             text = handle.read()
         refuse_control_characters(text, source_path)
         front, body, _ = split_front_matter(text, source_path)
-        if front is None:
+        return (None if front is None else parse_front_matter(front, source_path)), body
+
+    def markdown_texts(self, source_path):
+        """The texts read() converts with Markdown for SOURCE_PATH, in order; [] for none.
+
+        For converting them ahead of time (the build_speed plugin's pool): read() asks its
+        Markdown for exactly these, so answers worked out elsewhere are the ones it would get.
+        """
+        fields, body = self._front_and_body(source_path)
+        if fields is None:
+            return []
+        formatted = self.settings["FORMATTED_FIELDS"]
+        return [
+            body,
+            *(
+                _formatted_text(value)
+                for name, value in fields.items()
+                if name in formatted and name not in DATE_FIELDS and not _empty(value)
+            ),
+        ]
+
+    def read(self, source_path):
+        """Return (HTML, metadata) for one post, raising FrontMatterError on bad metadata."""
+        fields, body = self._front_and_body(source_path)
+        if fields is None:
             return super().read(source_path)
-        fields = parse_front_matter(front, source_path)
         if not str(fields.get("title") or "").strip():
             raise FrontMatterError(
                 source_path,
@@ -332,13 +366,12 @@ class YAMLMarkdownReader(MarkdownReader):
         content = markdown.convert(body)
         metadata = {}
         for name, value in fields.items():
-            if value is None or value == "" or value == []:
+            if _empty(value):
                 continue
             if name in DATE_FIELDS:
                 metadata[name] = get_date(value.isoformat())
             elif name in self.settings["FORMATTED_FIELDS"]:
-                # Front matter is text with Markdown emphasis, never raw HTML: `<` stays text.
-                metadata[name] = self._markdown().convert(str(value).replace("<", "&lt;"))
+                metadata[name] = self._markdown().convert(_formatted_text(value))
             elif name in ("tags", "authors"):
                 metadata[name] = self.process_metadata(name, value)
             else:

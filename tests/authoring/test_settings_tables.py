@@ -138,9 +138,10 @@ def test_a_setting_defined_twice_has_one_value():
             "pelican.conf.py to True or False",
         ),
         (
-            "BUILD_SPEED_WORKERS",
+            # BUILD_WORKERS is the one worker setting (it replaced BUILD_SPEED_WORKERS).
+            "BUILD_WORKERS",
             "-1",
-            "BUILD_SPEED_WORKERS = -1 is less than 0. Fix: set BUILD_SPEED_WORKERS",
+            "BUILD_WORKERS = -1 is less than 0. Fix: set BUILD_WORKERS",
         ),
         (
             "CONTENT_CHECKS_TITLE_MAXIMUM",

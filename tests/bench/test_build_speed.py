@@ -15,14 +15,12 @@ from plugins.yaml_metadata import reader as yaml_reader  # noqa: E402
 from tests.sitebuild import FIXTURES, ROOT, build_site  # noqa: E402
 
 NO_CACHE = {"CACHE_CONTENT": "false", "LOAD_CONTENT_CACHE": "false"}
-OFF = {"BUILD_SPEED_WORKERS": 0, "THEMES_WORKERS": 0, **NO_CACHE}
+OFF = {"BUILD_WORKERS": 0, **NO_CACHE}
 # Force the pools even for a handful of posts, so that the small fixture exercises them.
 ON = {
     **NO_CACHE,
-    "BUILD_SPEED_WORKERS": 2,
-    "BUILD_SPEED_MIN_FILES": 0,
-    "THEMES_WORKERS": 2,
-    "THEMES_POOL_MIN": 0,
+    "BUILD_WORKERS": 2,
+    "BUILD_POOL_MIN": 0,
 }
 
 
@@ -147,7 +145,7 @@ def test_synthetic_corpus_is_byte_identical_with_the_render_pool(tmp_path):
     build_site(
         corpus,
         tmp_path / "on",
-        extra_settings={**NO_CACHE, "BUILD_SPEED_WORKERS": 2, "THEMES_WORKERS": 2},
+        extra_settings={**NO_CACHE, "BUILD_WORKERS": 2},
     )
     _assert_same_site(tmp_path / "off", tmp_path / "on")
 
@@ -162,7 +160,7 @@ def test_pool_renders_what_the_reader_renders(tmp_path):
     corpus = write_corpus(tmp_path, 6, seed=3)
     paths = sorted(str(p) for p in (corpus["yaml"] / "articles").rglob("*.md"))
     reader = _reader()
-    rendered = prerender(paths, type(reader), reader.settings, workers=2)
+    rendered = prerender(paths, reader, {"BUILD_WORKERS": 2, "BUILD_POOL_MIN": 0})
     for path in paths:
         text = Path(path).read_text(encoding="utf-8")
         _, body, _ = yaml_reader.split_front_matter(text)

@@ -8,6 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from plugins import post_model
+from plugins.build_speed.memo import FolderMemo
 from plugins.search import SearchError, build_index, search_settings, topic_links
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><title>{title}</title></head>
@@ -80,7 +81,7 @@ def test_a_kept_index_is_reused_only_for_the_very_same_pages(tmp_path, monkeypat
     write_page(site, "b/index.html", "Beta", "Supervision and reflection.")
     (site / "tags").mkdir()
     (site / "tags" / "index.html").write_text("<html><body>A listing, not indexed</body></html>")
-    assert build_index(site, cache_dir=cache) == 2
+    assert build_index(site, memo=FolderMemo(cache)) == 2
     first = _bundle(site)
     assert build_index(site) == 2 and _bundle(site) == first, "the cache changed the bundle"
 
@@ -91,11 +92,11 @@ def test_a_kept_index_is_reused_only_for_the_very_same_pages(tmp_path, monkeypat
     )
     # A listing page Pagefind does not index changes nothing: the kept bundle is reused.
     (site / "tags" / "index.html").write_text("<html><body>Another listing</body></html>")
-    assert build_index(site, cache_dir=cache) == 2
+    assert build_index(site, memo=FolderMemo(cache)) == 2
     assert runs == [] and _bundle(site) == first
     # An indexed page changed: Pagefind runs again and the search finds the new words.
     write_page(site, "b/index.html", "Beta", "Supervision, reflection and caseloads.")
-    assert build_index(site, cache_dir=cache) == 2
+    assert build_index(site, memo=FolderMemo(cache)) == 2
     assert len(runs) == 1 and _bundle(site) != first
     assert len(list(cache.iterdir())) == 1, "the cache keeps only the latest bundle"
 
@@ -169,10 +170,10 @@ def test_no_unused_pagefind_interfaces_are_published(fixture_site):
 def test_a_kept_bundle_from_before_is_published_without_the_interfaces(tmp_path, monkeypatch):
     site = tmp_path / "site"
     write_page(site, "a/index.html", "Alpha", "Supervision matters.")
-    build_index(site, cache_dir=tmp_path / "cache")
+    build_index(site, memo=FolderMemo(tmp_path / "cache"))
     kept = next((tmp_path / "cache").iterdir())
     (kept / "pagefind-ui.js").write_text("// an old build's file", encoding="utf-8")
-    build_index(site, cache_dir=tmp_path / "cache")
+    build_index(site, memo=FolderMemo(tmp_path / "cache"))
     assert not (site / "pagefind" / "pagefind-ui.js").exists()
     assert (site / "pagefind" / "pagefind.js").is_file()
 

@@ -120,7 +120,9 @@ def test_pool_gives_the_answers_worked_out_here(vocabulary):
         batch.Job(html=html, title=title, tags=("Supervision",) if n % 5 == 0 else (), exclude=())
         for n, (title, html) in enumerate(_posts(30, seed=5))
     ]
-    pooled = batch.answer_all(jobs, vocabulary, options, "theme-link", workers=2, min_jobs=0)
+    pooled = batch.answer_all(
+        jobs, vocabulary, options, "theme-link", {"BUILD_WORKERS": 2, "BUILD_POOL_MIN": 0}
+    )
     assert all(result is not None for result in pooled)
     for job, (decision, linked) in zip(jobs, pooled, strict=True):
         here = batch.answer(job, vocabulary, options, "theme-link")

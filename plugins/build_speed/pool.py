@@ -1,0 +1,74 @@
+"""The one worker pool every part of the build uses, sized by the one BUILD_WORKERS setting.
+
+A pool is a few forked processes that live for one call: each gets its state once (from
+`start`, before forking, so nothing is pickled for it) and answers items one at a time.
+Every caller keeps a way to do the same work in its own process, so a pool is only speed:
+when it is not worth it (too few items, one core, no fork) or cannot be had (no processes),
+`pooled` returns None and the caller works in this process, with the same results.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+
+from .settings import SETTINGS
+
+logger = logging.getLogger(__name__)
+
+# What the pool being started runs: forked workers inherit it (never pickled, so it may be a
+# closure over the build's state). Set only while `pooled` runs.
+_job = None
+
+
+def workers(settings):
+    """How many processes the build may work in (BUILD_WORKERS; 1 means this one only)."""
+    value = settings.get("BUILD_WORKERS")
+    return SETTINGS["BUILD_WORKERS"] if value is None else value
+
+
+def worth_a_pool(settings, count, measured):
+    """True when COUNT items are worth a pool: MEASURED is the caller's own threshold."""
+    least = settings.get("BUILD_POOL_MIN")
+    least = measured if least is None else least
+    return workers(settings) >= 2 and count >= max(least, 2) and hasattr(os, "fork")
+
+
+def pooled(settings, function, items, measured, start=None, chunk_most=32):
+    """[FUNCTION(item)] for ITEMS in BUILD_WORKERS forked processes, in order; else None.
+
+    None means "work in this process": fewer items than MEASURED (the fewest for which a pool
+    paid in `make bench`; BUILD_POOL_MIN overrides it), one worker, no fork, or no process to
+    be had. FUNCTION reaches the workers by fork, so it may be a closure over the build's
+    state; START, when given, runs once in each worker before its first item.
+    """
+    global _job
+    items = list(items)
+    if not worth_a_pool(settings, len(items), measured):
+        return None
+    count = workers(settings)
+    chunksize = max(1, min(chunk_most, len(items) // (count * 8) or 1))
+    results = [None] * len(items)
+    _job = (function, start)
+    try:
+        with multiprocessing.get_context("fork").Pool(count, initializer=_begin) as pool:
+            for index, answer in pool.imap_unordered(_one, enumerate(items), chunksize=chunksize):
+                results[index] = answer
+    except OSError as error:  # no processes to be had: the caller works them all out
+        logger.debug("build_speed: no worker processes (%s); working in this process", error)
+        return None
+    finally:
+        _job = None
+    return results
+
+
+def _begin():
+    start = _job[1]
+    if start is not None:
+        start()
+
+
+def _one(pair):
+    index, item = pair
+    return index, _job[0](item)
