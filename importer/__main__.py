@@ -99,7 +99,7 @@ def main(argv=None, tagger=None) -> int:
             print(f"error: {error}", file=sys.stderr)
             print("Nothing was written.", file=sys.stderr)
             return 1
-    from plugins.yaml_metadata.text import printable  # plugins/ is on the path (importer/__init__)
+    from plugins.author_text import printable  # plugins/ is on the path (importer/__init__)
 
     try:
         report = import_sources(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 
-from plugins.yaml_metadata.text import printable
+from plugins.author_text import printable
 
 
 def shown_path(path):

@@ -31,8 +31,8 @@ from plugins.content_checks import (  # noqa: E402
 INFO = "info"  # shown, never counted as a problem
 
 from plugins.author_errors import AuthorError, shown_path  # noqa: E402
+from plugins.author_text import printable  # noqa: E402
 from plugins.yaml_metadata import post_readers  # noqa: E402
-from plugins.yaml_metadata.text import printable  # noqa: E402
 
 
 def _settings(conf, content):

@@ -31,7 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from plugins.site_marker import MARKER, is_marked, mark  # noqa: E402
+from plugins.site_marker import MARKER, is_marked, mark, remove_marked  # noqa: E402
 from scripts.linkcheck import check_site  # noqa: E402
 
 
@@ -181,7 +181,7 @@ def clear_leftover(path):
                 f"{path} holds files no build of this blog made ({_some(path)}); publish builds "
                 "the new site there. Move them away, then publish again"
             )
-        shutil.rmtree(path)
+        remove_marked(path)
 
 
 @contextlib.contextmanager
@@ -230,16 +230,16 @@ def swap(new, output):
     """Put NEW in OUTPUT's place, so OUTPUT is never half-written and never missing."""
     if output.exists() and exchange(new, output):
         # NEW now holds the old site; a kill before this removal is tidied by the next publish.
-        shutil.rmtree(new)
+        remove_marked(new)
         return
     old = output.with_name(output.name + ".old")
     if old.exists():
-        shutil.rmtree(old)
+        remove_marked(old)
     if output.exists():
         os.rename(output, old)
     os.rename(new, output)
     if old.exists():
-        shutil.rmtree(old)
+        remove_marked(old)
 
 
 def prepare(output, content):

@@ -135,7 +135,7 @@ class CleanContentErrors(logging.Filter):
 def _printable(record):
     """Write control characters in RECORD's message as visible escapes: a title holding an
     escape sequence must not recolour, clear or hide the console lines after it."""
-    from plugins.yaml_metadata.text import printable
+    from plugins.author_text import printable
 
     try:
         message = record.getMessage()

@@ -18,8 +18,8 @@ import logging
 from pelican import signals
 
 from plugins.author_errors import author_message, labelled_fix, shown_path
+from plugins.author_text import allowed_url, printable
 from plugins.settings_table import Setting, SettingsError, SettingsTable
-from plugins.yaml_metadata.text import allowed_url, printable
 
 from .sanitise import DANGEROUS, Removal, sanitise
 

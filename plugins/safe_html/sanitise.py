@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser, attrfind_tolerant, tagfind_tolerant
 
-from plugins.yaml_metadata.text import allowed_url
+from plugins.author_text import allowed_url
 
 # Attributes whose value browsers follow or load as an address.
 URL_ATTRIBUTES = frozenset(

@@ -14,7 +14,7 @@ import os
 import re
 from pathlib import Path
 
-from plugins.yaml_metadata.text import printable
+from plugins.author_text import printable
 
 from .tree import Finding, _shown
 

@@ -17,7 +17,7 @@ import stat
 from typing import NamedTuple
 
 from plugins.author_errors import AuthorErrors
-from plugins.yaml_metadata.text import printable
+from plugins.author_text import printable
 
 
 class Finding(NamedTuple):

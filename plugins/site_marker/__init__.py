@@ -1,6 +1,7 @@
 """Marks each output folder a build of ours made, so publish and uploads replace only those."""
 
 import os
+import shutil
 from pathlib import Path
 
 from pelican import signals
@@ -37,6 +38,22 @@ def mark(folder):
         temporary = folder / f"{MARKER}.{os.getpid()}.tmp"
         temporary.write_text(TEXT, encoding="utf-8")
         os.replace(temporary, marker)
+
+
+def remove_marked(folder):
+    """Delete the marked FOLDER whole, its marker last, so a kill half-way leaves it marked."""
+    # shutil.rmtree deletes in directory order: killed after the marker went, the rest would
+    # look like someone else's files, and the next publish would refuse to clear them.
+    folder = Path(folder)
+    for entry in folder.iterdir():
+        if entry.name == MARKER:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    (folder / MARKER).unlink(missing_ok=True)
+    folder.rmdir()
 
 
 def mark_output(pelican):

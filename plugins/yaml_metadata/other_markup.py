@@ -12,8 +12,9 @@ import re
 
 from pelican.readers import HTMLReader, RstReader
 
+from plugins.author_text import describe_character, forbidden_characters
+
 from .reader import FrontMatterError, refuse_control_characters
-from .text import describe_character, forbidden_characters
 
 
 def _line_of(text, patterns, default=1):

@@ -11,10 +11,7 @@ from pelican.utils import get_date
 
 from plugins import post_model
 from plugins.author_errors import AuthorError
-
-from .bounded import YAMLLimitError, check_yaml_bounds
-from .linear import make_linear
-from .text import (
+from plugins.author_text import (
     allowed_url,
     describe_character,
     forbidden_characters,
@@ -22,6 +19,9 @@ from .text import (
     printable,
     slug_problem,
 )
+
+from .bounded import YAMLLimitError, check_yaml_bounds
+from .linear import make_linear
 
 FENCE = "---"
 KNOWN_STATUSES = ("published", "draft", "hidden")

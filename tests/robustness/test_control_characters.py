@@ -16,12 +16,12 @@ import sys
 import pytest
 from robust_helpers import ROOT, build_site
 
+from plugins.author_text import printable
 from plugins.yaml_metadata.reader import (
     FrontMatterError,
     parse_front_matter,
     refuse_control_characters,
 )
-from plugins.yaml_metadata.text import printable
 
 HEAD = "---\ntitle: {title}\ndate: 2020-03-01 12:00\ncategory: Reflections\n---\n"
 RAW_ESCAPE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")

@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from robust_helpers import ROOT, build_site
 
+from plugins.author_text import allowed_url, slug_problem
 from plugins.safe_html import sanitise
 from plugins.yaml_metadata.reader import FrontMatterError, parse_front_matter
-from plugins.yaml_metadata.text import allowed_url, slug_problem
 
 SANITISER = sys.modules["plugins.safe_html.sanitise"]
 

@@ -1,4 +1,4 @@
-"""Rules for author text that other plugins share: control characters, URLs and slugs.
+"""Rules for author text that plugins, scripts and the importer share: controls, URLs, slugs.
 
 Pure functions, no Pelican: the reader, `make check`, safe_html and the log filter all
 decide the same way.
