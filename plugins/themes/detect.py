@@ -255,7 +255,7 @@ def _sentence_starts(text):
     return [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
 
 
-def _words_regex(words, prefixes):
+def words_regex(words, prefixes):
     """Regex source matching the strings that are one of WORDS or begin with one of PREFIXES.
 
     A trie, so the regex engine tells each word by its first letters: at each letter it
@@ -311,7 +311,7 @@ class _PatternSet(tuple):
         heads, leads, _ = self.by_word
         if not heads and not leads:
             return None
-        return re.compile(r"(?<!\w)" + _words_regex(heads, leads) + r"\w*")
+        return re.compile(r"(?<!\w)" + words_regex(heads, leads) + r"\w*")
 
     @functools.cached_property
     def _memo(self):
