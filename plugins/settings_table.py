@@ -38,6 +38,25 @@ class Setting:
     help: str
 
 
+# Every plugin's table, by plugin name, as each plugin module declares it: `make check` checks
+# the settings of every plugin in PLUGINS with them, as the build does when it starts.
+TABLES = {}
+
+
+def tables_for(plugins):
+    """The tables of the plugins named in PLUGINS ("plugins.<name>"), importing them."""
+    import importlib
+
+    found = []
+    for name in plugins:
+        if isinstance(name, str) and name.startswith("plugins."):
+            importlib.import_module(name)
+            table = TABLES.get(name.removeprefix("plugins."))
+            if table is not None:
+                found.append(table)
+    return found
+
+
 class SettingsTable:
     """The settings of one plugin (PLUGIN names it in messages; PREFIXES are its own)."""
 
@@ -60,6 +79,7 @@ class SettingsTable:
         self.relations = relations
         # {old name: the setting that replaced it}: refused with where it went.
         self.moved = dict(moved or {})
+        TABLES[plugin] = self
 
     @property
     def defaults(self):

@@ -221,10 +221,26 @@ def privacy_problems(paths):
     return [Problem(f.path, f.line, f.severity, f.problem, f.fix) for f in findings]
 
 
+def settings_problems(settings, conf):
+    """Errors for plugin settings the build would refuse at start (each plugin's table)."""
+    from plugins.settings_table import SettingsError, tables_for
+
+    problems = []
+    for table in tables_for(settings.get("PLUGINS") or ()):
+        try:
+            table.resolve(settings)
+        except SettingsError as error:
+            problems.append(Problem(shown_path(conf), None, ERROR, error.problem, error.fix))
+    return problems
+
+
 def check(content, conf, read=None):
     """All problems in the content tree, errors and warnings, sorted by file and line (READ, a
     list, gets the posts read)."""
     settings = _settings(conf, content)
+    wrong = settings_problems(settings, conf)
+    if wrong:  # the build would stop before reading a post
+        return 0, wrong
     unsafe = unsafe_content(settings)
     if unsafe:  # reading a FIFO would never end, and a link out would be read
         return 0, unsafe
