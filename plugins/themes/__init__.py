@@ -8,7 +8,7 @@ from plugins import post_model
 from plugins.build_speed.memo import memo_for
 
 from . import batch
-from .crosslinks import PLACEHOLDER, add_crosslinks, as_pelican_links, topic_href
+from .crosslinks import PLACEHOLDER, add_crosslinks, as_pelican_links
 from .decision import PostInput, decide, post_input, tags_for_import, theme_options
 from .detect import Match, ThemeEvidence, detect_themes, selected_themes
 from .report import detection_line, detection_message
@@ -45,7 +45,6 @@ __all__ = [
     "tags_for_import",
     "theme_options",
     "themes_for_post",
-    "topic_href",
 ]
 
 logger = logging.getLogger(__name__)

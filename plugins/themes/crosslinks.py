@@ -3,13 +3,11 @@
 import bisect
 import os
 import re
-from urllib.parse import urljoin
 
 from bs4 import NavigableString
 
 from .detect import _patterns, _settle, straighten
 from .markup import BLOCKS, SKIP, read_html
-from .vocabulary import topic_url
 
 PLACEHOLDER = "{topic}"
 # Someone else's words are theirs: no topic link inside a quotation or a cited title.
@@ -28,7 +26,6 @@ _STOP_WORDS = frozenset(
 _POSSESSIVE = re.compile(r"(?<=s)'$|'s$|$")
 # Joins text nodes for one matcher run; never in a phrase, a non-word character to regexes.
 _JOINT = "\x00"
-_PLACEHOLDER_HREF = re.compile(r'href="\{topic\}([a-z0-9-]+)"')
 
 
 def _inside_compound(text, start, end):
@@ -289,20 +286,6 @@ def link_text_node(soup, node, picks, href, css_class="theme-link"):
     return linked
 
 
-def topic_href(theme_url, siteurl, relative):
-    """The URL of a topic page from a page whose SITEURL is SITEURL, as Pelican joins links.
-
-    Pelican's own intrasite links ({filename}, {tag}) use os.path.join in relative mode
-    ("../../.." + "topics/x/") and urljoin with a trailing slash otherwise; mirror that.
-    """
-    siteurl = siteurl or ""
-    if relative:
-        return os.path.join(siteurl, theme_url).replace(os.sep, "/")
-    if not siteurl.endswith("/"):
-        siteurl += "/"
-    return urljoin(siteurl, theme_url)
-
-
 def as_pelican_links(html):
     """HTML with each href="{topic}slug" made Pelican's link href="{filename}/{topic}slug".
 
@@ -312,18 +295,3 @@ def as_pelican_links(html):
     if not html or PLACEHOLDER not in html:
         return html
     return html.replace(f'href="{PLACEHOLDER}', f'href="{{filename}}/{PLACEHOLDER}')
-
-
-def resolve_placeholders(html, siteurl, relative):
-    """Turn href="{topic}slug" placeholders into topic page URLs for a page at SITEURL.
-
-    What Pelican does with as_pelican_links' output at the default TOPIC_URL, done directly
-    (tests/themes/test_crosslinks.py); the build itself leaves it to Pelican.
-    """
-    if not html or PLACEHOLDER not in html:
-        return html
-
-    def replace(match):
-        return f'href="{topic_href(topic_url(match.group(1)), siteurl, relative)}"'
-
-    return _PLACEHOLDER_HREF.sub(replace, html)

@@ -1,10 +1,14 @@
 """Cross-links as HTML in, HTML out: first mention only, never in links, headings or code."""
 
+from types import SimpleNamespace
+
 import pytest
 from bs4 import BeautifulSoup
+from pelican.contents import Article
+from pelican.settings import DEFAULT_CONFIG
+from pelican.utils import SafeDatetime
 
-from plugins.themes import add_crosslinks, topic_href
-from plugins.themes.crosslinks import resolve_placeholders
+from plugins.themes import add_crosslinks, as_pelican_links
 
 
 def link(html, vocabulary, *slugs):
@@ -88,8 +92,9 @@ def test_html_without_a_mention_comes_back_untouched(vocabulary):
         ("https://example.org/blog", False, "https://example.org/blog/topics/blame-culture/"),
     ],
 )
-def test_topic_href_joins_like_pelican(siteurl, relative, expected):
-    assert topic_href("topics/blame-culture/", siteurl, relative) == expected
+def test_topic_links_are_resolved_by_pelican_per_page(siteurl, relative, expected):
+    html = resolved('<p><a href="{topic}blame-culture">blame</a></p>', siteurl, relative)
+    assert f'href="{expected}"' in html
 
 
 def test_placeholders_resolve_per_page(vocabulary):
@@ -97,7 +102,24 @@ def test_placeholders_resolve_per_page(vocabulary):
         "<p>blame culture. blame.</p>", [vocabulary["blame-culture"]], vocabulary
     )
     assert 'href="{topic}blame-culture"' in out
-    assert 'href="../../../topics/blame-culture/"' in resolve_placeholders(out, "../../..", True)
+    assert 'href="../../../topics/blame-culture/"' in resolved(out, "../../..", True)
+
+
+def resolved(html, siteurl, relative):
+    """HTML as Pelican writes it on a page at SITEURL: the build hands topic links to Pelican
+    (as_pelican_links) with each theme in generated_content, at the default TOPIC_URL."""
+    settings = {**DEFAULT_CONFIG, "RELATIVE_URLS": relative}
+    theme = SimpleNamespace(url="topics/blame-culture/")
+    context = {
+        **settings,
+        "generated_content": {"{topic}blame-culture": theme},
+        "static_content": {},
+        "localsiteurl": "",
+    }
+    metadata = {"title": "A post", "date": SafeDatetime(2020, 1, 2)}
+    article = Article("", metadata=metadata, settings=settings, context=context, source_path="a.md")
+    article._content = as_pelican_links(html)
+    return article.get_content(siteurl)
 
 
 # A topic link says where it leads, and lands only on words that name the topic, in the
