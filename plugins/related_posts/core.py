@@ -25,6 +25,8 @@ DEFAULT_TIME_WEIGHT = 0.25
 DEFAULT_TEXT_WEIGHT = 0.5
 # Keywords kept per post for the text overlap: its most frequent content words.
 DEFAULT_KEYWORDS = 40
+# Pairs of theme sets whose shared themes are remembered at once (see related()).
+COMMON_CACHE_MOST = 1 << 16
 # Time closeness halves after this many days: 1 / (1 + days / SCALE).
 TIME_SCALE_DAYS = 365.0
 
@@ -153,7 +155,15 @@ def related(
     themes_in = [len(themes) for themes in theme_sets]
     counting = counter is not None
     steps = 0
-    near: list[set[int]] = []
+    # j is i's candidate exactly when i is j's (they share a theme whose list is short, or in
+    # which they stand at most WINDOW apart), and a pair's score and reasons do not depend on
+    # which post asks (the shared themes are summed in one order, closeness in time and word
+    # overlap are symmetric): each pair is scored once, from its first post, for both.
+    # Rows sort in one total order (j is unique), so the k first of a list cut to its k first
+    # plus later rows are the k first of all its rows: a list that grows past KEEP is cut back
+    # to k, which keeps the memory per post bounded instead of one row per candidate.
+    keep = max(4 * k, 64)
+    scored: list[list[tuple]] = [[] for _ in range(total)]
     for i in range(total):
         candidates: set[int] = set()
         for theme in theme_sets[i]:
@@ -166,7 +176,6 @@ def related(
             steps += len(nearby)
             candidates.update(nearby)
         candidates.discard(i)
-        near.append(candidates)
         steps += len(candidates)  # sorting them
         if counting:
             # Scoring each candidate: one step, plus one per theme and word compared.
@@ -174,22 +183,17 @@ def related(
             steps += len(candidates) + sum(min(mine, themes_in[j]) for j in candidates)
             if text_weight:
                 steps += sum(min(size, sizes[j]) for j in candidates)
-
-    # j is i's candidate exactly when i is j's (they share a theme whose list is short, or in
-    # which they stand at most WINDOW apart), and a pair's score and reasons do not depend on
-    # which post asks (the shared themes are summed in one order, closeness in time and word
-    # overlap are symmetric): each pair is scored once, from its first post, for both.
-    scored: list[list[tuple]] = [[] for _ in range(total)]
-    for i in range(total):
         date_i, mask_i, size_i, kind_i = dates[i], masks[i], sizes[i], kind[i]
         mine = scored[i]
-        for j in near[i]:
+        for j in candidates:
             if j < i:
                 continue
             kind_j = kind[j]
             kinds_pair = kind_i * kinds + kind_j if kind_i < kind_j else kind_j * kinds + kind_i
             common = in_common.get(kinds_pair)
             if common is None:
+                if len(in_common) >= COMMON_CACHE_MOST:
+                    in_common.clear()  # many distinct theme sets: bound the memory, not the result
                 others = theme_sets[j]
                 shared = tuple(t for t in by_rarity[kind_i] if t in others)
                 common = in_common[kinds_pair] = (sum(weight[t] for t in shared), shared)
@@ -203,7 +207,14 @@ def related(
             # Rounded so float noise from summation order can never reorder equal scores.
             negative = -round(score, 9)
             mine.append((negative, newest[j], sortable[j], j, common[1]))
-            scored[j].append((negative, newest[i], sortable[i], i, common[1]))
+            theirs = scored[j]
+            theirs.append((negative, newest[i], sortable[i], i, common[1]))
+            if len(theirs) > keep:
+                theirs.sort()
+                del theirs[k:]
+        if len(mine) > k:
+            mine.sort()
+            del mine[k:]
 
     result: dict[Hashable, list[Related]] = {}
     for i in range(total):
