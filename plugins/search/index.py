@@ -10,7 +10,7 @@ from pathlib import Path
 from pagefind.service import get_executable
 
 from plugins import post_model
-from plugins.build_speed.keys import hex_key
+from plugins.build_speed.keys import hex_key, key
 from plugins.settings_table import (
     Setting,
     SettingsError,
@@ -103,20 +103,23 @@ _NOINDEX = re.compile(rb"<meta\s+name=\"robots\"\s+content=\"[^\"]*noindex", re.
 
 
 def pages_to_index(site, bundle_dir):
-    """{relative path: bytes} of the HTML files Pagefind would index in SITE, in path order.
+    """{relative path: fingerprint} of the HTML files Pagefind would index in SITE, in path order.
 
     Pagefind indexes only pages marked data-pagefind-body when any page is marked (our article
     pages are), and every page otherwise. Pages marked noindex (hidden posts) are never given
-    to it.
+    to it. Each page is read once and only its fingerprint kept (`key` of its bytes): the
+    whole site's HTML is never held at once.
     """
-    pages = {}
+    pages, marked = {}, {}
     for path in sorted(site.rglob("*.html")):
         relative = path.relative_to(site)
         if relative.parts[0] != bundle_dir and path.is_file():
             data = path.read_bytes()
             if not _NOINDEX.search(data, 0, data.find(b"</head>") + 1 or len(data)):
-                pages[relative.as_posix()] = data
-    marked = {name: data for name, data in pages.items() if _MARK in data}
+                name, fingerprint = relative.as_posix(), key(data)
+                pages[name] = fingerprint
+                if _MARK in data:
+                    marked[name] = fingerprint
     return marked or pages
 
 
@@ -124,8 +127,8 @@ def index_key(pages, binary):
     """A fingerprint of everything the bundle depends on: Pagefind and the pages indexed."""
     binary = Path(binary)
     parts = [str(binary.resolve()), binary.stat().st_size]
-    for name, data in pages.items():
-        parts += (name, data)
+    for name, fingerprint in pages.items():
+        parts += (name, fingerprint)
     return hex_key(*parts, size=16)
 
 

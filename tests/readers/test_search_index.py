@@ -1,15 +1,18 @@
 """The search plugin's core: settings, the Pagefind run, and what a built site's search holds."""
 
 import json
+import tracemalloc
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
+from pagefind.service import get_executable
 
 from plugins import post_model
 from plugins.build_speed.memo import FolderMemo
 from plugins.search import SearchError, build_index, search_settings, topic_links
+from plugins.search.index import index_key, pages_to_index
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><title>{title}</title></head>
 <body><nav>Menu words</nav><article data-pagefind-body><h1>{title}</h1><p>{text}</p></article>
@@ -194,3 +197,29 @@ def test_every_post_is_indexed_with_the_date_its_page_shows(fixture_site):
         indexed[meta["title"]] = meta.get("date")
     assert indexed == shown
     assert any("(date estimated)" in date for date in shown.values())
+
+
+def test_finding_the_pages_to_index_holds_one_page_at_a_time(tmp_path):
+    # At 10,000 posts the site's HTML is hundreds of megabytes: the build's main process
+    # must not hold it all to decide what Pagefind indexes and whether the last bundle fits.
+    for number in range(40):
+        write_page(tmp_path, f"p{number}/index.html", f"Post {number}", "word " * 20_000)
+    tracemalloc.start()
+    try:
+        pages = pages_to_index(tmp_path, "pagefind")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(pages) == 40
+    page_size = (tmp_path / "p0" / "index.html").stat().st_size
+    assert peak < 4 * page_size, f"held {peak} bytes for pages of {page_size} bytes each"
+
+
+def test_a_changed_page_changes_the_index_key(tmp_path):
+    write_page(tmp_path, "a/index.html", "Alpha", "The HCPC and social work regulation.")
+    write_page(tmp_path, "b/index.html", "Beta", "Supervision and reflection.")
+    binary = get_executable()
+    before = index_key(pages_to_index(tmp_path, "pagefind"), binary)
+    assert index_key(pages_to_index(tmp_path, "pagefind"), binary) == before
+    write_page(tmp_path, "b/index.html", "Beta", "Supervision and reflection!")
+    assert index_key(pages_to_index(tmp_path, "pagefind"), binary) != before
