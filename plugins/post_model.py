@@ -60,7 +60,8 @@ class PostModel:
     # The author's tags as read, before any moved to theme_tags (Pelican's content cache keeps
     # what the reader returned, never a post as plugins left it: build_speed).
     original_tags: list | None = None
-    # The topic links worked out with the themes (themes/batch.py), reused by link_themes.
+    # The topic links worked out with the themes (themes/batch.py), reused by link_themes,
+    # which lets them go (None) once used: a copy of the HTML is not kept for every post.
     themes_linked: tuple | None = None
 
     # --- themes, article_generator_finalized (link_themes) ---

@@ -119,19 +119,24 @@ def assign_themes(generator):
         [jobs[i] for i in todo], vocabulary, options, crosslink_class, settings
     )
     fresh = dict(zip(todo, pooled, strict=True))
+    del pooled
     reports, remembered = [], 0
     for index, article in enumerate(articles):
-        if index in fresh:
-            decision, linked = fresh[index] or batch.answer(
+        # Each post's answer (its evidence, its linked HTML) is let go once used, so that a big
+        # site never holds every post's whole answer at once (memory at 10,000 posts).
+        worked_out = index in fresh
+        if worked_out:
+            decision, linked = fresh.pop(index) or batch.answer(
                 jobs[index], vocabulary, options, crosslink_class
             )
             answers[index] = batch.Answer(keys[index], decision, linked)
             memo.keep(keys[index], batch.trimmed(answers[index]))
-        decision = batch.rebind(answers[index].decision, vocabulary)
+        answer, answers[index], jobs[index] = answers[index], None, None
+        decision = batch.rebind(answer.decision, vocabulary)
         # Only the links stay on the article (for link_themes); the whole answer, with the
         # evidence of every theme mentioned, would cost memory for every post of a big site.
         model = post_model.of(article)
-        model.themes_linked = answers[index].linked
+        model.themes_linked = answer.linked
         tags = list(model.original_tags)
         model.themes = list(decision.themes)
         model.theme_evidence = {t.slug: decision.evidence_for(t.slug) for t in decision.themes}
@@ -143,7 +148,7 @@ def assign_themes(generator):
         # Said in full for posts worked out in this build (new or edited since the last one);
         # posts whose remembered answer was reused are only counted, so a rebuild's log
         # shows what changed instead of repeating every untagged post each time.
-        if index in fresh:
+        if worked_out:
             reports.append(detection_line(_source(article), decision))
         elif decision.source == "detected":
             remembered += 1
@@ -179,6 +184,7 @@ def link_themes(generator):
         model.html_before_links = original = article._content
         # The links worked out with the themes (batch.py) when nothing has changed since.
         linked = batch.links_for(model.themes_linked, original, themes)
+        model.themes_linked = None  # read here only: not kept for the rest of the build
         if linked is None:
             linked = add_crosslinks(
                 original, themes, vocabulary, css_class=settings["THEMES_CROSSLINK_CLASS"]

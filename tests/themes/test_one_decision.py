@@ -220,3 +220,11 @@ def test_themes_detect_off_is_honoured_by_every_command(tmp_path):
         assert post_model.get(article, "themes") == [] and checked[article.source_path].themes == ()
     tagged = [a for a in built.values() if post_model.get(a, "theme_source") == "tags"]
     assert tagged and all(checked[a.source_path].themes for a in tagged)
+
+
+def test_no_post_keeps_its_topic_linked_html_twice(tree):
+    # link_themes takes the linked HTML worked out with the themes into the post's body; kept
+    # on the post model as well, it was a second copy of every post's HTML for the whole build.
+    built = tree["built"].values()
+    assert any(post_model.get(article, "theme_links") for article in built)
+    assert [a.source_path for a in built if post_model.get(a, "themes_linked") is not None] == []
