@@ -10,7 +10,7 @@ import markdown
 import pytest
 
 from bench.corpus import make_posts, yaml_text
-from plugins.themes import batch, crosslinks
+from plugins.themes import batch, crosslinks, decision
 from plugins.themes.crosslinks import (
     _JOINT,
     _POSSESSIVE,
@@ -164,3 +164,19 @@ def test_the_collector_is_paused_while_a_post_is_worked_on(vocabulary, monkeypat
     decision, _ = batch.answer(job, vocabulary, options, "theme-link")
     assert states == [False] and gc.isenabled()
     assert [theme.slug for theme in decision.themes] == ["supervision"]
+
+
+def test_every_decision_pauses_the_collector_while_the_tree_is_alive(vocabulary, monkeypatch):
+    # `make check`, `make themes` and the importer decide without the build's batch.
+    states = []
+    real = decision.themes_for_post
+
+    def watched(*args, **kwargs):
+        states.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(decision, "themes_for_post", watched)
+    options = detection_options(DEFAULTS)
+    tags = decision.tags_for_import("Supervision", "<p>Supervision.</p>", [], vocabulary, **options)
+    assert tags == ["Supervision"]
+    assert states == [False] and gc.isenabled()
