@@ -1,8 +1,9 @@
 """The one emitter: Post -> Markdown text with YAML front matter, plus the tag hook.
 
 Source text is text, not Markdown: `escape` backslash-escapes (or turns into entities)
-exactly what Python-Markdown with the site's extensions (extra, smarty) would otherwise
-interpret, and leaves everything else alone so the Markdown stays readable.
+exactly what the blog's Markdown (CommonMark with tables, footnotes and smart quotes and
+dashes: plugins/yaml_metadata/engine.py) would otherwise interpret, and leaves everything
+else alone so the Markdown stays readable.
 """
 
 from __future__ import annotations

@@ -73,8 +73,8 @@ TABLE = SettingsTable(
             "MARKDOWN",
             None,
             lambda value: None if value is None else _markdown_check(value),
-            "no MARKDOWN line at all (posts are rendered by markdown-it, not Python-Markdown: "
-            "use MARKDOWN_TYPOGRAPHY and MARKDOWN_HEADING_IDS)",
+            "nothing: delete the MARKDOWN line (posts are rendered by markdown-it, not "
+            "Python-Markdown) and set MARKDOWN_TYPOGRAPHY and MARKDOWN_HEADING_IDS instead",
         ),
     ],
 )

@@ -325,3 +325,18 @@ def test_a_long_post_renders_whole():
     assert page.count("<em>emphasis</em>") == 3000
     assert page.count("“quotes” –") == 3000
     assert 'id="part_2999"' in page
+
+
+def test_make_check_and_the_build_refuse_a_markdown_setting_they_cannot_honour(tmp_path):
+    from types import SimpleNamespace
+
+    from plugins.yaml_metadata import check_settings
+    from scripts.check_content import settings_problems
+
+    settings = {"PLUGINS": ["plugins.yaml_metadata"], "MARKDOWN": {"extensions": ["nl2br"]}}
+    (problem,) = settings_problems(settings, tmp_path / "pelican.conf.py")
+    assert "nl2br" in problem.problem and "MARKDOWN_HEADING_IDS" in problem.fix
+    with pytest.raises(SettingsError, match="nl2br"):
+        check_settings(SimpleNamespace(settings=dict(settings)))
+    good = {"PLUGINS": ["plugins.yaml_metadata"], "MARKDOWN_TYPOGRAPHY": False}
+    assert settings_problems(good, tmp_path / "pelican.conf.py") == []
