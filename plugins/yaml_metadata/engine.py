@@ -52,6 +52,10 @@ def _markdown_check(value):
     return None
 
 
+class MarkdownSettingsError(SettingsError):
+    """A Markdown setting the engine cannot honour; says the problem and the fix."""
+
+
 TABLE = SettingsTable(
     "yaml_metadata",
     ("MARKDOWN_",),
@@ -77,12 +81,9 @@ TABLE = SettingsTable(
             "Python-Markdown) and set MARKDOWN_TYPOGRAPHY and MARKDOWN_HEADING_IDS instead",
         ),
     ],
+    error=MarkdownSettingsError,
 )
 SETTINGS = TABLE.defaults
-
-
-class MarkdownSettingsError(SettingsError):
-    """A Markdown setting the engine cannot honour."""
 
 
 def engine_options(settings=None):
@@ -113,6 +114,7 @@ class MarkdownEngine:
         md.enable("table")
         md.use(footnote_plugin, inline=False).use(deflist_plugin)
         _footnote_markup(md)
+        md.core.ruler.before("footnote_tail", "footnote_order", _footnote_order)
         md.normalizeLink = _pelican_links(md.normalizeLink)
         md.validateLink = _any_link
         if typography:
@@ -185,6 +187,30 @@ def _footnote_anchor(self, tokens, idx, options, env):
         f'{space}<a class="footnote-backref" href="#fnref{sub + 1 if sub else ""}:{label}" '
         f'title="Jump back to footnote {meta["id"] + 1} in the text">&#8617;</a>'
     )
+
+
+def _footnote_order(state):
+    """Number the notes in the order they are defined, and keep the ones never referred to.
+
+    Python-Markdown did both; markdown-it's plugin numbers them as they are first referred to
+    and drops a note nothing refers to, which would lose the author's words.
+    """
+    data = state.env.get("footnotes")
+    if not data or not data.get("refs"):
+        return
+    old, notes, renumbered = data.get("list", {}), {}, {}
+    for key, ident in data["refs"].items():  # in the order the notes are defined
+        number = len(notes)
+        if ident is not None and ident >= 0:
+            notes[number], renumbered[ident] = old[ident], number
+        else:
+            notes[number] = {"label": key[1:], "count": 0}
+        data["refs"][key] = number
+    data["list"] = notes
+    for token in state.tokens:
+        for child in token.children or ():
+            if child.type == "footnote_ref":
+                child.meta["id"] = renumbered[child.meta["id"]]
 
 
 def _footnote_markup(md):

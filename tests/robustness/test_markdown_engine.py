@@ -212,8 +212,16 @@ def test_slugs_and_suffixes_follow_toc():
     assert [unique(s, used) for s in ("a", "a", "a_1", "", "")] == ["a", "a_1", "a_2", "_1", "_2"]
 
 
-def test_footnotes_keep_python_markdowns_markup():
-    text = "One[^n] and again[^n], two[^2].\n\n[^n]: A *note*.\n[^2]: Two.\n\n    More.\n"
+@pytest.mark.parametrize(
+    "text",
+    [
+        "One[^n] and again[^n], two[^2].\n\n[^n]: A *note*.\n[^2]: Two.\n\n    More.\n",
+        # Numbered in the order defined; a note nothing refers to is kept (its words survive);
+        # a reference to no note stays as written.
+        "b[^2] a[^1] b[^2] c[^x]\n\n[^1]: One.\n[^2]: Two.\n[^3]: Unused three.\n\n# H[^1]\n",
+    ],
+)
+def test_footnotes_keep_python_markdowns_markup_order_and_every_note(text):
     assert new_html(text).strip() == old_html(text).strip()
 
 
