@@ -128,8 +128,8 @@ class MarkdownEngine:
         return self
 
     def convert(self, text):
-        """HTML for the Markdown TEXT."""
-        return self.md.render(text or "")
+        """HTML for the Markdown TEXT (no final newline, as the blog's pages always had)."""
+        return self.md.render(text or "").rstrip("\n")
 
 
 # Pelican's own link syntax, `{filename}path`, `{static}path`, `|tag|name`...: resolved by

@@ -270,7 +270,7 @@ def test_a_post_with_pelicans_own_header_is_rendered_by_the_same_engine(tmp_path
         str(post)
     )
     assert metadata["title"] == "Native"
-    assert content == '<h2 id="dont-go">Don’t go</h2>\n<p>It’s “fine”.</p>\n'
+    assert content == '<h2 id="dont-go">Don’t go</h2>\n<p>It’s “fine”.</p>'
     assert native_body("Title: x\n    more\nTags: a\n\nBody\n") == "Body\n"
     assert native_body("No header here\n\nBody") == "No header here\n\nBody"
 
@@ -322,7 +322,7 @@ def test_typography_and_heading_ids_can_be_turned_off():
     text = '# It\'s "here"\n'
     assert new_html(text).startswith('<h1 id="its-here">It’s “here”')
     plain = markdown_engine({"MARKDOWN_TYPOGRAPHY": False, "MARKDOWN_HEADING_IDS": False})
-    assert plain.convert(text) == "<h1>It's &quot;here&quot;</h1>\n"
+    assert plain.convert(text) == "<h1>It's &quot;here&quot;</h1>"
     with pytest.raises(SettingsError, match="MARKDOWN_TYPOGRPHY"):
         markdown_engine({"MARKDOWN_TYPOGRPHY": False})
 
