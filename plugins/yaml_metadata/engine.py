@@ -324,27 +324,27 @@ class _Shifted:
 
 
 def _runs(children):
-    """Runs of text tokens (with soft breaks and fixed pieces), as (tokens, pieces) lists."""
-    run = []
+    """Runs of text tokens (with soft breaks and fixed pieces) between pieces of markup, each
+    with the text before it: a line break after a hard break, which smarty saw there."""
+    run, before = [], ""
     for token in children:
-        kind = token.type
-        if kind in ("text", "softbreak", "text_special", "html_inline"):
+        if token.type in ("text", "softbreak", "text_special", "html_inline"):
             run.append(token)
             continue
         if run:
-            yield run
-        run = []
+            yield before, run
+        run, before = [], "\n" if token.type == "hardbreak" else ""
     if run:
-        yield run
+        yield before, run
 
 
 def _smarty_rule(state):
     for block in state.tokens:
         if block.type != "inline" or not block.children:
             continue
-        for run in _runs(block.children):
-            pieces, spans = [], []
-            at = 0
+        for before, run in _runs(block.children):
+            pieces, spans = [before], []
+            at = len(before)
             for token in run:
                 if token.type == "text":
                     piece = token.content

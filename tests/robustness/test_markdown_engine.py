@@ -154,6 +154,8 @@ SENTENCES = [
     "A [link with 'quotes'](https://example.org/) and \"<b>bold</b>\".",
     "Table cell text:\n\n| 'a' | \"b\" |\n|---|---|\n| it's | -- |",
     "# A heading's \"quotes\"\n\nand a 'closing' one.'",
+    # After a hard line break smarty saw the line break before the quote.
+    "A hard break  \n'? she asked, and  \n''; then 'a'.",
 ]
 
 
