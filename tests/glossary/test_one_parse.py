@@ -6,7 +6,6 @@ import random
 import re
 from pathlib import Path
 
-import markdown
 import pytest
 
 from bench.corpus import make_posts, yaml_text
@@ -16,10 +15,10 @@ from plugins.glossary.annotate import annotate_html
 from plugins.themes import markup
 from plugins.themes.crosslinks import add_crosslinks
 from plugins.themes.vocabulary import load_vocabulary
+from plugins.yaml_metadata.engine import markdown_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
-EXTENSIONS = ["extra", "smarty", "toc"]
 DAYS = [dt.date(2009, 5, 1), dt.date(2016, 1, 1), dt.date(2024, 6, 30)]
 
 
@@ -43,7 +42,7 @@ def real_html():
     pages = []
     for path in paths:
         body = FRONT_MATTER.sub("", path.read_text(encoding="utf-8", errors="replace"))
-        html = markdown.markdown(body, extensions=EXTENSIONS)
+        html = markdown_engine().convert(body)
         pages.append(html)
         # The glossary reads posts as the themes plugin left them: with topic links.
         pages.append(add_crosslinks(html, list(vocabulary)[:8], vocabulary)[0])
@@ -52,7 +51,7 @@ def real_html():
 
 def corpus_html(count=150):
     return [
-        markdown.markdown(yaml_text(post).split("---\n", 2)[2], extensions=EXTENSIONS)
+        markdown_engine().convert(yaml_text(post).split("---\n", 2)[2])
         for post in make_posts(count, seed=5)
     ]
 

@@ -6,7 +6,6 @@ import random
 import re
 from pathlib import Path
 
-import markdown
 import pytest
 
 from bench.corpus import make_posts, yaml_text
@@ -25,10 +24,10 @@ from plugins.themes.crosslinks import (
 from plugins.themes.detect import _patterns, _settle, straighten
 from plugins.themes.markup import read_html
 from plugins.themes.settings import DEFAULTS, detection_options
+from plugins.yaml_metadata.engine import markdown_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
-EXTENSIONS = ["extra", "smarty", "toc"]
 
 
 def one_run(html, themes, vocabulary):
@@ -88,9 +87,8 @@ def real_html():
     paths = sorted((ROOT / "content" / "articles").rglob("*.md"))
     paths += sorted((ROOT / "tests" / "fixtures").glob("*/**/*.md"))
     return [
-        markdown.markdown(
-            FRONT_MATTER.sub("", path.read_text(encoding="utf-8", errors="replace")),
-            extensions=EXTENSIONS,
+        markdown_engine().convert(
+            FRONT_MATTER.sub("", path.read_text(encoding="utf-8", errors="replace"))
         )
         for path in paths
     ]
@@ -98,7 +96,7 @@ def real_html():
 
 def corpus_html(count, seed=3):
     return [
-        markdown.markdown(yaml_text(post).split("---\n", 2)[2], extensions=EXTENSIONS)
+        markdown_engine().convert(yaml_text(post).split("---\n", 2)[2])
         for post in make_posts(count, seed=seed)
     ]
 
