@@ -118,6 +118,12 @@ def test_a_page_whose_path_holds_a_glob_character_is_indexed(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
+def test_an_output_folder_whose_name_holds_glob_characters_is_indexed(tmp_path):
+    # The glob names paths inside the site; the site's own folder is never read as a glob.
+    site = _small_site(tmp_path / "out[1]{a},b*")
+    assert build_index(site) == 2
+
+
 def _bundle(site):
     folder = Path(site) / "pagefind"
     return {
