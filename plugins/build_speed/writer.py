@@ -84,6 +84,11 @@ class _Taker:
                 self._next.value = end
             yield from range(start, end)
 
+    def stop(self):
+        """Hand out no more groups: the build stops, so no process starts another page."""
+        with self._next.get_lock():
+            self._next.value = self.free_end
+
 
 def newest_first(calls):
     """CALLS with the pages of the most recently saved posts first, the rest in their order.
@@ -148,6 +153,7 @@ class ParallelWriter(Writer):
             for index in taker.taken(0):
                 self._write(groups[index])
         except BaseException as error:  # wait for the children before stopping the build
+            taker.stop()
             failure = error
         reports = [self._reap(*child) for child in children]
         if failure is not None:
@@ -206,9 +212,13 @@ class ParallelWriter(Writer):
                 os.close(read)
                 try:
                     taken = []
-                    for index in taker.taken(worker):
-                        taken.append(index)
-                        self._write(groups[index])
+                    try:
+                        for index in taker.taken(worker):
+                            taken.append(index)
+                            self._write(groups[index])
+                    except BaseException:
+                        taker.stop()
+                        raise
                     report = ("written", self._written_files, self._overridden_files, taken)
                     status = 0
                 except BaseException as error:

@@ -130,6 +130,28 @@ def test_a_failing_page_in_either_process_stops_the_build_with_its_own_error(tmp
         assert raised.value.errno == 28
 
 
+def test_after_a_failed_page_the_other_process_starts_no_more_pages(tmp_path):
+    import time
+
+    def fail():
+        raise OSError(28, "No space left on device")
+
+    def pause():
+        time.sleep(0.005)
+        return ""
+
+    template = _template("{% if title == 'BAD.HTML' %}{{ fail() }}{% endif %}{{ pause() }}ok")
+    names = ["bad.html"] + [f"p{n}.html" for n in range(200)]  # the first page fails here
+    writer = ParallelWriter(str(tmp_path), settings=SETTINGS)
+    context = {**_context(), "fail": fail, "pause": pause}
+    for name in names:
+        writer.write_file(name, template, context, title=name.upper())
+    with pytest.raises(OSError, match="No space left on device"):
+        writer.write_out(2)
+    # The child finishes the pages it had taken, and takes no more: the build is stopping.
+    assert len(list(tmp_path.glob("*.html"))) < 100
+
+
 def test_an_error_that_cannot_travel_between_processes_keeps_its_message(tmp_path):
     class Odd(Exception):
         def __init__(self, a, b):
