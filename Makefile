@@ -176,6 +176,7 @@ bench: $(INSTALLED)
 	"$(BIN)/python" bench/run.py --n $(N) --pairs $(PAIRS) $(if $(filter 1,$(PROFILE)),--profile)
 	"$(BIN)/python" bench/import_blogger.py --n $(IMPORT_N)
 	"$(BIN)/python" bench/linearity.py
+	"$(BIN)/python" bench/size.py
 
 lint: $(INSTALLED)
 	"$(BIN)/ruff" check .
