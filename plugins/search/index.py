@@ -200,7 +200,10 @@ def build_index(site_dir, bundle_dir="pagefind", executable=None, memo=None):
     glob = pages_glob(pages)
     if glob is not None:
         count = _run_pagefind(binary, site, bundle_dir, site, glob)
-    else:
+        if count != len(pages):  # the glob missed a page: index a mirror of them instead
+            shutil.rmtree(bundle, ignore_errors=True)
+            glob = None
+    if glob is None:
         with tempfile.TemporaryDirectory(prefix=".search-", dir=site.parent) as folder:
             mirror = Path(folder)
             _mirror(pages, site, mirror)

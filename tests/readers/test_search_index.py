@@ -111,6 +111,19 @@ def test_the_glob_and_the_mirror_give_the_same_bundle(tmp_path, monkeypatch):
     assert _bundle(by_glob) == _bundle(by_mirror)
 
 
+def test_a_glob_that_misses_a_page_falls_back_to_the_mirror(tmp_path, monkeypatch):
+    from plugins.search import index
+
+    by_mirror = _small_site(tmp_path / "mirror")
+    monkeypatch.setattr(index, "pages_glob", lambda pages: None)
+    assert build_index(by_mirror) == 2
+    # A glob that Pagefind reads otherwise than meant: never an index short of a page.
+    monkeypatch.setattr(index, "pages_glob", lambda pages: "{" + next(iter(pages)) + "}")
+    site = _small_site(tmp_path / "site")
+    assert build_index(site) == 2
+    assert _bundle(site) == _bundle(by_mirror)
+
+
 def test_a_page_whose_path_holds_a_glob_character_is_indexed(tmp_path):
     site = _small_site(tmp_path / "site")
     write_page(site, "2018/09/{odd},name/index.html", "Gamma", "Thresholds and referrals.")
