@@ -139,7 +139,12 @@ class ParallelWriter(Writer):
             self._write(calls)
             return
         groups = group_by_output(calls)
-        taker = _Taker(len(groups), workers)
+        try:
+            taker = _Taker(len(groups), workers)
+        except (OSError, ImportError) as error:  # no shared counter (no sem_open): write here
+            logger.debug("build_speed: no shared counter for the writers (%s)", error)
+            self._write(calls)
+            return
         children = []
         try:
             for worker in range(1, 1 + taker.children):

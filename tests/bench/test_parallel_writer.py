@@ -98,6 +98,21 @@ def test_two_processes_write_the_same_files_as_one(tmp_path):
     )
 
 
+def test_without_a_shared_counter_every_page_is_written_here(tmp_path, monkeypatch):
+    from plugins.build_speed import writer as writer_module
+
+    class NoSemaphores:
+        def Value(self, *args, **kwargs):  # noqa: N802 (multiprocessing's name)
+            raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(writer_module.multiprocessing, "get_context", lambda kind: NoSemaphores())
+    names = [f"post-{n}/index.html" for n in range(10)]
+    writer = ParallelWriter(str(tmp_path), settings=SETTINGS)
+    _write_pages(writer, names, _template("{{ title }}"))
+    writer.write_out(2)
+    assert sorted(_files(tmp_path)) == sorted(names)
+
+
 def test_a_file_a_child_wrote_cannot_be_overwritten_later_by_mistake(tmp_path):
     writer = ParallelWriter(str(tmp_path), settings=SETTINGS)
     template = _template("{{ title }}")
