@@ -117,14 +117,10 @@ RSS_FEED_SUMMARY_ONLY = False
 SUMMARY_MAX_LENGTH = 55
 SUMMARY_END_SUFFIX = "…"
 
-MARKDOWN = {
-    "extension_configs": {
-        "markdown.extensions.extra": {},
-        "markdown.extensions.smarty": {},
-        "markdown.extensions.toc": {},
-    },
-    "output_format": "html5",
-}
+# Markdown is rendered by markdown-it (plugins/yaml_metadata/engine.py), not Python-Markdown:
+# no MARKDOWN setting. Tables, footnotes, definition lists and raw HTML are always on.
+MARKDOWN_TYPOGRAPHY = True  # curly quotes, -- en dash, --- em dash, ... ellipsis
+MARKDOWN_HEADING_IDS = True  # every heading gets an id from its words, for #anchors
 
 # Pelican's Jinja defaults, plus no auto_reload: Pelican makes a new template environment for
 # every build (the devserver's too), so checking each template file's time stamp again at every

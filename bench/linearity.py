@@ -14,17 +14,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-import markdown  # noqa: E402
-
 from plugins.themes.detect import detect_themes  # noqa: E402
 from plugins.themes.vocabulary import load_vocabulary  # noqa: E402
+from plugins.yaml_metadata.engine import markdown_engine  # noqa: E402
 
 SENTENCE = (
     "The serious case review found blame culture and risk aversion in supervision, "
     "while Ofsted inspection and the caseload of the social worker grew. "
 )
 PARAGRAPH = "A paragraph with *emphasis*, **strong**, `code` and a [link](../x/).\n\n"
-EXTENSIONS = ["markdown.extensions.extra", "markdown.extensions.smarty", "markdown.extensions.toc"]
 
 
 def cpu_seconds(function, *args) -> float:
@@ -39,12 +37,8 @@ def cpu_seconds(function, *args) -> float:
 
 
 def markdown_html(text):
-    """Convert TEXT with the blog's Markdown extensions and the reader's chunked inline pass."""
-    from plugins.yaml_metadata import linear
-
-    md = markdown.Markdown(extensions=EXTENSIONS, output_format="html5")
-    linear.make_linear(md)
-    return md.convert(text)
+    """Convert TEXT with the blog's Markdown engine, as the reader does."""
+    return markdown_engine().convert(text)
 
 
 def main(argv=None) -> int:

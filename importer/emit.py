@@ -1,8 +1,9 @@
 """The one emitter: Post -> Markdown text with YAML front matter, plus the tag hook.
 
 Source text is text, not Markdown: `escape` backslash-escapes (or turns into entities)
-exactly what Python-Markdown with the site's extensions (extra, smarty) would otherwise
-interpret, and leaves everything else alone so the Markdown stays readable.
+exactly what the blog's Markdown (CommonMark with tables, footnotes and smart quotes and
+dashes: plugins/yaml_metadata/engine.py) would otherwise interpret, and leaves everything
+else alone so the Markdown stays readable.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ _LINE_START = [
     (re.compile(r"^~~~"), "&#126;~~"),
     (re.compile(r"^:(\s)"), r"\\:\1"),
 ]
+_EVERY_LINE_START = [(re.compile(p.pattern, re.MULTILINE), r) for p, r in _LINE_START]
 
 
 def escape(text: str) -> str:
@@ -47,6 +49,12 @@ def escape(text: str) -> str:
     for pattern, replacement, characters in _INLINE:
         if any(character in text for character in characters):
             text = pattern.sub(replacement, text)
+    if "\n" in text:
+        # Every line of a paragraph starts a line: CommonMark lets a list, heading or quote
+        # interrupt a paragraph there.
+        for pattern, replacement in _EVERY_LINE_START:
+            text = pattern.sub(replacement, text)
+        return text
     for pattern, replacement in _LINE_START:
         if pattern.match(text):
             text = pattern.sub(replacement, text, count=1)

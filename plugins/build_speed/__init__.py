@@ -16,7 +16,7 @@ from .pool import workers
 from .prerender import PrerenderedMarkdown, prerender, text_key, uncached_sources
 from .settings import SETTINGS, TABLE, BuildSettingsError
 from .settings import check_settings as fill_settings
-from .writer import ParallelWriter, WriteFailedError, WriteOut, newest_first, split_by_output
+from .writer import ParallelWriter, WriteFailedError, WriteOut, group_by_output, newest_first
 
 __all__ = [
     "ORDER",
@@ -30,13 +30,13 @@ __all__ = [
     "cache_folder",
     "check_order",
     "code_fingerprint",
+    "group_by_output",
     "hex_key",
     "key",
     "newest_first",
     "prerender",
     "register",
     "site_folder",
-    "split_by_output",
     "text_key",
 ]
 

@@ -41,9 +41,10 @@ def _plain(value):
 
 
 # The packages whose version shapes a cached result, beside Pelican and Python: they read the
-# posts (Markdown, PyYAML), parse the HTML our plugins work on (BeautifulSoup; lxml and
-# html5lib when a plugin has loaded them) and build the search index (Pagefind).
-KEYED_PACKAGES = ("markdown", "yaml", "bs4", "lxml", "html5lib")
+# posts (markdown-it and its plugins; Python-Markdown reads Pelican-style headers; PyYAML),
+# parse the HTML our plugins work on (BeautifulSoup; lxml and html5lib when a plugin has loaded
+# them) and build the search index (Pagefind).
+KEYED_PACKAGES = ("markdown_it", "mdit_py_plugins", "markdown", "yaml", "bs4", "lxml", "html5lib")
 
 
 def package_versions():
@@ -53,7 +54,7 @@ def package_versions():
     versions = [("pelican", pelican.__version__), ("python", sys.version)]
     for name in KEYED_PACKAGES:
         module = sys.modules.get(name)
-        if module is None and name in ("markdown", "yaml", "bs4"):
+        if module is None and name in ("markdown_it", "mdit_py_plugins", "yaml", "bs4"):
             module = __import__(name)  # always in use: the reader and our plugins need them
         if module is not None:
             version = getattr(module, "__version__", None)

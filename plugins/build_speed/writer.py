@@ -3,9 +3,12 @@
 Writing is most of a build after reading: every article, listing and topic page is a template
 render, one independent of the next. Pelican's generators call writer.write_file() one page
 at a time; this writer only notes each call. When Pelican reaches the WriteOut generator (a
-generator of this plugin, run after Pelican's own), the noted calls are split by output file
-between this process and forked children, and each makes exactly the calls Pelican would
-have made, with the same arguments, so every page is the one Pelican would write.
+generator of this plugin, run after Pelican's own), the noted calls are grouped by output file
+and this process and forked children take the groups one at a time from a shared counter, so
+neither waits while the other still has pages to write (a fixed split left one process with
+the dearer pages); each makes exactly the calls Pelican would have made, with the same
+arguments, so every page is the one Pelican would write. The first group is always written
+here and the last in the first child.
 
 Calls for the same output file stay together and in order, so Pelican's overwrite rules hold;
 the files each child wrote are sent back, so a later write to one of them is caught as usual.
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import multiprocessing
 import os
 import pickle
 import sys
@@ -39,20 +43,51 @@ class WriteFailedError(RuntimeError):
     """A writer process could not write its share of the pages."""
 
 
-def split_by_output(calls, workers):
-    """Share CALLS [(name, args, kwargs)] among WORKERS lists, each output file in one list.
-
-    Files go round-robin in the order Pelican first asked for them, which spreads the
-    article pages (the bulk) and the listings evenly; repeated calls for a file stay in order.
-    """
-    shares = [[] for _ in range(max(1, workers))]
-    owner = {}
+def group_by_output(calls):
+    """CALLS [(name, args, kwargs)] as one list per output file, in the order first asked for."""
+    groups = {}
     for call in calls:
-        name = call[0]
-        if name not in owner:
-            owner[name] = len(owner) % len(shares)
-        shares[owner[name]].append(call)
-    return shares
+        groups.setdefault(call[0], []).append(call)
+    return list(groups.values())
+
+
+class _Taker:
+    """Hands out the indices of COUNT groups to WORKERS processes: each takes the next free one.
+
+    Process 0 (this one) starts with group 0 and child k with group COUNT - k; the groups
+    between go to whichever process asks first. Made before forking: the counter is shared.
+    """
+
+    def __init__(self, count, workers):
+        self.count = count
+        self.children = max(0, min(workers, count) - 1)
+        self.free_end = count - self.children  # the groups after it are the children's first
+        self._next = multiprocessing.get_context("fork").Value("l", 1 if count else 0)
+
+    def taken(self, worker):
+        """Yield the group indices WORKER (0 = this process, k = child k) writes, in order."""
+        if worker == 0:
+            if self.count:
+                yield 0
+        else:
+            yield self.count - worker
+        processes = self.children + 1
+        while True:
+            # Guided: a share of what is left at a time, smaller towards the end, so the
+            # counter is taken rarely and both processes still finish together.
+            with self._next.get_lock():
+                start = self._next.value
+                left = self.free_end - start
+                if left <= 0:
+                    return
+                end = start + max(1, left // (4 * processes))
+                self._next.value = end
+            yield from range(start, end)
+
+    def stop(self):
+        """Hand out no more groups: the build stops, so no process starts another page."""
+        with self._next.get_lock():
+            self._next.value = self.free_end
 
 
 def newest_first(calls):
@@ -103,31 +138,39 @@ class ParallelWriter(Writer):
         if workers < 2 or not hasattr(os, "fork"):
             self._write(calls)
             return
-        shares = split_by_output(calls, workers)
+        groups = group_by_output(calls)
+        try:
+            taker = _Taker(len(groups), workers)
+        except (OSError, ImportError) as error:  # no shared counter (no sem_open): write here
+            logger.debug("build_speed: no shared counter for the writers (%s)", error)
+            self._write(calls)
+            return
         children = []
         try:
-            for share in shares[1:]:
-                children.append(self._fork(share))
-        except OSError as error:  # no process to be had: write those shares here instead
+            for worker in range(1, 1 + taker.children):
+                children.append(self._fork(groups, taker, worker))
+        except OSError as error:  # no process to be had: write their first groups here
             logger.debug("build_speed: cannot fork a writer (%s); writing here", error)
-            for share in shares[1 + len(children) :]:
-                self._write(share)
+            for worker in range(1 + len(children), 1 + taker.children):
+                self._write(groups[taker.count - worker])
         failure = None
         try:
-            self._write(shares[0])
+            for index in taker.taken(0):
+                self._write(groups[index])
         except BaseException as error:  # wait for the children before stopping the build
+            taker.stop()
             failure = error
-        errors = [self._reap(*child) for child in children]
+        reports = [self._reap(*child) for child in children]
         if failure is not None:
             raise failure
-        for error in errors:
-            if error is not None:
+        for report in reports:
+            if isinstance(report, BaseException):
                 # The child's own exception, so the build stops with the message it would have
                 # given writing that page here (a full disk, a missing template...).
-                raise error
+                raise report
         if _listened(signals.content_written):
-            for share in shares[1 : 1 + len(children)]:  # the shares children wrote
-                self._announce(share)
+            for index in sorted(index for taken in reports for index in taken):
+                self._announce(groups[index])  # the groups children wrote, in queue order
 
     def _announce(self, calls):
         """Send content_written here for the pages CALLS wrote in a child, as Pelican would."""
@@ -161,8 +204,9 @@ class ParallelWriter(Writer):
         for name, args, kwargs in calls:
             super().write_file(name, *args, **kwargs)
 
-    def _fork(self, share):
-        """Start a child that makes SHARE's calls; return (pid, read end of its report pipe)."""
+    def _fork(self, groups, taker, worker):
+        """Start child WORKER, which writes the GROUPS TAKER gives it; return (pid, read end
+        of its report pipe)."""
         read, write = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
@@ -172,8 +216,15 @@ class ParallelWriter(Writer):
             try:
                 os.close(read)
                 try:
-                    self._write(share)
-                    report = ("written", self._written_files, self._overridden_files)
+                    taken = []
+                    try:
+                        for index in taker.taken(worker):
+                            taken.append(index)
+                            self._write(groups[index])
+                    except BaseException:
+                        taker.stop()
+                        raise
+                    report = ("written", self._written_files, self._overridden_files, taken)
                     status = 0
                 except BaseException as error:
                     report = ("failed", _portable(error))
@@ -191,7 +242,8 @@ class ParallelWriter(Writer):
         return pid, read
 
     def _reap(self, pid, read):
-        """Wait for a child and take in the files it wrote; return its exception, or None."""
+        """Wait for a child and take in the files it wrote; return the indices of the groups
+        it wrote, or its exception."""
         with os.fdopen(read, "rb") as pipe:
             data = pipe.read()
         _, status = os.waitpid(pid, 0)
@@ -210,7 +262,7 @@ class ParallelWriter(Writer):
             )
         self._written_files |= report[1]
         self._overridden_files |= report[2]
-        return None
+        return report[3]
 
 
 def _listened(signal):

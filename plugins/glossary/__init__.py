@@ -15,6 +15,7 @@ from .annotate import (
     LawRef,
     act_urls,
     anchor,
+    annotate_html,
     as_pelican_links,
     law_matcher,
     link_law,
@@ -102,15 +103,16 @@ def _all_articles(generator):
 def annotate_article(html, day, glossary, law, settings, matchers=None):
     """(HTML with law links and first uses marked, term slugs used, LawRefs, notes) for a post."""
     term_re, law_re = matchers or (term_matcher(glossary), law_matcher(law))
-    refs = ()
-    if settings["GLOSSARY_LAW_LINKS"]:
-        html, refs = link_law(html, law, day, law_re)
-    if settings["GLOSSARY_TERMS"]:
-        html, _, used = mark_first_uses(
-            html, glossary, term_re, css_class=settings["GLOSSARY_TERM_CLASS"]
-        )
-    else:
-        _, _, used = mark_first_uses(html, glossary, term_re)  # the uses, without marking
+    html, refs, used = annotate_html(
+        html,
+        law,
+        day,
+        term_re,
+        law_re,
+        law_links=settings["GLOSSARY_LAW_LINKS"],
+        terms=settings["GLOSSARY_TERMS"],
+        css_class=settings["GLOSSARY_TERM_CLASS"],
+    )
     notes = ()
     if settings["GLOSSARY_SINCE_NOTES"]:
         notes = tuple(since_notes(day, used, refs, glossary, settings["GLOSSARY_URL"]))

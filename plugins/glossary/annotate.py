@@ -10,7 +10,7 @@ from html import unescape
 from bs4 import NavigableString, Tag
 
 from plugins.themes.detect import words_regex
-from plugins.themes.markup import BLOCKS, read_html
+from plugins.themes.markup import BLOCKS, collector_paused, read_html, read_soup
 
 GLOSSARY_PLACEHOLDER = "{glossary}"
 _PLACEHOLDER_HREF = re.compile(r'href="\{glossary\}([a-z0-9-]*)"')
@@ -181,9 +181,20 @@ def mark_first_uses(html, glossary, matcher=None, css_class="term", href=None):
     if not html or matcher.search(unescape(html)) is None:
         return html, (), ()
     page = read_html(html)
+    marked, used = mark_page(page, matcher, css_class, href)
+    if not marked:
+        return html, (), used
+    return str(page.soup), marked, used
+
+
+def mark_page(page, matcher, css_class="term", href=None):
+    """mark_first_uses on HTML already parsed into PAGE (markup.read_html), which it changes.
+
+    Returns (slugs marked, slugs used anywhere); with slugs marked, str(page.soup) is the HTML.
+    """
     used = terms_used(page.text, matcher)
     if not used:
-        return html, (), ()
+        return (), ()
     href = href or (lambda term: f"{GLOSSARY_PLACEHOLDER}{term.slug}")
     full, offsets = _texts_with_offsets(page.soup)
     quoted = _quoted_ranges(full)
@@ -210,9 +221,7 @@ def mark_first_uses(html, glossary, matcher=None, css_class="term", href=None):
     marked = []
     for node, node_picks in picks:
         marked += _mark_node(page.soup, node, node_picks, href, css_class)
-    if not marked:
-        return html, (), used
-    return str(page.soup), tuple(marked), used
+    return tuple(marked), used
 
 
 def _mark_node(soup, node, picks, href, css_class):
@@ -304,7 +313,14 @@ def law_matcher(table):
         parts.append(
             rf"(?<![\w])(?P<{name}>(?:{names})(?:\s*\(?(?P<{name}y>(?:19|20)\d\d)\)?)?)(?![\w])"
         )
-    return LawMatcher(re.compile("|".join(parts)), acts, guidance)
+    # Speed (bench/: a third of the glossary's time was this regex tried at every character):
+    # a lookahead for the characters a reference can begin with lets the regex engine skip
+    # to them. "section" is matched in any case, and re.IGNORECASE reads "ſ" as "s".
+    firsts = {"s", "S", "ſ"} | {title[0] for title in acts if title}
+    firsts |= {name[0] for item in table.guidance for name in item.names if name}
+    begins = "".join(re.escape(char) for char in sorted(firsts))
+    regex = re.compile(f"(?=[{begins}])(?:{'|'.join(parts)})")
+    return LawMatcher(regex, acts, guidance)
 
 
 def _reference(match, table, day, matcher):
@@ -346,9 +362,20 @@ def link_law(html, table, day, matcher=None):
     matcher = matcher or law_matcher(table)
     if not html or not matcher.regex.search(unescape(html)):
         return html, ()
+    page = read_html(html)
+    found = link_law_page(page, table, day, matcher)
+    if not found:
+        return html, ()
+    return str(page.soup), found
+
+
+def link_law_page(page, table, day, matcher):
+    """link_law on HTML already parsed into PAGE (markup.read_html), which it changes.
+
+    Returns the LawRefs linked; with any, str(page.soup) is the HTML.
+    """
     if isinstance(day, dt.datetime):
         day = day.date()
-    page = read_html(html)
     seen, found = set(), []
     for node in page.nodes:
         text = str(node)
@@ -372,9 +399,36 @@ def link_law(html, table, day, matcher=None):
             if not (isinstance(piece, NavigableString) and not piece):
                 node.insert_before(piece)
         node.extract()
-    if not found:
-        return html, ()
-    return str(page.soup), tuple(found)
+    return tuple(found)
+
+
+def _as_parsed(soup):
+    """Make SOUP what a parse of its HTML (str(soup)) gives: the tree mark_first_uses read."""
+    # A parse reads text side by side as one string (the "s 47" of "see s 47" when the law
+    # link is plain text; the text around a stray end tag) and a blank string as one space
+    # or newline (outside <pre> and <textarea>). Nothing else in a tree of BeautifulSoup's
+    # html.parser reads otherwise when written out and parsed again (the reference test).
+    strings = [item for item in soup.descendants if type(item) is NavigableString]
+    for string in strings:
+        if string.parent is None:  # joined to the string before it already
+            continue
+        run = [string]
+        while type(run[-1].next_sibling) is NavigableString:
+            run.append(run[-1].next_sibling)
+        text = "".join(run)
+        parsed = text
+        if not text.strip(_BLANKS) and not any(p.name in _PRESERVED for p in string.parents):
+            parsed = "\n" if "\n" in text else " "
+        if len(run) == 1 and parsed == text:
+            continue
+        string.insert_before(NavigableString(parsed))
+        for part in run:
+            part.extract()
+
+
+# What BeautifulSoup counts as blank (ASCII_SPACES), and where it keeps blanks as they are.
+_BLANKS = " \n\t\x0c\r"
+_PRESERVED = frozenset({"pre", "textarea"})
 
 
 def _law_links(soup, ref, day):
@@ -429,3 +483,34 @@ def as_pelican_links(html):
 def anchor(slug):
     """The id of a term's entry on the glossary page."""
     return f"term-{slug}"
+
+
+def annotate_html(html, law, day, term_re, law_re, law_links=True, terms=True, css_class="term"):
+    """(HTML, LawRefs, term slugs used): what link_law and then mark_first_uses give, or
+    the uses alone when TERMS is off, from one parse of the post.
+
+    Speed (a 2 MB post): each of the two parsed the HTML; here the law links go into the
+    tree and the terms are looked for in that tree as it then stands, which is the tree a
+    parse of its HTML gives (tests/glossary/test_one_parse.py checks it on every post).
+    """
+    with collector_paused():
+        return _annotate_html(html, law, day, term_re, law_re, law_links, terms, css_class)
+
+
+def _annotate_html(html, law, day, term_re, law_re, law_links, terms, css_class):
+    refs, page = (), None
+    if law_links and html and law_re.regex.search(unescape(html)):
+        page = read_html(html)
+        refs = link_law_page(page, law, day, law_re)
+        if refs:
+            html = str(page.soup)
+            _as_parsed(page.soup)
+            page = read_soup(page.soup)
+    # The quick look mark_first_uses takes before it parses, on the HTML as it now is.
+    if not html or term_re.search(unescape(html)) is None:
+        return html, refs, ()
+    page = page or read_html(html)
+    if not terms:
+        return html, refs, terms_used(page.text, term_re)
+    marked, used = mark_page(page, term_re, css_class)
+    return (str(page.soup) if marked else html), refs, used

@@ -1,5 +1,6 @@
 """Build the Pagefind full-text index over a finished site and describe the /search/ page."""
 
+import json
 import os
 import re
 import shutil
@@ -148,12 +149,31 @@ def _mirror(pages, site, folder):
         _link_or_copy(site / name, target)
 
 
+# Characters a glob gives a meaning to: a page whose path holds one is indexed from a mirror.
+_GLOB_SPECIAL = frozenset("*?[]{}!,\\")
+
+
+# Pagefind 1.5 refuses a glob of some 200,000 characters ("Provided glob ... is invalid");
+# past this length a mirror is made instead (about 1,500 posts at 60 characters a path).
+_GLOB_MOST = 100_000
+
+
+def pages_glob(pages):
+    """A Pagefind glob that matches exactly the paths PAGES names, or None when it cannot."""
+    if any(_GLOB_SPECIAL.intersection(name) for name in pages):
+        return None
+    glob = "{" + ",".join(pages) + "}"
+    return glob if len(glob) <= _GLOB_MOST else None
+
+
 def build_index(site_dir, bundle_dir="pagefind", executable=None, memo=None):
     """Index every page of SITE_DIR marked data-pagefind-body; return how many were indexed.
 
     The bundle is then canonicalised (see canonical.py): the same site gives the same bytes.
-    Pagefind runs over a mirror of just the pages it indexes, so it does not read (and hold)
-    every listing page. With MEMO (the build memo's FolderMemo), a bundle made for exactly
+    Pagefind reads just the pages it indexes (a glob names each; a mirror of them where a path
+    holds a glob character), so it does not read (and hold) every listing page, and no
+    folder is made and removed for it (removing a thousand folders takes seconds on some
+    disks). With MEMO (the build memo's FolderMemo), a bundle made for exactly
     the same pages is reused.
 
     The old bundle is removed first so fragments of deleted posts do not linger
@@ -180,22 +200,39 @@ def build_index(site_dir, bundle_dir="pagefind", executable=None, memo=None):
     if memo is not None and memo.restore(key, bundle, _link_or_copy):
         drop_unused(bundle)  # a bundle kept before they were dropped
         return len(pages)
-    with tempfile.TemporaryDirectory(prefix=".search-", dir=site.parent) as folder:
-        mirror = Path(folder)
-        _mirror(pages, site, mirror)
-        count = _run_pagefind(binary, mirror, bundle_dir, site)
-        shutil.move(str(mirror / bundle_dir), str(bundle))
+    glob = pages_glob(pages)
+    if glob is not None:
+        count = _run_pagefind(binary, site, bundle_dir, site, glob)
+        if count != len(pages):  # the glob missed a page: index a mirror of them instead
+            shutil.rmtree(bundle, ignore_errors=True)
+            glob = None
+    if glob is None:
+        with tempfile.TemporaryDirectory(prefix=".search-", dir=site.parent) as folder:
+            mirror = Path(folder)
+            _mirror(pages, site, mirror)
+            count = _run_pagefind(binary, mirror, bundle_dir, site)
+            shutil.move(str(mirror / bundle_dir), str(bundle))
     if memo is not None:
         memo.keep(key, bundle, _link_or_copy)
     return count
 
 
-def _run_pagefind(binary, site, bundle_dir, shown):
-    """Run Pagefind over SITE and canonicalise its bundle; return the pages it indexed."""
+def _run_pagefind(binary, site, bundle_dir, shown, glob=None):
+    """Run Pagefind over SITE (only the files GLOB names, if given) and canonicalise its
+    bundle; return the pages it indexed."""
     bundle = site / bundle_dir
-    command = [str(binary), "--site", str(site), "--output-subdir", bundle_dir]
-    process = subprocess.run(command, capture_output=True, text=True, check=False)
-    output = f"{process.stdout}\n{process.stderr}"
+    command = [str(binary), "--site", str(site.resolve()), "--output-subdir", bundle_dir]
+    with tempfile.TemporaryDirectory(prefix="pagefind-config-") as folder:
+        # Pagefind reads its configuration from the folder it runs in: a file there has room
+        # for a glob of every page (a command-line argument is limited to 128 KB on Linux).
+        if glob is not None:
+            Path(folder, "pagefind.json").write_text(json.dumps({"glob": glob}), "utf-8")
+        process = subprocess.run(command, capture_output=True, text=True, check=False, cwd=folder)
+    # Pagefind repeats the glob it was given: a line of every page, no help in a message.
+    output = "\n".join(
+        line if len(line) <= 300 else line[:300] + " ..."
+        for line in f"{process.stdout}\n{process.stderr}".splitlines()
+    )
     if process.returncode != 0:
         raise SearchError(f"pagefind failed ({process.returncode}) on {shown}:\n{output.strip()}")
     # Pagefind writes its filters in hash-map order, which changes with every run; rewrite

@@ -21,7 +21,7 @@ from plugins.build_speed.pool import pooled
 from .crosslinks import link_page
 from .decision import PostInput, decide
 from .detect import Match
-from .markup import read_html
+from .markup import collector_paused, read_html
 from .tagging import PostThemes
 
 logger = logging.getLogger(__name__)
@@ -68,15 +68,16 @@ def job_key(job, build):
 
 def answer(job, vocabulary, options, crosslink_class):
     """Detect JOB's themes and, when CROSSLINK_CLASS is not None, link their first mentions."""
-    # One parse serves both: the text to detect in, then the nodes to link.
-    page = read_html(job.html)
-    decision = decide(job, vocabulary, options, page=page)
-    linked = None
-    if crosslink_class is not None and decision.themes:
-        html, slugs = link_page(
-            page, job.html, decision.themes, vocabulary, css_class=crosslink_class
-        )
-        linked = (html, slugs, tuple(t.slug for t in decision.themes), digest(job.html))
+    with collector_paused():
+        # One parse serves both: the text to detect in, then the nodes to link.
+        page = read_html(job.html)
+        decision = decide(job, vocabulary, options, page=page)
+        linked = None
+        if crosslink_class is not None and decision.themes:
+            html, slugs = link_page(
+                page, job.html, decision.themes, vocabulary, css_class=crosslink_class
+            )
+            linked = (html, slugs, tuple(t.slug for t in decision.themes), digest(job.html))
     return decision, linked
 
 

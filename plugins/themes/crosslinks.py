@@ -64,35 +64,59 @@ def link_page(page, html, themes, vocabulary, css_class="theme-link", href=None)
     if not html or not wanted or not page.nodes:
         return html, ()
     href = href or (lambda theme: PLACEHOLDER + theme.slug)
-    # Speed (bench/): one run of the matcher over all the linkable text, not one per text
-    # node. The nodes are joined by a character no phrase matches across and that regexes
-    # see as a non-word character, like a text's end; so no match spans two nodes, and as
-    # overlaps are settled only between matches that share characters, each node gets the
-    # matches the matcher gives it alone, in the same order: first mention first.
     texts = [str(node) for node in page.nodes]
-    starts, at = [], 0
-    for text in texts:
-        starts.append(at)
-        at += len(text) + len(_JOINT)
-    joined = straighten(_JOINT.join(texts))
-    candidates = []
-    for found_start, found_end, pattern in _settle(joined, _patterns(vocabulary)):
-        if pattern.theme.slug not in wanted or pattern.weak:
-            continue
-        index = bisect.bisect_right(starts, found_start) - 1
-        # Offsets stay valid: straighten maps single characters to single characters.
-        start = found_start - starts[index]
-        # Link the word, not its possessive ending: "Ofsted" of "Ofsted's".
-        possessive = _POSSESSIVE.search(joined[found_start:found_end]).group()
-        end = found_end - starts[index] - len(possessive)
-        candidates.append((index, start, end, pattern))
-    picks = choose_links(page.nodes, texts, candidates, wanted, vocabulary)
+    # Speed (bench/, a 2 MB post): only each theme's first fitting mention is linked, so the
+    # matcher runs over the nodes a stretch at a time and stops once every theme is linked.
+    # Matches never span two nodes (see _JOINT), so a stretch gets the matches the whole
+    # text gives its nodes; choose_links goes on from where the stretch before left off.
+    chooser = _Chooser(page.nodes, texts, wanted, vocabulary)
+    first = 0
+    while first < len(texts) and wanted:
+        last, size = first, 0
+        while last < len(texts) and size < _STRETCH:
+            size += len(texts[last]) + len(_JOINT)
+            last += 1
+        chooser.choose(_candidates(texts, first, last, wanted, vocabulary))
+        first = last
+    picks = chooser.picks
     linked = []
     for index, node_picks in sorted(picks.items()):
         linked += link_text_node(page.soup, page.nodes[index], node_picks, href, css_class)
     if not linked:
         return html, ()
     return str(page.soup), tuple(linked)
+
+
+# Characters of linkable text the matcher reads at a time (link_page).
+_STRETCH = 20_000
+
+
+def _candidates(texts, first, last, wanted, vocabulary):
+    """(node index, start, end, pattern) of strong mentions of WANTED themes in TEXTS[first:last].
+
+    One run of the matcher over the nodes' text, not one per text node: the nodes are joined
+    by a character no phrase matches across and that regexes see as a non-word character,
+    like a text's end; so no match spans two nodes, and as overlaps are settled only between
+    matches that share characters, each node gets the matches the matcher gives it alone, in
+    the same order: first mention first.
+    """
+    starts, at = [], 0
+    for text in texts[first:last]:
+        starts.append(at)
+        at += len(text) + len(_JOINT)
+    joined = straighten(_JOINT.join(texts[first:last]))
+    candidates = []
+    for found_start, found_end, pattern in _settle(joined, _patterns(vocabulary)):
+        if pattern.theme.slug not in wanted or pattern.weak:
+            continue
+        offset = bisect.bisect_right(starts, found_start) - 1
+        # Offsets stay valid: straighten maps single characters to single characters.
+        start = found_start - starts[offset]
+        # Link the word, not its possessive ending: "Ofsted" of "Ofsted's".
+        possessive = _POSSESSIVE.search(joined[found_start:found_end]).group()
+        end = found_end - starts[offset] - len(possessive)
+        candidates.append((first + offset, start, end, pattern))
+    return candidates
 
 
 def choose_links(nodes, texts, candidates, wanted, vocabulary):
@@ -103,33 +127,49 @@ def choose_links(nodes, texts, candidates, wanted, vocabulary):
     linked when it names its theme (names_theme), is not half a hyphenated word, is in
     nobody's quoted words and is not side by side with the topic link before it.
     """
-    picks, contexts, blocks, last = {}, {}, {}, None
-    for index, start, end, pattern in candidates:
-        theme = pattern.theme
-        if theme.slug not in wanted or not names_theme(pattern.phrase, theme, vocabulary):
-            continue
-        if _inside_compound(texts[index], start, end):
-            # Half a hyphenated word is no mention of the theme: a link on "blame" in
-            # "blame-the-victim" reads oddly. A later mention may still link.
-            continue
-        context = contexts.get(index)
-        if context is None:
-            context = contexts[index] = _context(nodes[index], blocks)
-        block, offset, quoted = context
-        if quoted or _overlaps(block.quotes, offset + start, offset + end):
-            continue
-        if (
-            last is not None
-            and last[0] is block
-            and not _WORD.search(block.text, last[1], offset + start)
-        ):
-            # Two topic links side by side read as one link, or as a list of links.
-            continue
-        picks.setdefault(index, []).append((start, end, wanted.pop(theme.slug)))
-        last = (block, offset + end)
-        if not wanted:
-            break
-    return picks
+    chooser = _Chooser(nodes, texts, wanted, vocabulary)
+    chooser.choose(candidates)
+    return chooser.picks
+
+
+class _Chooser:
+    """choose_links over candidates given a stretch at a time, in document order."""
+
+    def __init__(self, nodes, texts, wanted, vocabulary):
+        self.nodes, self.texts, self.wanted, self.vocabulary = nodes, texts, wanted, vocabulary
+        # picks: as choose_links returns; contexts: node index -> _context; blocks: see
+        # _context; last: (block, end offset) of the last pick, for links side by side.
+        self.picks, self.contexts, self.blocks, self.last = {}, {}, {}, None
+
+    def choose(self, candidates):
+        """Pick from CANDIDATES (the next ones in document order), as choose_links does."""
+        wanted, texts, contexts = self.wanted, self.texts, self.contexts
+        for index, start, end, pattern in candidates:
+            if not wanted:
+                break
+            theme = pattern.theme
+            if theme.slug not in wanted or not names_theme(pattern.phrase, theme, self.vocabulary):
+                continue
+            if _inside_compound(texts[index], start, end):
+                # Half a hyphenated word is no mention of the theme: a link on "blame" in
+                # "blame-the-victim" reads oddly. A later mention may still link.
+                continue
+            context = contexts.get(index)
+            if context is None:
+                context = contexts[index] = _context(self.nodes[index], self.blocks)
+            block, offset, quoted = context
+            if quoted or _overlaps(block.quotes, offset + start, offset + end):
+                continue
+            last = self.last
+            if (
+                last is not None
+                and last[0] is block
+                and not _WORD.search(block.text, last[1], offset + start)
+            ):
+                # Two topic links side by side read as one link, or as a list of links.
+                continue
+            self.picks.setdefault(index, []).append((start, end, wanted.pop(theme.slug)))
+            self.last = (block, offset + end)
 
 
 _WORD = re.compile(r"[^\W_]")

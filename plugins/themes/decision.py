@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .markup import read_html
+from .markup import collector_paused, read_html
 from .settings import SETTINGS, detection_options
 from .tagging import split_tags, themes_for_post
 
@@ -62,16 +62,18 @@ def decide(post, vocabulary, options, page=None):
     PAGE is read_html(post.html) when the caller has it already (the build links the same
     parse), so the HTML is parsed once.
     """
-    if page is None:
-        page = read_html(post.html)
-    return themes_for_post(
-        post.title,
-        page.text,
-        list(post.tags),
-        vocabulary,
-        exclude=list(post.exclude),
-        **options,
-    )
+    # The collector is paused while the post's tree is alive (markup.collector_paused).
+    with collector_paused():
+        if page is None:
+            page = read_html(post.html)
+        return themes_for_post(
+            post.title,
+            page.text,
+            list(post.tags),
+            vocabulary,
+            exclude=list(post.exclude),
+            **options,
+        )
 
 
 def tags_for_import(title, html, tags, vocabulary, exclude=(), **options):

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-import markdown
+from plugins.yaml_metadata.engine import markdown_engine
 
 from .detect import detect_themes
 from .markup import read_html
@@ -33,7 +33,7 @@ def html_text(html):
 def markdown_text(body):
     """Plain text of a Markdown body, as readers see it (for the labelled test sets only:
     commands read a post's HTML as the build does, decision.py)."""
-    return html_text(markdown.markdown(body or "", extensions=["extra"]))
+    return html_text(markdown_engine().convert(body or ""))
 
 
 def _tag_name(tag):

@@ -1,6 +1,9 @@
 """Read Markdown posts whose metadata is YAML front matter between `---` lines; posts written
 as HTML or reStructuredText are refused control characters as Markdown posts are."""
 
+# The Markdown engine's settings table (MARKDOWN_*), for `make check` as for the build.
+from .engine import TABLE as _TABLE
+
 __all__ = [
     "FrontMatterError",
     "YAMLMarkdownReader",
@@ -34,8 +37,15 @@ def add_reader(readers):
         readers.reader_classes[extension] = reader_class
 
 
+def check_settings(pelican):
+    """Fail at start, naming the setting and the fix, when a Markdown setting cannot work."""
+    _TABLE.fill(pelican.settings)
+
+
 def register():
     from pelican import signals
+
+    signals.initialized.connect(check_settings)
 
     # readers_init fires when a generator builds its Readers, before any file is read.
     signals.readers_init.connect(add_reader)

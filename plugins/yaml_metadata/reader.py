@@ -21,7 +21,7 @@ from plugins.author_text import (
 )
 
 from .bounded import YAMLLimitError, check_yaml_bounds
-from .linear import make_linear
+from .engine import markdown_engine
 
 FENCE = "---"
 KNOWN_STATUSES = ("published", "draft", "hidden")
@@ -306,6 +306,21 @@ def _public_record(value, path, line):
     return entries
 
 
+_NATIVE_FIELD = re.compile(r"^[ ]{0,3}[A-Za-z0-9_-]+:")
+_NATIVE_MORE = re.compile(r"^[ ]{4,}")
+
+
+def native_body(text):
+    """TEXT without Pelican's `Key: value` header (the lines up to the first blank one)."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if not line.strip():
+            return "\n".join(lines[index + 1 :])
+        if not (_NATIVE_FIELD.match(line) or (index and _NATIVE_MORE.match(line))):
+            return "\n".join(lines[index:])
+    return ""
+
+
 def _empty(value):
     """True for a field left empty in the front matter (the reader skips it)."""
     return value is None or value == "" or value == []
@@ -321,6 +336,9 @@ class YAMLMarkdownReader(MarkdownReader):
     """Pelican reader for Markdown with YAML front matter; plain Pelican metadata still works."""
 
     file_extensions = ["md", "markdown", "mkd", "mdown"]
+    # Posts are rendered by markdown-it (engine.py); Python-Markdown reads only the fields
+    # of posts written with Pelican's own `Key: value` header instead of YAML front matter.
+    enabled = True
 
     def _front_and_body(self, source_path):
         """(front matter fields or None, body) of the post at SOURCE_PATH."""
@@ -353,7 +371,10 @@ class YAMLMarkdownReader(MarkdownReader):
         """Return (HTML, metadata) for one post, raising FrontMatterError on bad metadata."""
         fields, body = self._front_and_body(source_path)
         if fields is None:
-            return super().read(source_path)
+            # Pelican's own `Key: value` header: Pelican reads the fields, the blog's engine
+            # renders the body, so these posts look like every other.
+            _, metadata = super().read(source_path)
+            return self._markdown().convert(native_body(body)), metadata
         if not str(fields.get("title") or "").strip():
             raise FrontMatterError(
                 source_path,
@@ -380,18 +401,9 @@ class YAMLMarkdownReader(MarkdownReader):
         return content, metadata
 
     def _markdown(self):
-        # One Markdown instance per reader, reset between uses: building a fresh one for
-        # every file (as Pelican's own reader does) costs more than converting most posts.
-        markdown = getattr(self, "_yaml_md", None)
-        if markdown is None:
-            from markdown import Markdown
-
-            settings = dict(self.settings["MARKDOWN"])
-            settings["extensions"] = [
-                ext for ext in settings.get("extensions", []) if ext != "markdown.extensions.meta"
-            ]
-            markdown = self._yaml_md = Markdown(**settings)
-            # Long posts: the inline pass in chunks, so time grows with length (linear.py).
-            make_linear(markdown)
-        markdown.reset()
-        return markdown
+        """The blog's Markdown engine for this reader's settings (engine.py)."""
+        # One engine per reader: building one costs more than converting most posts.
+        engine = getattr(self, "_yaml_md", None)
+        if engine is None:
+            engine = self._yaml_md = markdown_engine(self.settings)
+        return engine

@@ -171,7 +171,7 @@ def test_stand_in_markdown_answers_from_the_pool_and_converts_what_it_has_not_se
     reader = _reader()
     stand_in = PrerenderedMarkdown(reader._markdown, {text_key("*known*"): "<p>from pool</p>"})
     assert stand_in().convert("*known*") == "<p>from pool</p>"
-    assert stand_in().convert("*new* -- text") == "<p><em>new</em> &ndash; text</p>"
+    assert stand_in().convert("*new* -- text") == "<p><em>new</em> \u2013 text</p>"
     assert (stand_in.hits, stand_in.misses) == (1, 1)
 
 

@@ -14,9 +14,9 @@ from plugins.build_speed import (  # noqa: E402
     ParallelWriter,
     WriteFailedError,
     cache_folder,
+    group_by_output,
     newest_first,
     site_folder,
-    split_by_output,
 )
 
 SETTINGS = {"RELATIVE_URLS": False, "PAGINATED_TEMPLATES": {}, "DEFAULT_PAGINATION": False}
@@ -40,21 +40,45 @@ def _write_pages(writer, names, template):
         writer.write_file(name, template, context, title=name.upper())
 
 
-def test_split_keeps_each_output_file_in_one_share_in_order():
+def test_each_output_file_is_one_group_in_order():
     calls = [
         (name, (), {"n": n}) for n, name in enumerate(["a", "b", "a", "c", "d", "b", "a", "e"])
     ]
-    shares = split_by_output(calls, 2)
-    owners = {}
-    for index, share in enumerate(shares):
-        for name, _, _ in share:
-            assert owners.setdefault(name, index) == index, f"{name} is split across processes"
-    shared = sorted(kwargs["n"] for share in shares for _, _, kwargs in share)
-    assert shared == list(range(len(calls)))
-    for share in shares:  # repeated writes of one file keep Pelican's order
-        numbers = [kwargs["n"] for name, _, kwargs in share if name == "a"]
+    groups = group_by_output(calls)
+    assert [group[0][0] for group in groups] == ["a", "b", "c", "d", "e"]
+    for group in groups:  # one file per group; repeated writes of it keep Pelican's order
+        assert len({name for name, _, _ in group}) == 1
+        numbers = [kwargs["n"] for _, _, kwargs in group]
         assert numbers == sorted(numbers)
-    assert {len({name for name, _, _ in share}) for share in shares} == {2, 3}
+    shared = sorted(kwargs["n"] for group in groups for _, _, kwargs in group)
+    assert shared == list(range(len(calls)))
+
+
+def test_the_process_with_the_dearer_pages_does_not_write_half_of_them(tmp_path):
+    # Every other page is slow: a fixed split by turns gave them all to one process, and the
+    # other then waited with nothing to do. Each process now takes the next page when free.
+    import time
+
+    def slow(name):
+        if name.endswith("1.html"):
+            time.sleep(0.05)
+        return os.getpid()
+
+    names = [f"p{n}{n % 2}.html" for n in range(40)]
+    template = _template("{{ slow(output_file) }}")
+    writer = ParallelWriter(str(tmp_path), settings=SETTINGS)
+    context = {**_context(), "slow": slow}
+    for name in names:
+        writer.write_file(name, template, context, title=name)
+    writer.write_out(2)
+    writers = {name: (tmp_path / name).read_text() for name in names}
+    assert writers["p00.html"] == str(os.getpid()), "the first page is written here"
+    assert writers["p391.html"] != str(os.getpid()), "the last page is written by the child"
+    slow_here = sum(
+        1 for name, pid in writers.items() if name.endswith("1.html") and pid == str(os.getpid())
+    )
+    # By turns, this process would have written none of the slow pages (or all of them).
+    assert 3 <= slow_here <= 17
 
 
 def test_two_processes_write_the_same_files_as_one(tmp_path):
@@ -72,6 +96,21 @@ def test_two_processes_write_the_same_files_as_one(tmp_path):
         one["2021/post-7/index.html"]
         == "<h1>2021/POST-7/INDEX.HTML</h1><p>2021/post-7/index.html</p>"
     )
+
+
+def test_without_a_shared_counter_every_page_is_written_here(tmp_path, monkeypatch):
+    from plugins.build_speed import writer as writer_module
+
+    class NoSemaphores:
+        def Value(self, *args, **kwargs):  # noqa: N802 (multiprocessing's name)
+            raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(writer_module.multiprocessing, "get_context", lambda kind: NoSemaphores())
+    names = [f"post-{n}/index.html" for n in range(10)]
+    writer = ParallelWriter(str(tmp_path), settings=SETTINGS)
+    _write_pages(writer, names, _template("{{ title }}"))
+    writer.write_out(2)
+    assert sorted(_files(tmp_path)) == sorted(names)
 
 
 def test_a_file_a_child_wrote_cannot_be_overwritten_later_by_mistake(tmp_path):
@@ -92,7 +131,7 @@ def test_a_failing_page_in_either_process_stops_the_build_with_its_own_error(tmp
         raise OSError(28, "No space left on device")
 
     template = _template("{% if title == 'BAD.HTML' %}{{ fail() }}{% endif %}ok")
-    for bad_position in (0, 1):  # the parent's share, then the child's
+    for bad_position in (0, 2):  # the first page (this process's), then the last (the child's)
         names = ["x.html", "y.html"]
         names.insert(bad_position, "bad.html")
         writer = ParallelWriter(str(tmp_path / str(bad_position)), settings=SETTINGS)
@@ -104,6 +143,28 @@ def test_a_failing_page_in_either_process_stops_the_build_with_its_own_error(tmp
         with pytest.raises(OSError, match="No space left on device") as raised:
             writer.write_out(2)
         assert raised.value.errno == 28
+
+
+def test_after_a_failed_page_the_other_process_starts_no_more_pages(tmp_path):
+    import time
+
+    def fail():
+        raise OSError(28, "No space left on device")
+
+    def pause():
+        time.sleep(0.005)
+        return ""
+
+    template = _template("{% if title == 'BAD.HTML' %}{{ fail() }}{% endif %}{{ pause() }}ok")
+    names = ["bad.html"] + [f"p{n}.html" for n in range(200)]  # the first page fails here
+    writer = ParallelWriter(str(tmp_path), settings=SETTINGS)
+    context = {**_context(), "fail": fail, "pause": pause}
+    for name in names:
+        writer.write_file(name, template, context, title=name.upper())
+    with pytest.raises(OSError, match="No space left on device"):
+        writer.write_out(2)
+    # The child finishes the pages it had taken, and takes no more: the build is stopping.
+    assert len(list(tmp_path.glob("*.html"))) < 100
 
 
 def test_an_error_that_cannot_travel_between_processes_keeps_its_message(tmp_path):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import markdown
 from bs4 import BeautifulSoup
+
+from plugins.yaml_metadata.engine import markdown_engine
 
 _QUOTES = str.maketrans(
     {"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "–": "-", "—": "-"}
@@ -14,12 +15,8 @@ _QUOTES = str.maketrans(
 
 
 def render(text: str) -> str:
-    """Render Markdown with the site's extensions and return the HTML."""
-    return markdown.markdown(
-        text,
-        extensions=["markdown.extensions.extra", "markdown.extensions.smarty"],
-        output_format="html5",
-    )
+    """Render Markdown as the site does and return the HTML."""
+    return markdown_engine().convert(text)
 
 
 def rendered_text(text: str) -> str:

@@ -130,6 +130,9 @@ def test_bytes_that_are_neither_utf8_nor_cp1252_are_refused():
         "a -- b --- c",
         "{: .class} attribute list",
         "[^1] footnote marker",
+        # A line break inside a paragraph: in CommonMark a list can interrupt a paragraph.
+        "Intro line\n- not a list\n+ nor this\n1. nor this",
+        "Intro line\n# not a heading\n> not a quote\n***",
     ],
 )
 def test_escaped_text_renders_as_exactly_the_source_words(text):

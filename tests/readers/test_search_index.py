@@ -69,6 +69,77 @@ def test_build_index_counts_marked_pages_and_drops_a_stale_bundle(tmp_path):
     assert sum(lang["page_count"] for lang in entry["languages"].values()) == 1
 
 
+def test_pages_glob_names_each_page_and_refuses_glob_characters():
+    from plugins.search.index import pages_glob
+
+    pages = {"2018/07/no-blame/index.html": b"", "about/index.html": b""}
+    assert pages_glob(pages) == "{2018/07/no-blame/index.html,about/index.html}"
+    for name in ("a,b/index.html", "a{b}/index.html", "a*/index.html", "a[1]/index.html"):
+        assert pages_glob({name: b""}) is None
+    # Pagefind refuses a glob of every page of a large site: those are indexed from a mirror.
+    assert (
+        pages_glob({f"2018/07/a-long-slug-for-post-{n}/index.html": b"" for n in range(5000)})
+        is None
+    )
+
+
+def _small_site(site):
+    write_page(site, "2018/07/alpha/index.html", "Alpha", "The HCPC and social work regulation.")
+    write_page(site, "2018/08/beta/index.html", "Beta", "Supervision and reflection.")
+    (site / "tags").mkdir()
+    (site / "tags" / "index.html").write_text("<html><body><p>A listing</p></body></html>")
+    return site
+
+
+def test_the_index_is_built_from_the_site_itself_with_no_mirror(tmp_path, monkeypatch):
+    from plugins.search import index
+
+    def no_mirror(*args):
+        raise AssertionError("a mirror of the site was made")
+
+    monkeypatch.setattr(index, "_mirror", no_mirror)
+    site = _small_site(tmp_path / "site")
+    assert build_index(site) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_the_glob_and_the_mirror_give_the_same_bundle(tmp_path, monkeypatch):
+    from plugins.search import index
+
+    by_glob = _small_site(tmp_path / "glob")
+    assert build_index(by_glob) == 2
+    monkeypatch.setattr(index, "pages_glob", lambda pages: None)
+    by_mirror = _small_site(tmp_path / "mirror")
+    assert build_index(by_mirror) == 2
+    assert _bundle(by_glob) == _bundle(by_mirror)
+
+
+def test_a_glob_that_misses_a_page_falls_back_to_the_mirror(tmp_path, monkeypatch):
+    from plugins.search import index
+
+    by_mirror = _small_site(tmp_path / "mirror")
+    monkeypatch.setattr(index, "pages_glob", lambda pages: None)
+    assert build_index(by_mirror) == 2
+    # A glob that Pagefind reads otherwise than meant: never an index short of a page.
+    monkeypatch.setattr(index, "pages_glob", lambda pages: "{" + next(iter(pages)) + "}")
+    site = _small_site(tmp_path / "site")
+    assert build_index(site) == 2
+    assert _bundle(site) == _bundle(by_mirror)
+
+
+def test_a_page_whose_path_holds_a_glob_character_is_indexed(tmp_path):
+    site = _small_site(tmp_path / "site")
+    write_page(site, "2018/09/{odd},name/index.html", "Gamma", "Thresholds and referrals.")
+    assert build_index(site) == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_an_output_folder_whose_name_holds_glob_characters_is_indexed(tmp_path):
+    # The glob names paths inside the site; the site's own folder is never read as a glob.
+    site = _small_site(tmp_path / "out[1]{a},b*")
+    assert build_index(site) == 2
+
+
 def _bundle(site):
     folder = Path(site) / "pagefind"
     return {

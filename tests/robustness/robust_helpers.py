@@ -6,9 +6,9 @@ import re
 import unicodedata
 from pathlib import Path
 
-import markdown
 from bs4 import BeautifulSoup
 
+from plugins.yaml_metadata.engine import markdown_engine
 from tests.sitebuild import build_site
 
 __all__ = ["build_site", "norm", "rendered_text", "split_article"]
@@ -21,12 +21,8 @@ _QUOTES = str.maketrans(
 
 
 def rendered_text(text: str) -> str:
-    """Render Markdown with the site's extensions; return what a reader sees."""
-    html = markdown.markdown(
-        text,
-        extensions=["markdown.extensions.extra", "markdown.extensions.smarty"],
-        output_format="html5",
-    )
+    """Render Markdown as the site does; return what a reader sees."""
+    html = markdown_engine().convert(text)
     return BeautifulSoup(html, "html.parser").get_text("\n")
 
 

@@ -3,7 +3,6 @@
 import re
 from pathlib import Path
 
-import markdown
 from bs4 import BeautifulSoup
 
 from plugins.themes import add_crosslinks, batch
@@ -19,12 +18,11 @@ from plugins.themes.crosslinks import (
 from plugins.themes.detect import _APOSTROPHES, _find, _patterns
 from plugins.themes.markup import BLOCKS
 from plugins.themes.settings import DEFAULTS, detection_options
+from plugins.yaml_metadata.engine import markdown_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 
 from bench.corpus import make_posts, yaml_text  # noqa: E402
-
-MARKDOWN = ["extra", "smarty", "toc"]
 
 
 def plain_crosslinks(html, themes, vocabulary):
@@ -81,7 +79,7 @@ def _posts(count, seed):
     posts = []
     for post in make_posts(count, seed):
         body = yaml_text(post).split("---\n", 2)[2]
-        posts.append((post.title, markdown.markdown(body, extensions=MARKDOWN)))
+        posts.append((post.title, markdown_engine().convert(body)))
     return posts
 
 

@@ -3,7 +3,6 @@
 import os
 from pathlib import Path
 
-import markdown
 import pytest
 from bs4 import BeautifulSoup
 
@@ -23,6 +22,7 @@ from plugins.themes.markup import BLOCKS, read_html
 from plugins.themes.report import ADVICE, detection_line, detection_message
 from plugins.themes.settings import DEFAULTS, detection_options
 from plugins.themes.tagging import html_text
+from plugins.yaml_metadata.engine import markdown_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -70,7 +70,7 @@ def _generated_texts(count, seed):
     texts = []
     for post in make_posts(count, seed, phrases):
         body = yaml_text(post).split("---\n", 2)[2]
-        texts.append(html_text(markdown.markdown(body, extensions=["extra", "smarty"])))
+        texts.append(html_text(markdown_engine().convert(body)))
     return texts
 
 
@@ -197,7 +197,7 @@ def plain_text(html):
 
 def test_one_walk_gives_the_text_and_nodes_of_the_plain_versions():
     posts = [
-        markdown.markdown(yaml_text(post).split("---\n", 2)[2], extensions=["extra", "smarty"])
+        markdown_engine().convert(yaml_text(post).split("---\n", 2)[2])
         for post in make_posts(30, seed=9)
     ]
     for html in HTML_CASES + posts:
