@@ -67,8 +67,6 @@ class PostModel:
     # --- themes, article_generator_finalized (link_themes) ---
     # The themes whose first mention the body links to its topic page.
     theme_links: tuple = ()
-    # The body as it came to link_themes (as read: it holds no topic link yet).
-    html_before_links: str | None = None
 
     # --- drafts, article_generator_pretaxonomy (mark_scheduled) ---
     # Dated in the future: the local preview labels it "Scheduled".
@@ -119,7 +117,6 @@ OWNERS = {
     "original_tags": "themes",
     "themes_linked": "themes",
     "theme_links": "themes",
-    "html_before_links": "themes",
     "scheduled": "drafts",
     "glossary_terms": "glossary",
     "law_refs": "glossary",

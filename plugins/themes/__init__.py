@@ -181,7 +181,7 @@ def link_themes(generator):
             model.theme_links = ()
             continue
         # The text as read (Pelican's content cache keeps posts as read: build_speed).
-        model.html_before_links = original = article._content
+        original = article._content
         # The links worked out with the themes (batch.py) when nothing has changed since.
         linked = batch.links_for(model.themes_linked, original, themes)
         model.themes_linked = None  # read here only: not kept for the rest of the build
