@@ -1,4 +1,4 @@
-"""Build speed-ups that never change the output: Markdown and page writing in two processes."""
+"""Build speed-ups that never change the output: page writing in BUILD_WORKERS processes."""
 
 import logging
 
@@ -12,8 +12,6 @@ from .cache import (
     site_folder,
 )
 from .keys import hex_key, key
-from .pool import workers
-from .prerender import PrerenderedMarkdown, prerender, text_key, uncached_sources
 from .settings import SETTINGS, TABLE, BuildSettingsError
 from .settings import check_settings as fill_settings
 from .writer import ParallelWriter, WriteFailedError, WriteOut, group_by_output, newest_first
@@ -24,7 +22,6 @@ __all__ = [
     "TABLE",
     "ParallelWriter",
     "PluginOrderError",
-    "PrerenderedMarkdown",
     "WriteFailedError",
     "WriteOut",
     "cache_folder",
@@ -34,10 +31,8 @@ __all__ = [
     "hex_key",
     "key",
     "newest_first",
-    "prerender",
     "register",
     "site_folder",
-    "text_key",
 ]
 
 logger = logging.getLogger(__name__)
@@ -118,36 +113,6 @@ def place_cache(pelican):
         guard_pelican_cache()
 
 
-def start_prerender(generator):
-    """Before the first article is read, render every uncached article's Markdown in a pool."""
-    settings = generator.settings
-    reader = generator.readers.readers.get("md")
-    # Sent before every article; the reader instance lives for this build only.
-    if reader is None or getattr(reader, "_build_speed_seen", False):
-        return
-    reader._build_speed_seen = True
-    # Only a reader that says which texts it converts (the YAML reader) can be answered ahead.
-    if workers(settings) < 2 or not hasattr(reader, "markdown_texts"):
-        return
-    files = generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"])
-    paths = sorted(p for p in uncached_sources(generator, files) if p.endswith(".md"))
-    rendered = prerender(paths, reader, settings)
-    if not rendered:
-        return
-    # An instance attribute: replaces the reader's _markdown() for this reader object only.
-    reader._markdown = PrerenderedMarkdown(reader._markdown, rendered)
-    logger.debug("build_speed: pre-rendered %d texts from %d posts", len(rendered), len(paths))
-
-
-def report_prerender(generator):
-    """Say how many conversions the pool answered; a miss is a text the reader converted itself."""
-    stand_in = getattr(generator.readers.readers.get("md"), "_markdown", None)
-    if isinstance(stand_in, PrerenderedMarkdown):
-        logger.debug(
-            "build_speed: %d texts from the pool, %d converted", stand_in.hits, stand_in.misses
-        )
-
-
 def get_writer(pelican):
     """Pelican's Writer with page writes queued for write-out in BUILD_WORKERS processes."""
     # Also with one process: the same writer (feeds pinned to the site's base) either way.
@@ -190,11 +155,8 @@ def register():
     # get_generators: sent at the start of every build, once every plugin is set up (the log
     # filter that turns a stopping error into one line included), before anything is read.
     signals.get_generators.connect(check_settings)
-    # article_generator_preread: the readers exist and no article has been read yet.
-    signals.article_generator_preread.connect(start_prerender)
     # article_generator_finalized / page_generator_finalized: every post (page) has been
     # read, and nothing has been written.
-    signals.article_generator_finalized.connect(report_prerender)
     signals.article_generator_finalized.connect(freeze_urls)
     signals.page_generator_finalized.connect(freeze_urls)
     # get_writer / get_generators: pages are queued as generators write them, then written

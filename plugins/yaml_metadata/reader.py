@@ -348,25 +348,6 @@ class YAMLMarkdownReader(MarkdownReader):
         front, body, _ = split_front_matter(text, source_path)
         return (None if front is None else parse_front_matter(front, source_path)), body
 
-    def markdown_texts(self, source_path):
-        """The texts read() converts with Markdown for SOURCE_PATH, in order; [] for none.
-
-        For converting them ahead of time (the build_speed plugin's pool): read() asks its
-        Markdown for exactly these, so answers worked out elsewhere are the ones it would get.
-        """
-        fields, body = self._front_and_body(source_path)
-        if fields is None:
-            return []
-        formatted = self.settings["FORMATTED_FIELDS"]
-        return [
-            body,
-            *(
-                _formatted_text(value)
-                for name, value in fields.items()
-                if name in formatted and name not in DATE_FIELDS and not _empty(value)
-            ),
-        ]
-
     def read(self, source_path):
         """Return (HTML, metadata) for one post, raising FrontMatterError on bad metadata."""
         fields, body = self._front_and_body(source_path)

@@ -301,14 +301,13 @@ def test_one_setting_sizes_the_pool_and_one_process_means_no_pool():
 
 
 def test_every_pool_of_the_build_is_the_one_pool(tmp_path, monkeypatch):
-    # Markdown, themes and the privacy check ask the one pool helper, so one setting sizes all.
+    # Themes and the privacy check ask the one pool helper, so one setting sizes both.
     import sys
 
     from plugins.build_speed import pool
     from plugins.privacy_check import check_files
     from plugins.themes import batch
 
-    prerender = sys.modules["plugins.build_speed.prerender"]
     scan = sys.modules["plugins.privacy_check.scan"]
 
     asked = []
@@ -318,7 +317,7 @@ def test_every_pool_of_the_build_is_the_one_pool(tmp_path, monkeypatch):
         asked.append(measured)
         return real(settings, function, items, measured, **kwargs)
 
-    for module in (prerender, batch, scan):
+    for module in (batch, scan):
         monkeypatch.setattr(module, "pooled", spy)
     from plugins.themes import load_vocabulary
     from plugins.themes.settings import DEFAULTS, detection_options
@@ -330,14 +329,7 @@ def test_every_pool_of_the_build_is_the_one_pool(tmp_path, monkeypatch):
     assert all(answer is not None for answer in answers)
     posts = sorted((FIXTURES / "site" / "articles").rglob("*.md"))
     check_files(posts, pool_min=1)
-    from pelican.settings import read_settings
-
-    from plugins.yaml_metadata.reader import YAMLMarkdownReader
-
-    reader = YAMLMarkdownReader(read_settings(str(ROOT / "pelican.conf.py")))
-    rendered = prerender.prerender([str(p) for p in posts], reader, settings)
-    assert rendered
-    assert asked == [batch.POOL_MIN, 1, prerender.POOL_MIN]
+    assert asked == [batch.POOL_MIN, 1]
 
 
 # --- one memo; its folder results; GZIP_CACHE as Pelican's own cache files ---------------------

@@ -10,9 +10,8 @@ import pytest
 _ROOT = Path(__file__).resolve().parents[2]
 
 from bench.corpus import write_corpus  # noqa: E402
-from plugins.build_speed import PrerenderedMarkdown, prerender, text_key  # noqa: E402
 from plugins.yaml_metadata import reader as yaml_reader  # noqa: E402
-from tests.sitebuild import FIXTURES, ROOT, build_site  # noqa: E402
+from tests.sitebuild import FIXTURES, build_site  # noqa: E402
 
 NO_CACHE = {"CACHE_CONTENT": "false", "LOAD_CONTENT_CACHE": "false"}
 OFF = {"BUILD_WORKERS": 0, **NO_CACHE}
@@ -148,31 +147,6 @@ def test_synthetic_corpus_is_byte_identical_with_the_render_pool(tmp_path):
         extra_settings={**NO_CACHE, "BUILD_WORKERS": 2},
     )
     _assert_same_site(tmp_path / "off", tmp_path / "on")
-
-
-def _reader():
-    from pelican.settings import read_settings
-
-    return yaml_reader.YAMLMarkdownReader(read_settings(str(ROOT / "pelican.conf.py")))
-
-
-def test_pool_renders_what_the_reader_renders(tmp_path):
-    corpus = write_corpus(tmp_path, 6, seed=3)
-    paths = sorted(str(p) for p in (corpus["yaml"] / "articles").rglob("*.md"))
-    reader = _reader()
-    rendered = prerender(paths, reader, {"BUILD_WORKERS": 2, "BUILD_POOL_MIN": 0})
-    for path in paths:
-        text = Path(path).read_text(encoding="utf-8")
-        _, body, _ = yaml_reader.split_front_matter(text)
-        assert rendered[text_key(body)] == reader._markdown().convert(body)
-
-
-def test_stand_in_markdown_answers_from_the_pool_and_converts_what_it_has_not_seen():
-    reader = _reader()
-    stand_in = PrerenderedMarkdown(reader._markdown, {text_key("*known*"): "<p>from pool</p>"})
-    assert stand_in().convert("*known*") == "<p>from pool</p>"
-    assert stand_in().convert("*new* -- text") == "<p><em>new</em> \u2013 text</p>"
-    assert (stand_in.hits, stand_in.misses) == (1, 1)
 
 
 def test_a_post_with_broken_front_matter_still_fails_with_the_readers_error(tmp_path):
