@@ -17,13 +17,13 @@ import json
 import os
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
+
+from bench.run import timed
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -195,23 +195,17 @@ def run(n: int, workdir: Path) -> dict:
         command = [sys.executable, "-m", "importer", str(export), str(out)]
         command += ["--image-host", host, "--site-url", "https://blog.example.org"]
         log = workdir / "import.log"
-        with open(log, "w") as handle:
-            start = time.perf_counter()
-            process = subprocess.Popen(command, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT)
-            _, status, usage = os.wait4(process.pid, 0)
-            seconds = time.perf_counter() - start
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise SystemExit(f"import failed:\n{log.read_text()[-3000:]}")
+        seconds, peak_mb, cpu_seconds = timed(command, ROOT, log)
         articles = sum(1 for _ in out.rglob("*.md"))
         pictures = sum(1 for _ in (workdir / "content" / "images").rglob("*.png"))
         return {
             "n": n,
             "export_mb": round(export.stat().st_size / 1024 / 1024, 1),
             "seconds": round(seconds, 2),
-            "peak_mb": round(usage.ru_maxrss / 1024, 1),
+            "peak_mb": round(peak_mb, 1),
             # CPU of the import and its workers: on a shared machine, wall time also counts
             # the waits for other programs; the load average shows how busy the machine was.
-            "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+            "cpu_seconds": round(cpu_seconds, 2),
             "load_average": round(os.getloadavg()[0], 1),
             "articles": articles,
             "pictures": pictures,

@@ -35,7 +35,7 @@ RESULTS = ROOT / "bench" / "results"
 BASE_N = 1000
 
 
-def _timed(command, cwd, log):
+def timed(command, cwd, log):
     """Run COMMAND; return (seconds, max RSS in MB, CPU seconds). Fail loudly on error."""
     with open(log, "w") as handle:
         start = time.perf_counter()
@@ -63,14 +63,14 @@ def build_a(content, output, log):
     """The project's full build, exactly as `make html` runs it."""
     _fresh(output)
     command = ["make", "-s", "html", f"INPUTDIR={content}", f"OUTPUTDIR={output}"]
-    return _timed(command, ROOT, log)
+    return timed(command, ROOT, log)
 
 
 def build_b(content, output, log, workdir):
     """Plain Pelican, default theme, no plugins."""
     _fresh(output)
     command = [str(PELICAN), str(content), "-o", str(output), "-s", str(PLAIN_CONF)]
-    return _timed(command, workdir, log)
+    return timed(command, workdir, log)
 
 
 def _cold_cache_reset(content):
@@ -230,7 +230,7 @@ def run_profile(content, workdir, n, cold, top=10):
         "--fatal",
         "errors",
     ]
-    seconds, _, _ = _timed(command, ROOT, workdir / f"profile-{n}.log")
+    seconds, _, _ = timed(command, ROOT, workdir / f"profile-{n}.log")
     texts = {}
     for order in ("tottime", "cumulative"):
         buffer = io.StringIO()

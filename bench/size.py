@@ -19,13 +19,12 @@ import datetime as dt
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from bench.corpus import make_posts
+from bench.run import timed
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -53,19 +52,13 @@ def long_text(megabytes: float, plain: bool) -> tuple[str, str]:
     return "\n\n".join(bodies) + "\n\n" + last + "\n", last
 
 
-def timed(command: list[str], log: Path) -> dict:
+def figures(command: list[str], log: Path) -> dict:
     """Run COMMAND from the project's folder: wall s, CPU s of it and its children, peak MB."""
-    with open(log, "w") as handle:
-        start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{log.read_text()[-3000:]}")
+    seconds, peak_mb, cpu_seconds = timed(command, ROOT, log)
     return {
         "seconds": round(seconds, 2),
-        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
-        "peak_mb": round(usage.ru_maxrss / 1024, 1),
+        "cpu_seconds": round(cpu_seconds, 2),
+        "peak_mb": round(peak_mb, 1),
     }
 
 
@@ -82,10 +75,10 @@ def build_one(megabytes: float, work: Path) -> dict:
     out, cache = work / "out", work / "cache"
     command = [str(Path(sys.executable).parent / "pelican"), str(content), "-o", str(out)]
     command += ["-s", "pelican.conf.py", "-e", f"CACHE_PATH={json.dumps(str(cache))}"]
-    figures = timed(command, work / "build.log")
+    measured = figures(command, work / "build.log")
     page = (out / "2020" / "03" / "long" / "index.html").read_text(encoding="utf-8")
     assert last in page, "the build lost the end of the long post"
-    return {"step": "build", "mb": round(post.stat().st_size / 1e6, 2), **figures}
+    return {"step": "build", "mb": round(post.stat().st_size / 1e6, 2), **measured}
 
 
 def import_one(megabytes: float, work: Path) -> dict:
@@ -96,11 +89,11 @@ def import_one(megabytes: float, work: Path) -> dict:
     (sources / "long.txt").write_text("A long page\n\n" + text, encoding="utf-8")
     (sources / "manifest.yaml").write_text(MANIFEST, encoding="utf-8")
     command = [sys.executable, "-m", "importer", str(sources), str(out)]
-    figures = timed(command, work / "import.log")
+    measured = figures(command, work / "import.log")
     article = next(out.rglob("*.md")).read_text(encoding="utf-8")
     assert last in article, "the import lost the end of the long page"
     megabytes = round((sources / "long.txt").stat().st_size / 1e6, 2)
-    return {"step": "import", "mb": megabytes, **figures}
+    return {"step": "import", "mb": megabytes, **measured}
 
 
 def main(argv=None) -> int:
