@@ -377,6 +377,63 @@ def check_style(posts, settings=None):
     return problems
 
 
+# Python-Markdown syntax the blog's Markdown (markdown-it, plugins/yaml_metadata/engine.py)
+# does not read, so it would show on the page as typed: (what it is, the pattern of a line).
+_OLD_MARKDOWN = (
+    ("an attribute list", re.compile(r"\{:?\s*[#.][\w-][^{}\n]*\}\s*$|^\s*\{:[^{}\n]*\}\s*$")),
+    ("an abbreviation", re.compile(r"^\*\[[^\]\n]+\]:")),
+    ("a table of contents marker", re.compile(r"^\s*\[TOC\]\s*$")),
+    ('Markdown inside HTML (markdown="1")', re.compile(r"<[a-zA-Z][^>\n]*\smarkdown=[\"']")),
+)
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+
+
+def old_markdown_lines(source_text):
+    """[(file line, what)] for Python-Markdown syntax in a post's body, outside code."""
+    lines = source_text.replace("\r\n", "\n").split("\n")
+    body, found, fence = 0, [], None  # body: index of the first line after the front matter
+    if lines and lines[0].strip() == "---":  # the front matter is YAML, not Markdown
+        ends = (i for i, line in enumerate(lines[1:], 1) if line.strip() in ("---", "..."))
+        body = next(ends, len(lines) - 1) + 1
+    for number, line in enumerate(lines[body:], start=body + 1):
+        opened = _FENCE.match(line)
+        if fence:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = None
+            continue
+        if opened:
+            fence = opened.group(1)
+            continue
+        if line.startswith(("    ", "\t")):  # indented code (or a continued list item)
+            continue
+        for what, pattern in _OLD_MARKDOWN:
+            if pattern.search(line):
+                found.append((number, what))
+                break
+    return found
+
+
+def check_old_markdown(posts):
+    """Warnings for Python-Markdown syntax the blog's Markdown shows as typed."""
+    problems = []
+    for post in posts:
+        if not post.path.endswith(".md"):
+            continue
+        for line, what in old_markdown_lines(post.source_text):
+            problems.append(
+                Problem(
+                    post.path,
+                    line,
+                    WARNING,
+                    f"this line has {what} in Python-Markdown's syntax, which the blog's "
+                    "Markdown does not read: it shows on the page as typed",
+                    'Remove it, or write that part in HTML (see "What Markdown does here" in '
+                    "README.md)",
+                )
+            )
+    return problems
+
+
 class _Images(HTMLParser):
     """The src and alt of every <img> in a fragment of HTML."""
 
@@ -445,6 +502,7 @@ def check_posts(posts, content_files, vocabulary=None, settings=None, style=True
         *check_links(posts, content_files),
         *check_private_links(posts),
         *check_image_alt(posts),
+        *check_old_markdown(posts),
         *check_theme_names(posts, vocabulary, settings["CONTENT_CHECKS_TAG_CUTOFF"]),
         *(check_style(posts, settings) if style else []),
     ]

@@ -123,3 +123,78 @@ def test_theme_report_explains_and_suggests():
     assert lines[1] == "  No theme found. Themes that might fit (add one as a tag):"
     assert lines[2].startswith("  - Ofsted and inspection (the post mentions: inspection")
     assert suggest_themes("Nothing relevant here.", VOCABULARY) == []
+
+
+OLD_MARKDOWN_BODY = """Intro.
+
+## What the review said {#review}
+A paragraph.
+{: .lead }
+
+*[LSCB]: Local Safeguarding Children Board
+
+[TOC]
+
+<div class="aside" markdown="1">An *aside*.</div>
+
+```
+{: .in-code }
+[TOC]
+```
+
+    *[IN]: indented code
+
+A set {like this}, a brace {: in the middle} and JSON {"a": 1} are text."""
+
+
+def test_python_markdown_syntax_is_a_warning_with_its_line_outside_code_only():
+    from plugins.content_checks.checks import check_old_markdown
+
+    problems = check_old_markdown([post("articles/old.md", body=OLD_MARKDOWN_BODY)])
+    # Front matter: lines 1-3; the body starts on line 4.
+    assert [(p.line, p.severity) for p in problems] == [
+        (6, WARNING),
+        (8, WARNING),
+        (10, WARNING),
+        (12, WARNING),
+        (14, WARNING),
+    ]
+    shown = [str(p) for p in problems]
+    assert "an attribute list in Python-Markdown's syntax" in shown[0]
+    assert "an abbreviation" in shown[2] and "a table of contents marker" in shown[3]
+    assert 'Markdown inside HTML (markdown="1")' in shown[4]
+    assert all("shows on the page as typed" in s and "Remove it" in s for s in shown)
+    assert check_old_markdown([post("articles/old.html", body=OLD_MARKDOWN_BODY)]) == []
+
+
+def test_the_real_posts_and_fixtures_use_no_python_markdown_syntax():
+    from pathlib import Path
+
+    from plugins.content_checks.checks import old_markdown_lines
+
+    root = Path(__file__).resolve().parents[2]
+    files = [*root.glob("content/**/*.md"), *root.glob("tests/fixtures/**/*.md")]
+    assert len(files) > 50
+    assert {str(f): old_markdown_lines(f.read_text(encoding="utf-8")) for f in files} == {
+        str(f): [] for f in files
+    }
+
+
+def test_make_check_warns_of_python_markdown_syntax_naming_the_file_and_line(tmp_path):
+    import shutil
+
+    from scripts.check_content import check
+    from tests.conftest import FIXTURES, ROOT
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "site", content)
+    old = content / "articles" / "2020" / "old-syntax.md"
+    old.parent.mkdir(parents=True, exist_ok=True)
+    old.write_text(
+        "---\ntitle: Old syntax\ndate: 2020-03-01 12:00\ncategory: Reflections\n---\n"
+        "Supervision matters.\n\n[TOC]\n",
+        encoding="utf-8",
+    )
+    _, problems = check(str(content), str(ROOT / "pelican.conf.py"))
+    mine = [p for p in problems if p.path.endswith("old-syntax.md")]
+    assert [(p.line, p.severity) for p in mine if "Python-Markdown" in p.problem] == [(8, WARNING)]
