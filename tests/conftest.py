@@ -1,5 +1,6 @@
 """Shared fixtures: the fixture site and the blog built once per session, fixture trees."""
 
+import gc
 import os
 import shutil
 from pathlib import Path
@@ -44,6 +45,23 @@ def content_tree(tmp_path):
         return target
 
     return copy
+
+
+@pytest.fixture
+def collector_states(monkeypatch):
+    """watch(module, name): the list that gets gc.isenabled() at each call of module.name."""
+
+    def watch(module, name):
+        states, real = [], getattr(module, name)
+
+        def watched(*args, **kwargs):
+            states.append(gc.isenabled())
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, watched)
+        return states
+
+    return watch
 
 
 # ---- tiers -------------------------------------------------------------------------------------

@@ -185,16 +185,9 @@ def test_a_post_with_law_and_terms_is_parsed_once(glossary, law, monkeypatch):
 
 
 def test_the_collector_is_paused_while_the_tree_is_worked_on_and_on_again_after(
-    glossary, law, monkeypatch
+    glossary, law, collector_states
 ):
-    states = []
-    real = markup.BeautifulSoup
-
-    def watched(*args, **kwargs):
-        states.append(gc.isenabled())
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(markup, "BeautifulSoup", watched)
+    states = collector_states(markup, "BeautifulSoup")
     assert gc.isenabled()
     annotate_html("<p>The HCPC.</p>", law, DAYS[0], make_term_matcher(glossary), law_matcher(law))
     assert states == [False]

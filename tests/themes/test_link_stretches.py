@@ -147,15 +147,8 @@ def test_a_long_post_whose_themes_link_early_is_not_read_to_its_end(vocabulary, 
     assert sum(read) < len(html) / 20  # read a stretch, not the 1.4 MB of text
 
 
-def test_the_collector_is_paused_while_a_post_is_worked_on(vocabulary, monkeypatch):
-    states = []
-    real = batch.decide
-
-    def watched(*args, **kwargs):
-        states.append(gc.isenabled())
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(batch, "decide", watched)
+def test_the_collector_is_paused_while_a_post_is_worked_on(vocabulary, collector_states):
+    states = collector_states(batch, "decide")
     options = detection_options(DEFAULTS)
     job = batch.Job(html="<p>Supervision, supervision.</p>", title="Supervision", tags=())
     assert gc.isenabled()
@@ -164,16 +157,9 @@ def test_the_collector_is_paused_while_a_post_is_worked_on(vocabulary, monkeypat
     assert [theme.slug for theme in decision.themes] == ["supervision"]
 
 
-def test_every_decision_pauses_the_collector_while_the_tree_is_alive(vocabulary, monkeypatch):
+def test_every_decision_pauses_the_collector_while_the_tree_is_alive(vocabulary, collector_states):
     # `make check`, `make themes` and the importer decide without the build's batch.
-    states = []
-    real = decision.themes_for_post
-
-    def watched(*args, **kwargs):
-        states.append(gc.isenabled())
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(decision, "themes_for_post", watched)
+    states = collector_states(decision, "themes_for_post")
     options = detection_options(DEFAULTS)
     tags = decision.tags_for_import("Supervision", "<p>Supervision.</p>", [], vocabulary, **options)
     assert tags == ["Supervision"]
