@@ -3,6 +3,8 @@
 import gc
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -45,6 +47,23 @@ def content_tree(tmp_path):
         return target
 
     return copy
+
+
+# Pelican's namespace plugin an author adds with pip; it lists the pages content_written announces.
+PELICAN_SITEMAP = "pelican-sitemap==1.2.2"
+
+
+@pytest.fixture(scope="session")
+def pelican_sitemap(tmp_path_factory):
+    """A folder holding Pelican and pelican-sitemap, installed as an author would add them."""
+    target = tmp_path_factory.mktemp("with-pelican-sitemap")
+    pelican_version = __import__("pelican").__version__
+    command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    command += ["--no-deps", "--target", str(target), f"pelican=={pelican_version}"]
+    process = subprocess.run([*command, PELICAN_SITEMAP], capture_output=True, text=True)
+    assert process.returncode == 0, f"could not install {PELICAN_SITEMAP}:\n{process.stderr}"
+    assert (target / "pelican" / "plugins" / "sitemap").is_dir()
+    return target
 
 
 @pytest.fixture

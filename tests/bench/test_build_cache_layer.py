@@ -186,24 +186,6 @@ def test_a_content_written_listener_in_the_main_process_hears_every_page(tmp_pat
     assert "search/index.html" in names
 
 
-PELICAN_SITEMAP = "pelican-sitemap==1.2.2"  # lists the pages content_written announces
-
-
-@pytest.fixture(scope="module")
-def pelican_sitemap(tmp_path_factory):
-    """A folder holding Pelican and pelican-sitemap, installed as an author would add them."""
-    import subprocess
-    import sys
-
-    target = tmp_path_factory.mktemp("pelican-sitemap")
-    pelican_version = __import__("pelican").__version__
-    command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    command += ["--no-deps", "--target", str(target), f"pelican=={pelican_version}"]
-    process = subprocess.run([*command, PELICAN_SITEMAP], capture_output=True, text=True)
-    assert process.returncode == 0, f"could not install {PELICAN_SITEMAP}:\n{process.stderr}"
-    return target
-
-
 @pytest.mark.slow
 def test_pelican_plugins_sitemap_lists_the_pages_every_process_wrote(tmp_path, pelican_sitemap):
     import os
