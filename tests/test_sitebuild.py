@@ -82,28 +82,27 @@ def test_a_warning_said_in_one_build_is_said_again_in_the_next(tmp_path):
     assert first.texts() and second.texts() == first.texts()
 
 
-def test_a_stopped_build_leaves_the_process_as_it_found_it(tmp_path, monkeypatch):
-    monkeypatch.setenv("SITEBUILD_PROBE", "kept")
+def _process_state():
+    """What a build could leave changed in this process: log handlers and levels, cwd, env."""
     root = logging.getLogger()
-    before = (
+    return (
         root.handlers[:],
         root.level,
         pelican.log.FatalLogger.fatal_lvl,
         os.getcwd(),
         dict(os.environ),
     )
+
+
+def test_a_stopped_build_leaves_the_process_as_it_found_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("SITEBUILD_PROBE", "kept")
+    before = _process_state()
     stopped = build_site(
         FIXTURES / "broken-no-title", tmp_path / "stopped", env={"SITEURL": "x"}, check=False
     )
     assert stopped.exit_code == 1
     assert "the post has no title" in stopped.log
-    after = (
-        root.handlers[:],
-        root.level,
-        pelican.log.FatalLogger.fatal_lvl,
-        os.getcwd(),
-        dict(os.environ),
-    )
+    after = _process_state()
     assert after == before
     assert connected() == {}
     # The next build is not stopped by what the first one said.
