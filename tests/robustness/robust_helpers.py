@@ -1,8 +1,11 @@
-"""Helpers for robustness tests: render Markdown as the site does and compare text."""
+"""Helpers for robustness tests: render Markdown as the site does, compare text, check posts."""
 
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -11,7 +14,7 @@ from bs4 import BeautifulSoup
 from plugins.yaml_metadata.engine import markdown_engine
 from tests.sitebuild import build_site
 
-__all__ = ["build_site", "norm", "rendered_text", "split_article"]
+__all__ = ["build_site", "make_check", "norm", "rendered_text", "split_article", "write_post"]
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,3 +41,19 @@ def split_article(text: str) -> tuple[str, str]:
     assert text.startswith("---\n"), text[:80]
     front, body = text[4:].split("\n---\n", 1)
     return front, body
+
+
+def write_post(tmp_path, text, name="odd.md"):
+    """A content folder in TMP_PATH: the fixture site's pages and one post NAME holding TEXT."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "site" / "pages", content / "pages")
+    path = content / "articles" / "2020" / name
+    path.parent.mkdir(parents=True)
+    path.write_bytes(text.encode("utf-8"))
+    return content
+
+
+def make_check(content):
+    """`make check` of CONTENT, as the author runs it: the finished process."""
+    command = [sys.executable, str(ROOT / "scripts" / "check_content.py"), str(content)]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)

@@ -9,12 +9,9 @@ XML, which cannot carry them); an escape sequence in a title reached the console
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import sys
 
 import pytest
-from robust_helpers import ROOT, build_site
+from robust_helpers import build_site, make_check, write_post
 
 from plugins.author_text import printable
 from plugins.yaml_metadata.reader import (
@@ -63,24 +60,10 @@ CASES = {
 }
 
 
-def _write(tmp_path, text):
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "tests" / "fixtures" / "site" / "pages", content / "pages")
-    path = content / "articles" / "2020" / "odd.md"
-    path.parent.mkdir(parents=True)
-    path.write_bytes(text.encode("utf-8"))
-    return content
-
-
-def _check(content):
-    command = [sys.executable, str(ROOT / "scripts" / "check_content.py"), str(content)]
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
-
-
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_make_check_names_file_line_and_fix(tmp_path, name):
     text, line, what = CASES[name]
-    process = _check(_write(tmp_path, text))
+    process = make_check(write_post(tmp_path, text))
     assert process.returncode == 1, process.stdout
     [error] = [x for x in process.stdout.splitlines() if x.startswith("error: ")]
     assert f"articles/2020/odd.md, line {line}: " in error, error
@@ -94,7 +77,7 @@ def test_make_check_names_file_line_and_fix(tmp_path, name):
 )
 def test_the_build_stops_with_the_same_message_and_no_traceback(tmp_path, name):
     text, line, what = CASES[name]
-    process = build_site(_write(tmp_path, text), tmp_path / "out", check=False)
+    process = build_site(write_post(tmp_path, text), tmp_path / "out", check=False)
     log = process.log
     flat = " ".join(log.split())
     assert process.exit_code != 0
@@ -143,8 +126,8 @@ def test_author_text_in_warnings_is_printed_with_visible_escapes(tmp_path):
         "---\ntitle: Plain\ndate: 2020-03-01 12:00\ntags: [Supervison\u202e]\n---\n"
         "Supervision and blame in practice.\n"
     )
-    content = _write(tmp_path, text)
-    checked = _check(content)
+    content = write_post(tmp_path, text)
+    checked = make_check(content)
     built = build_site(content, tmp_path / "out", check=False)
     for out in (checked.stdout, built.log):
         assert "\u202e" not in out

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
-import sys
 
 import pytest
-from conftest import ROOT
+from robust_helpers import make_check, write_post
 
 from tests.sitebuild import build_site
 
@@ -83,24 +80,10 @@ CASES = {
 }
 
 
-def _write(tmp_path, name, text):
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "tests" / "fixtures" / "site" / "pages", content / "pages")
-    path = content / "articles" / "2020" / name
-    path.parent.mkdir(parents=True)
-    path.write_bytes(text.encode("utf-8"))
-    return content
-
-
-def _check(content):
-    command = [sys.executable, str(ROOT / "scripts" / "check_content.py"), str(content)]
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
-
-
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_make_check_names_file_line_and_fix(tmp_path, case):
     name, text, line, what = CASES[case]
-    process = _check(_write(tmp_path, name, text))
+    process = make_check(write_post(tmp_path, text, name))
     assert process.returncode == 1, process.stdout
     [error] = [x for x in process.stdout.splitlines() if x.startswith("error: ")]
     assert f"articles/2020/{name}, line {line}: " in error, error
@@ -110,9 +93,9 @@ def test_make_check_names_file_line_and_fix(tmp_path, case):
 
 
 @pytest.mark.parametrize("name", ["odd.html", "odd.rst"])
-def test_clean_posts_in_html_and_rst_pass_the_check(tmp_path, name):
+def test_clean_posts_in_html_and_rst_pass_themake_check(tmp_path, name):
     text = html() if name.endswith(".html") else rst()
-    process = _check(_write(tmp_path, name, text))
+    process = make_check(write_post(tmp_path, text, name))
     assert process.returncode == 0, process.stdout
     assert "Checked 3 files: 0 error(s)" in process.stdout
 
@@ -130,7 +113,7 @@ def test_clean_posts_in_html_and_rst_pass_the_check(tmp_path, name):
 def test_the_build_stops_with_the_same_message_and_no_traceback(tmp_path, case):
     name, text, line, what = CASES[case]
     wide = {**os.environ, "COLUMNS": "400"}  # one message a line, paths unbroken
-    process = build_site(_write(tmp_path, name, text), tmp_path / "out", check=False, env=wide)
+    process = build_site(write_post(tmp_path, text, name), tmp_path / "out", check=False, env=wide)
     log = process.log
     flat = " ".join(log.split())
     assert process.exit_code != 0
