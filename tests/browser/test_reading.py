@@ -174,3 +174,51 @@ def test_the_topic_map_needs_no_hint_where_it_fits(real_site_url, new_page):
         "e => ({client: e.clientWidth, scroll: e.scrollWidth})"
     )
     assert sizes["scroll"] <= sizes["client"]
+
+
+TABLE_POST = """---
+title: What the caseload numbers say
+date: 2024-05-02 10:00
+author: Chris Mills
+category: Reflections
+---
+A long address wraps: https://www.gov.uk/government/statistics/children-s-social-work-workforce-2023-and-its-annex
+
+| Year | Average caseload | Vacancy rate |
+|---|---|---|
+| 2019 | 17.4 | 16% |
+| 2023 | 16.6 | 20% |
+"""
+
+
+def test_a_table_on_a_phone_keeps_its_words_whole_and_long_addresses_wrap(tmp_path, new_page):
+    import shutil
+
+    from tests.browser.conftest import serve
+    from tests.sitebuild import FIXTURES, build_site
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "site" / "pages", content / "pages")
+    (content / "articles").mkdir()
+    (content / "articles" / "numbers.md").write_text(TABLE_POST, encoding="utf-8")
+    build_site(content, tmp_path / "out")
+    url, server = serve(tmp_path / "out")
+    try:
+        page = new_page(width=375, height=667)
+        page.goto(url + "/2024/05/what-the-caseload-numbers-say/", wait_until="networkidle")
+        measured = page.evaluate(
+            """() => {
+            const lines = el => { const r = document.createRange(); r.selectNodeContents(el);
+                return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; };
+            const cells = [...document.querySelectorAll('.post-body td')];
+            return {cells: cells.map(c => [c.textContent, lines(c)]),
+                    page: document.documentElement.scrollWidth,
+                    view: document.documentElement.clientWidth};
+        }"""
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    # "2019" broken into "201" and "9" on two lines reads as two numbers.
+    assert measured["cells"] and all(n == 1 for _, n in measured["cells"]), measured["cells"]
+    assert measured["page"] <= measured["view"]  # the long address wraps: no sideways page

@@ -458,7 +458,9 @@ def test_long_urls_in_text_are_allowed_to_wrap(fixture_site, fixture_posts):
     ]
     assert long
     css = STYLESHEET.read_text()
-    assert re.search(r"\.post-body\s*\{[^}]*overflow-wrap:\s*anywhere", css)
+    # Everything in a post but its tables (whose cells keep whole words and scroll instead:
+    # tests/browser/test_reading.py::test_a_table_on_a_phone_keeps_its_words_whole...).
+    assert re.search(r"\.post-body > :not\(table\)\s*\{[^}]*overflow-wrap:\s*anywhere", css)
 
 
 # Production build
