@@ -19,9 +19,12 @@ site's own 404 page; a busy port stops the devserver with one line before it bui
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
+import shutil
 import sys
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,6 +47,8 @@ DEVSERVER_SETTINGS = {
     "LOAD_CONTENT_CACHE": True,
     "CHECK_MODIFIED_METHOD": "mtime",
     "GZIP_CACHE": False,  # compressing the cache after every save costs more than it saves
+    # A page the save does not change is left as the last build wrote it (build_speed).
+    "BUILD_SPEED_KEEP_PAGES": True,
 }
 CACHE_ROOT = ROOT / "cache" / "devserver"  # gitignored
 
@@ -147,12 +152,14 @@ def restart(changed):
 class Builder:
     """Runs one Pelican build per call, in this process, with fresh settings each time."""
 
-    def __init__(self, content, output, conf):
+    def __init__(self, content, output, conf, cache=None):
         self.content, self.output, self.conf = Path(content), Path(output), Path(conf)
+        self.cache = Path(cache) if cache is not None else CACHE_ROOT
         self.stamps = snapshot(self.content)
         self.built = False  # the first build describes nothing: only later saves are reported
         self.code = None  # the plugin files as they were when this process loaded them
         self.restart = restart
+        self.indexing = None  # the thread making the search index of the last build
 
     def settings(self):
         from pelican.settings import read_settings
@@ -161,17 +168,22 @@ class Builder:
             str(self.conf),
             override={
                 **DEVSERVER_SETTINGS,
-                "CACHE_PATH": str(CACHE_ROOT),
+                "CACHE_PATH": str(self.cache),
                 "PATH": str(self.content.resolve()),
                 "OUTPUT_PATH": str(self.output),
             },
         )
 
     def build(self):
-        """Build the site; print clean errors instead of stopping; return True when it built."""
+        """Build the site; print clean errors instead of stopping; return True when it built.
+
+        The search index is made after this returns (see index_later), so the browser reloads
+        as soon as the pages are written; `finish` waits for it.
+        """
         from pelican import Pelican
         from pelican.log import LimitFilter
 
+        self.finish()  # never two index runs over one site, nor a build under a running one
         # Pelican hides a warning it has already shown in this process; a preview must show
         # the current problems on every rebuild, so forget the earlier ones.
         LimitFilter._raised_messages.clear()
@@ -192,15 +204,26 @@ class Builder:
                 }
                 self.restart(changed)
                 return False
-            Pelican(settings).run()
+            pelican = Pelican(settings)
+            with index_later(settings) as later:
+                pelican.run()
         except Exception as error:  # keep serving; the author fixes the post and saves again
             logging.getLogger("devserver").error("The build failed: %s", error)
             return False  # self.stamps stays: the next build still counts these posts as saved
         self.stamps = stamps
+        if later.wanted:
+            self.indexing = threading.Thread(target=later.run, name="search-index", daemon=True)
+            self.indexing.start()
         if self.built:
             self.report(settings, saved)
         self.built = True
         return True
+
+    def finish(self):
+        """Wait until the search index of the last build is in place."""
+        if self.indexing is not None:
+            self.indexing.join()
+            self.indexing = None
 
     def report(self, settings, saved):
         """Print what SAVE_REPORTS say about each post in SAVED (absolute paths)."""
@@ -229,6 +252,65 @@ class Builder:
             return
         if lines:
             print("\n".join(lines), flush=True)
+
+
+class LaterIndex:
+    """The search index of one build, made after the build: `run` makes it and swaps it in."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.wanted = False
+
+    def run(self):
+        """Index the built site into a folder of its own, then put it in place of the old one.
+
+        Until then the site keeps the last build's index, so a search made during the gap
+        works; a page added by this build is found once the swap is done.
+        """
+        from plugins.build_speed.memo import folder_memo_for
+        from plugins.search import build_index, search_settings
+
+        site = Path(self.settings["OUTPUT_PATH"])
+        bundle = search_settings(self.settings)["SEARCH_BUNDLE_DIR"]
+        # Beside the bundle, so the swap is a rename within one folder.
+        parent, _, name = bundle.rpartition("/")
+        fresh = f"{parent}/.{name}.next" if parent else f".{name}.next"
+        try:
+            build_index(site, fresh, memo=folder_memo_for(self.settings, "SearchIndex"))
+            swap_folder(site / fresh, site / bundle)
+        except Exception as error:  # keep serving: the pages are written, the old index stays
+            logging.getLogger("devserver").error("The search index failed: %s", error)
+
+
+def swap_folder(fresh, target):
+    """Put the folder FRESH at TARGET, replacing what is there (two renames, then a removal)."""
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(fresh, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def index_later(settings):
+    """Run a build with the search plugin's index step held back; yield its LaterIndex."""
+    # The search plugin indexes at `finalized`, the last step of a build: in a preview that
+    # is time the author waits before the browser reloads, for a search they may not make.
+    from plugins import search
+
+    later = LaterIndex(settings)
+    connected = search.index_site in signals.finalized.receivers_for(signals.finalized.ANY)
+    enabled = settings.get("SEARCH_ENABLED", search.DEFAULTS["SEARCH_ENABLED"])
+    if not connected or not enabled:
+        yield later
+        return
+    signals.finalized.disconnect(search.index_site)
+    try:
+        yield later
+        later.wanted = True
+    finally:
+        signals.finalized.connect(search.index_site)
 
 
 class SavedBuild:
