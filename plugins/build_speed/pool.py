@@ -72,3 +72,89 @@ def _begin():
 def _one(pair):
     index, item = pair
     return index, _job[0](item)
+
+
+# Each open Feed's (function, start), by number: a worker forked for one feed reads its own
+# entry, so another pool started meanwhile (which sets _job) never changes what it runs.
+_feeds = {}
+
+
+class Feed:
+    """A pool fed one item at a time while this process goes on with other work.
+
+    For work whose items appear one by one (posts as Pelican reads them): the workers start
+    once MEASURED items have come (as `pooled` decides, BUILD_POOL_MIN overriding it) and
+    work each group of GROUP items as soon as it is complete, while this process makes the
+    next ones. `results()` then gives [FUNCTION(item)] in the order the items were put, or
+    None when no pool was worth it or could be had (the caller works them out itself).
+    """
+
+    def __init__(self, settings, function, measured, start=None, group=4):
+        self.settings = settings
+        self.measured = measured
+        self.group = group
+        self.items = []  # every item put, in order
+        self.unsent = 0  # index of the first item not yet sent to a worker
+        self.sent = []  # AsyncResult of each group sent, with the index of its first item
+        self.pool = None
+        self.failed = False
+        self.number = id(self)
+        _feeds[self.number] = (function, start)
+
+    def put(self, item):
+        """Add ITEM; send the items waiting to the workers when a group is complete."""
+        self.items.append(item)
+        if self.pool is None and not self.failed:
+            if not worth_a_pool(self.settings, len(self.items), self.measured):
+                return
+            try:
+                self.pool = multiprocessing.get_context("fork").Pool(
+                    workers(self.settings), initializer=_begin_feed, initargs=(self.number,)
+                )
+            except OSError as error:
+                logger.debug("build_speed: no worker processes (%s)", error)
+                self.failed = True
+                return
+        if self.pool is not None and len(self.items) - self.unsent >= self.group:
+            self._send(len(self.items))
+
+    def _send(self, end):
+        batch = self.items[self.unsent : end]
+        self.sent.append((self.unsent, self.pool.apply_async(_feed_many, (self.number, batch))))
+        self.unsent = end
+
+    def results(self):
+        """[FUNCTION(item)] for every item put, in order; None to work them out here."""
+        try:
+            if self.pool is None or self.failed:
+                return None
+            if self.unsent < len(self.items):
+                self._send(len(self.items))
+            results = []
+            for _, answer in self.sent:
+                results += answer.get()
+            return results
+        except OSError as error:
+            logger.debug("build_speed: the worker processes failed (%s)", error)
+            return None
+        finally:
+            self.close()
+
+    def close(self):
+        """Stop the workers (the items not answered yet are dropped) and forget the items."""
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+        self.items, self.sent = [], []
+        _feeds.pop(self.number, None)
+
+
+def _begin_feed(number):
+    global _job
+    _job = _feeds[number]
+    _begin()
+
+
+def _feed_many(number, items):
+    return [_job[0](item) for item in items]
