@@ -93,9 +93,9 @@ class Feed:
         self.settings = settings
         self.measured = measured
         self.group = group
-        self.items = []  # every item put, in order
-        self.unsent = 0  # index of the first item not yet sent to a worker
-        self.sent = []  # AsyncResult of each group sent, with the index of its first item
+        self.waiting = []  # the items put and not yet sent to a worker, in order
+        self.count = 0  # items put
+        self.sent = []  # AsyncResult of each group sent, in order
         self.pool = None
         self.failed = False
         self.number = id(self)
@@ -103,9 +103,10 @@ class Feed:
 
     def put(self, item):
         """Add ITEM; send the items waiting to the workers when a group is complete."""
-        self.items.append(item)
+        self.waiting.append(item)
+        self.count += 1
         if self.pool is None and not self.failed:
-            if not worth_a_pool(self.settings, len(self.items), self.measured):
+            if not worth_a_pool(self.settings, self.count, self.measured):
                 return
             try:
                 self.pool = multiprocessing.get_context("fork").Pool(
@@ -115,26 +116,29 @@ class Feed:
                 logger.debug("build_speed: no worker processes (%s)", error)
                 self.failed = True
                 return
-        if self.pool is not None and len(self.items) - self.unsent >= self.group:
-            self._send(len(self.items))
+        if self.pool is not None and len(self.waiting) >= self.group:
+            self._send()
 
-    def _send(self, end):
-        batch = self.items[self.unsent : end]
-        self.sent.append((self.unsent, self.pool.apply_async(_feed_many, (self.number, batch))))
-        self.unsent = end
+    def _send(self):
+        # In groups of GROUP (the items put before the pool started too), so both workers
+        # share them; sent items are not kept here, so a big site's posts are not held twice.
+        for start in range(0, len(self.waiting), self.group):
+            group = self.waiting[start : start + self.group]
+            self.sent.append(self.pool.apply_async(_feed_many, (self.number, group)))
+        self.waiting = []
 
     def results(self):
         """[FUNCTION(item)] for every item put, in order; None to work them out here."""
         try:
             if self.pool is None or self.failed:
                 return None
-            if self.unsent < len(self.items):
-                self._send(len(self.items))
+            if self.waiting:
+                self._send()
             results = []
-            for _, answer in self.sent:
+            for answer in self.sent:
                 results += answer.get()
             return results
-        except OSError as error:
+        except Exception as error:  # a worker's answer that cannot come back: work it out here
             logger.debug("build_speed: the worker processes failed (%s)", error)
             return None
         finally:
@@ -146,7 +150,7 @@ class Feed:
             self.pool.terminate()
             self.pool.join()
             self.pool = None
-        self.items, self.sent = [], []
+        self.waiting, self.sent = [], []
         _feeds.pop(self.number, None)
 
 
