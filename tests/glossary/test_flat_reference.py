@@ -7,13 +7,14 @@ and without topic links) and random markup, plain and hostile.
 
 import datetime as dt
 import random
+import re
 from pathlib import Path
 
 import pytest
 
 from plugins.glossary import law_matcher, link_law, mark_first_uses
 from plugins.glossary import term_matcher as make_term_matcher
-from plugins.glossary.annotate import annotate_html
+from plugins.glossary.annotate import _quoted_ranges, annotate_html
 from plugins.themes import markup
 from plugins.themes.crosslinks import add_crosslinks
 from plugins.themes.markup import Flat, read_html
@@ -98,3 +99,24 @@ def test_random_markup_gets_the_links_and_marks_the_tree_gave(
             html = html.replace("</p>", " ".join(rng.sample(words, 3)) + "</p>")
         changed += check(html, law, matchers, law_re, monkeypatch)
     assert changed > 100
+
+
+# The quotation regex as it was, before the lookahead that lets it skip to quotation marks.
+QUOTED_AS_IT_WAS = re.compile(
+    r"“(?:(?!\n\n)[^”])*”"
+    r'|"(?:(?!\n\n)[^"])*"'
+    r"|(?<![\w])‘(?:(?!\n\n)[^‘’]|’(?=\w))*’(?!\w)"
+    r"|(?<![\w'])'(?:(?!\n\n)[^'\n]|'(?=\w))*'(?!\w)"
+)
+
+
+def test_quotations_are_found_where_they_were():
+    rng = random.Random(4)
+    pieces = ["“", "”", "‘", "’", '"', "'", "a", "word", " ", "\n", "\n\n", "s", "_", "-"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(5000)]
+    found = 0
+    for text in texts + posts()[:40]:
+        expected = [(m.start(), m.end()) for m in QUOTED_AS_IT_WAS.finditer(text)]
+        assert _quoted_ranges(text) == expected, text
+        found += bool(expected)
+    assert found > 1000
