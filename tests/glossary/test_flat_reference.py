@@ -66,6 +66,7 @@ def check(html, law, term_re, law_re, monkeypatch, **switches):
     return changed
 
 
+@pytest.mark.slow
 def test_every_post_gets_the_links_and_marks_the_tree_gave(
     glossary, law, matchers, law_re, vocabulary, monkeypatch
 ):

@@ -102,8 +102,8 @@ def test_random_hostile_markup_reads_as_the_tree_or_goes_to_it():
 
 def test_random_plain_markup_reads_as_the_tree():
     rng = random.Random(15)
-    read = sum(assert_reads_as_the_tree(plain_random_markup(rng)) for _ in range(3000))
-    assert read > 1500
+    read = sum(assert_reads_as_the_tree(plain_random_markup(rng)) for _ in range(1500))
+    assert read > 750
 
 
 @pytest.mark.parametrize(
