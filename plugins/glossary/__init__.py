@@ -9,7 +9,6 @@ from pelican.generators import Generator
 
 from plugins import post_model
 from plugins.build_speed.memo import memo_for
-from plugins.build_speed.pool import pooled
 
 from .annotate import (
     GLOSSARY_PLACEHOLDER,
@@ -90,10 +89,6 @@ def check_at_start(pelican):
     settings["SITE_OWNED_PATHS"] = list(dict.fromkeys([*owned, *site_owned_paths(settings)]))
 
 
-# Fewer posts to annotate than this and the build's pool is not used (as the themes plugin's).
-POOL_MIN = 40
-
-
 def _all_articles(generator):
     return [
         *generator.articles,
@@ -145,41 +140,22 @@ def annotate_articles(generator):
             Path(settings["GLOSSARY_LAW_FILE"]).read_text(encoding="utf-8"),
             *(settings[key] for key in sorted(SETTINGS)),
         )
-    articles = _all_articles(generator)
-    posts = []  # (source, day, memo key) of each article
-    for article in articles:
+    for article in _all_articles(generator):
         model = post_model.of(article)
+        model.cpd_url = None
         # Work from the text as it came to this plugin, so it is never marked twice.
         if model.glossary_output == article._content:
             source = model.glossary_input
         else:
             source = article._content
         day = article.date.date()
+
+        def work(source=source, day=day):
+            return annotate_article(source, day, glossary, law, settings, matchers)
+
         # Last build's answer while the post, its date, both tables and the settings are the
         # same (the build memo; `make html` and the devserver only).
-        posts.append((source, day, memo.key(tables, source, day.isoformat())))
-    answers = [memo.find(post[2]) for post in posts]
-    todo = [index for index, known in enumerate(answers) if known is None]
-
-    def work(post):
-        return annotate_article(post[0], post[1], glossary, law, settings, matchers)
-
-    def pool_work(post):
-        try:
-            return work(post)
-        except Exception:  # worked out again in this process, which reports it as usual
-            return None
-
-    # Speed (bench/): the posts not remembered are worked out in the build's pool, when
-    # there are enough of them; the answers are the ones this process would work out.
-    fresh = pooled(settings, pool_work, [posts[index][:2] for index in todo], POOL_MIN)
-    for index, answer in zip(todo, fresh or [None] * len(todo), strict=True):
-        answers[index] = answer or work(posts[index][:2])
-        memo.keep(posts[index][2], answers[index])
-    for article, (source, _, _), answer in zip(articles, posts, answers, strict=True):
-        model = post_model.of(article)
-        model.cpd_url = None
-        html, used, refs, notes = answer
+        html, used, refs, notes = memo.get(memo.key(tables, source, day.isoformat()), work)
         html = as_pelican_links(html)
         model.glossary_input, model.glossary_output = source, html
         article._content = html
