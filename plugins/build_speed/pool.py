@@ -72,3 +72,93 @@ def _begin():
 def _one(pair):
     index, item = pair
     return index, _job[0](item)
+
+
+# Each open Feed's (function, start), by number: a worker forked for one feed reads its own
+# entry, so another pool started meanwhile (which sets _job) never changes what it runs.
+_feeds = {}
+
+
+class Feed:
+    """A pool fed one item at a time while this process goes on with other work.
+
+    For work whose items appear one by one (posts as Pelican reads them): the workers start
+    once MEASURED items have come (as `pooled` decides, BUILD_POOL_MIN overriding it) and
+    work each group of GROUP items as soon as it is complete, while this process makes the
+    next ones. `results()` then gives [FUNCTION(item)] in the order the items were put, or
+    None when no pool was worth it or could be had (the caller works them out itself).
+    """
+
+    def __init__(self, settings, function, measured, start=None, group=4):
+        self.settings = settings
+        self.measured = measured
+        self.group = group
+        self.waiting = []  # the items put and not yet sent to a worker, in order
+        self.count = 0  # items put
+        self.sent = []  # AsyncResult of each group sent, in order
+        self.pool = None
+        self.failed = False
+        self.number = id(self)
+        _feeds[self.number] = (function, start)
+
+    def put(self, item):
+        """Add ITEM; send the items waiting to the workers when a group is complete."""
+        self.waiting.append(item)
+        self.count += 1
+        if self.pool is None and not self.failed:
+            if not worth_a_pool(self.settings, self.count, self.measured):
+                return
+            try:
+                self.pool = multiprocessing.get_context("fork").Pool(
+                    workers(self.settings), initializer=_begin_feed, initargs=(self.number,)
+                )
+            except OSError as error:
+                logger.debug("build_speed: no worker processes (%s)", error)
+                self.failed = True
+                return
+        if self.pool is not None and len(self.waiting) >= self.group:
+            self._send()
+
+    def _send(self):
+        # In groups of GROUP (the items put before the pool started too), so both workers
+        # share them; sent items are not kept here, so a big site's posts are not held twice.
+        for start in range(0, len(self.waiting), self.group):
+            group = self.waiting[start : start + self.group]
+            self.sent.append(self.pool.apply_async(_feed_many, (self.number, group)))
+        self.waiting = []
+
+    def results(self):
+        """[FUNCTION(item)] for every item put, in order; None to work them out here."""
+        try:
+            if self.pool is None or self.failed:
+                return None
+            if self.waiting:
+                self._send()
+            results = []
+            for answer in self.sent:
+                results += answer.get()
+            return results
+        except Exception as error:  # a worker's answer that cannot come back: work it out here
+            logger.debug("build_speed: the worker processes failed (%s)", error)
+            return None
+        finally:
+            self.close()
+
+    def close(self):
+        """Stop the workers (the items not answered yet are dropped) and forget the items."""
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+        self.waiting, self.sent = [], []
+        _feeds.pop(self.number, None)
+
+
+def _begin_feed(number):
+    global _job
+    _job = _feeds[number]
+    _begin()
+
+
+def _feed_many(number, items):
+    return [_job[0](item) for item in items]

@@ -7,7 +7,7 @@ import re
 from bs4 import NavigableString
 
 from .detect import _patterns, _settle, straighten
-from .markup import BLOCKS, SKIP, read_html
+from .markup import BLOCKS, SKIP, Flat, escape_text, read_html, start_tag
 
 PLACEHOLDER = "{topic}"
 # Someone else's words are theirs: no topic link inside a quotation or a cited title.
@@ -69,7 +69,9 @@ def link_page(page, html, themes, vocabulary, css_class="theme-link", href=None)
     # matcher runs over the nodes a stretch at a time and stops once every theme is linked.
     # Matches never span two nodes (see _JOINT), so a stretch gets the matches the whole
     # text gives its nodes; choose_links goes on from where the stretch before left off.
-    chooser = _Chooser(page.nodes, texts, wanted, vocabulary)
+    flat = isinstance(page, Flat)
+    context = _flat_contexts(page) if flat else None
+    chooser = _Chooser(page.nodes, texts, wanted, vocabulary, context)
     first = 0
     while first < len(texts) and wanted:
         last, size = first, 0
@@ -79,12 +81,17 @@ def link_page(page, html, themes, vocabulary, css_class="theme-link", href=None)
         chooser.choose(_candidates(texts, first, last, wanted, vocabulary))
         first = last
     picks = chooser.picks
-    linked = []
+    linked, replaced = [], {}
     for index, node_picks in sorted(picks.items()):
-        linked += link_text_node(page.soup, page.nodes[index], node_picks, href, css_class)
+        if flat:
+            written, slugs = linked_html(texts[index], node_picks, href, css_class)
+            replaced[page.node_strings[index]] = written
+            linked += slugs
+        else:
+            linked += link_text_node(page.soup, page.nodes[index], node_picks, href, css_class)
     if not linked:
         return html, ()
-    return str(page.soup), tuple(linked)
+    return (page.splice(replaced) if flat else str(page.soup)), tuple(linked)
 
 
 # Characters of linkable text the matcher reads at a time (link_page).
@@ -133,10 +140,14 @@ def choose_links(nodes, texts, candidates, wanted, vocabulary):
 
 
 class _Chooser:
-    """choose_links over candidates given a stretch at a time, in document order."""
+    """choose_links over candidates given a stretch at a time, in document order.
 
-    def __init__(self, nodes, texts, wanted, vocabulary):
+    CONTEXT(node index) gives _context's answer; by default _context of the tree's node.
+    """
+
+    def __init__(self, nodes, texts, wanted, vocabulary, context=None):
         self.nodes, self.texts, self.wanted, self.vocabulary = nodes, texts, wanted, vocabulary
+        self.context = context or (lambda index: _context(self.nodes[index], self.blocks))
         # picks: as choose_links returns; contexts: node index -> _context; blocks: see
         # _context; last: (block, end offset) of the last pick, for links side by side.
         self.picks, self.contexts, self.blocks, self.last = {}, {}, {}, None
@@ -156,7 +167,7 @@ class _Chooser:
                 continue
             context = contexts.get(index)
             if context is None:
-                context = contexts[index] = _context(self.nodes[index], self.blocks)
+                context = contexts[index] = self.context(index)
             block, offset, quoted = context
             if quoted or _overlaps(block.quotes, offset + start, offset + end):
                 continue
@@ -204,6 +215,34 @@ def _context(node, blocks):
     if block is None:
         block = blocks[id(element)] = _Block(element)
     return block, block.offsets[id(node)], quoted
+
+
+class _FlatBlock:
+    """_Block of a Flat page's ELEMENT: the text of the strings it holds, its quotations."""
+
+    def __init__(self, page, element):
+        self.text = "".join(page.strings[element.first : element.last])
+        self.quotes = quoted_spans(self.text)
+
+
+def _flat_contexts(page):
+    """_context for the nodes of a Flat PAGE, by node index."""
+    starts, blocks = page.starts(), {}
+
+    def context(index):
+        string = page.node_strings[index]
+        quoted, element = False, None
+        for parent in page.parents[string].parents():
+            if parent.name in QUOTED:
+                quoted = True
+            if element is None and (parent.name in BLOCKS or parent.parent is None):
+                element = parent
+        block = blocks.get(element)
+        if block is None:
+            block = blocks[element] = _FlatBlock(page, element)
+        return block, starts[string] - starts[element.first], quoted
+
+    return context
 
 
 def _overlaps(spans, start, end):
@@ -324,6 +363,21 @@ def link_text_node(soup, node, picks, href, css_class="theme-link"):
             node.insert_before(piece)
     node.extract()
     return linked
+
+
+def linked_html(text, picks, href, css_class="theme-link"):
+    """(HTML, slugs): link_text_node's text node as str(soup) writes it, without a tree."""
+    pieces, cursor, linked = [], 0, []
+    for start, end, theme in picks:
+        attributes = {"href": href(theme), "title": f"Topic: {theme.name}"}
+        attributes["class"] = css_class
+        attributes["aria-describedby"] = NOTE_ID
+        pieces.append(escape_text(text[cursor:start]))
+        pieces.append(f"{start_tag('a', attributes)}{escape_text(text[start:end])}</a>")
+        cursor = end
+        linked.append(theme.slug)
+    pieces.append(escape_text(text[cursor:]))
+    return "".join(pieces), linked
 
 
 def as_pelican_links(html):

@@ -2,9 +2,14 @@
 
 import contextlib
 import gc
+import re
 from dataclasses import dataclass
+from html import unescape
+from itertools import accumulate
 
 from bs4 import BeautifulSoup, CData, NavigableString, Tag
+from bs4.builder import HTMLParserTreeBuilder
+from bs4.dammit import EntitySubstitution, UnicodeDammit
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
@@ -67,10 +72,20 @@ class Page:
 
 
 def read_html(html):
-    """Parse HTML once: its text (a blank line after each block) and linkable text nodes."""
+    """Read HTML once: its text (a blank line after each block) and linkable text nodes.
+
+    A Flat page (read_flat) when the markup is plain, else the Page of BeautifulSoup's tree.
+    """
     # Speed (bench/): detection needs the text and cross-linking the nodes of the same HTML,
-    # so one parse and one walk serve both. The text is what appending "\n\n" to every BLOCKS
-    # element and calling get_text() gives, without changing the soup the links go in.
+    # so one read serves both; and a post's HTML is nearly always plain markup, which is
+    # read without building a tree (a tenth of the time, and no tree to serialise).
+    return read_flat(html) or read_tree(html)
+
+
+def read_tree(html):
+    """Parse HTML with BeautifulSoup into a Page: the reference read_flat is checked against."""
+    # The text is what appending "\n\n" to every BLOCKS element and calling get_text()
+    # gives, without changing the soup the links go in.
     return read_soup(BeautifulSoup(html or "", "html.parser"))
 
 
@@ -112,3 +127,285 @@ def collector_paused():
     finally:
         if was_on:
             gc.enable()
+
+
+# -- the same reading without a tree --------------------------------------------------------
+#
+# A post's HTML (Markdown's, as safe_html passed it) is plain markup: tags whose attribute
+# values are quoted, text whose only "&" start character references, no comments. For such
+# markup what BeautifulSoup's html.parser builder makes of each tag can be replayed without
+# building a tree: the text between two tags is one string (references decoded; a blank one
+# becomes " " or "\n" outside <pre>), a start tag opens an element (a void one closes at
+# once), an end tag closes up to the newest open element of its name or is ignored, and what
+# is open at the end closes there. str(soup) writes each tag in one form (name and attribute
+# names in lower case, attributes sorted, values escaped and quoted its way, void elements as
+# <br/>), each string escaped (&, <, >), and the end tags of the elements as they closed.
+# Anything else goes to BeautifulSoup (read_tree). tests/themes/test_flat_markup.py checks
+# Flat against the tree on real, generated and random markup.
+
+_SPACE = "[ \\t\\n\\r\\f]"
+_ATTRIBUTE = rf"{_SPACE}+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:{_SPACE}*={_SPACE}*(?:\"[^\"]*\"|'[^']*'))?"
+# One whole tag (captured, so split() keeps it): a start tag or a bare end tag.
+_TAGS = re.compile(
+    rf"(<(?:[a-zA-Z][a-zA-Z0-9]*(?:{_ATTRIBUTE})*{_SPACE}*/?|/[a-zA-Z][a-zA-Z0-9]*{_SPACE}*)>)"
+)
+_ATTRIBUTES = re.compile(
+    rf"{_SPACE}+([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:{_SPACE}*={_SPACE}*(?:\"([^\"]*)\"|'([^']*)'))?"
+)
+_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)")
+# A character reference as html.parser hands it to BeautifulSoup; a bare "&" matches neither.
+_REFERENCE = re.compile(r"&(?:([a-zA-Z][a-zA-Z0-9]*);|#([0-9]{1,8}|[xX][0-9a-fA-F]{1,8});)?")
+_ENTITIES = EntitySubstitution.HTML_ENTITY_TO_CHARACTER
+_BUILDER = HTMLParserTreeBuilder()
+_VOID = frozenset(_BUILDER.empty_element_tags)
+_LIST_ATTRIBUTES = _BUILDER.cdata_list_attributes  # class="a  b" is read as ["a", "b"]
+_NOT_WHITESPACE = re.compile(r"\S+")
+# Elements html.parser reads as raw text, whose strings BeautifulSoup types otherwise (so
+# get_text() leaves them out) or keeps blank (<textarea>), or whose attributes it rewrites
+# when writing (<meta charset>), in this Python or a newer one: left to BeautifulSoup.
+_SPECIAL = frozenset(_BUILDER.string_containers) | {
+    "iframe",
+    "meta",
+    "noembed",
+    "noframes",
+    "noscript",
+    "plaintext",
+    "textarea",
+    "title",
+    "xmp",
+}
+_PRESERVE = frozenset(_BUILDER.preserve_whitespace_tags)
+_BLANKS = " \n\t\x0c\r"  # BeautifulSoup's ASCII_SPACES: a string of these only is blank
+_START, _END = 0, 1
+# Each tag as written -> what reading it means (_tag); shared by every post of a build.
+_TAG_CACHE: dict = {}
+_TAG_CACHE_SIZE = 50_000
+
+
+class _Element:
+    """An element as read: its name, parent, and the strings it holds (first, last + 1)."""
+
+    __slots__ = ("name", "parent", "first", "last", "skipped")
+
+    def __init__(self, name, parent, first, skipped):
+        self.name, self.parent, self.first, self.last, self.skipped = (
+            name,
+            parent,
+            first,
+            first,
+            skipped,
+        )
+
+    def parents(self):
+        """This element and its ancestors, the root last."""
+        element = self
+        while element is not None:
+            yield element
+            element = element.parent
+
+
+class Flat:
+    """A post's HTML read without a tree: what Page gives, and the HTML BeautifulSoup writes.
+
+    TEXT and NODES (the linkable strings' text) are Page's. Every string of the document is
+    numbered in order (STRINGS, each in its element PARENTS[i]); NODE_STRINGS gives each
+    node's number. splice() writes str(soup) of the tree with some strings replaced.
+    """
+
+    def __init__(self, strings, parents, nodes, text, out, slots, marks, root):
+        self.strings, self.parents = strings, parents
+        self.node_strings = nodes
+        self.nodes = tuple(strings[i] for i in nodes)
+        self.text, self._out, self._slots, self._marks = text, out, slots, marks
+        self.root = root
+        self._starts = None
+
+    def starts(self):
+        """Where each string starts in all the strings end to end (and the end)."""
+        if self._starts is None:
+            self._starts = [0, *accumulate(len(s) for s in self.strings)]
+        return self._starts
+
+    def element_of(self, node):
+        """The element node number NODE is in."""
+        return self.parents[self.node_strings[node]]
+
+    def marked_text(self):
+        """(The text with a blank line at the START of each block, each string's offset)."""
+        # What glossary.annotate reads quotations in (a paragraph's opening quote belongs to
+        # it): MARKS holds, for each string, how many blank lines come before it.
+        parts, offsets, at, before = [], [], 0, 0
+        for string, marks in zip(self.strings, self._marks[:-1], strict=True):
+            if marks != before:
+                parts.append("\n\n" * (marks - before))
+                at += 2 * (marks - before)
+                before = marks
+            offsets.append(at)
+            parts.append(string)
+            at += len(string)
+        return "".join(parts), offsets
+
+    def splice(self, replaced):
+        """str(soup) of the tree, with string number I written as REPLACED[I] (HTML)."""
+        out = list(self._out)
+        for index, html in replaced.items():
+            out[self._slots[index]] = html
+        return "".join(out)
+
+    def html(self):
+        """str(soup) of the tree, nothing replaced."""
+        return "".join(self._out)
+
+
+def escape_text(text):
+    """TEXT as BeautifulSoup writes a string: &, < and > escaped."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def start_tag(name, attributes, void=False):
+    """<NAME ...> as BeautifulSoup writes it: attributes sorted, each value escaped and quoted."""
+    written = [name]
+    for key, value in sorted(attributes.items()):
+        if isinstance(value, list):
+            value = " ".join(value)
+        value = escape_text(value)
+        if '"' not in value:
+            written.append(f'{key}="{value}"')
+        elif "'" not in value:
+            written.append(f"{key}='{value}'")
+        else:
+            written.append(f'{key}="{value.replace(chr(34), "&quot;")}"')
+    return f"<{' '.join(written)}{'/' if void else ''}>"
+
+
+def _tag(raw):
+    """(kind, name, written, void, closes itself) for the tag RAW; None: not for read_flat."""
+    name = _NAME.match(raw).group(1).lower()
+    if raw[1] == "/":
+        return None if name in _VOID or name in _SPECIAL else (_END, name, f"</{name}>")
+    if name in _SPECIAL:
+        return None
+    attributes = {}
+    for match in _ATTRIBUTES.finditer(raw):
+        key, double, single = match.groups()
+        value = double if double is not None else single
+        attributes[key.lower()] = unescape(value) if value else ""
+    kinds = _LIST_ATTRIBUTES.get("*", ()), _LIST_ATTRIBUTES.get(name, ())
+    for key in attributes:
+        if key in kinds[0] or key in kinds[1]:
+            attributes[key] = _NOT_WHITESPACE.findall(attributes[key])
+    void = name in _VOID
+    return (_START, name, start_tag(name, attributes, void), void, raw.endswith("/>"))
+
+
+def _decoded(text):
+    """TEXT with its character references replaced as BeautifulSoup does, or None if a "&"
+    starts no reference html.parser would read the same way."""
+    failed = False
+
+    def replace(match):
+        nonlocal failed
+        name, number = match.groups()
+        if name is not None:
+            character = _ENTITIES.get(name)
+            if character is not None:
+                return character
+        elif number is not None:
+            code = int(number[1:], 16) if number[0] in "xX" else int(number)
+            return UnicodeDammit.numeric_character_reference(code)[0]
+        failed = True
+        return ""
+
+    decoded = _REFERENCE.sub(replace, text)
+    return None if failed else decoded
+
+
+def read_flat(html):
+    """The Flat reading of HTML, or None for markup it does not vouch for (see above)."""
+    html = html or ""
+    pieces = _TAGS.split(html)
+    # pieces: text, tag, text, tag ... text
+    if html.count("<") != len(pieces) // 2:
+        return None  # a "<" that is not one of the tags above, or one inside a tag
+    cache = _TAG_CACHE
+    if len(cache) > _TAG_CACHE_SIZE:
+        cache.clear()
+    root = _Element("[document]", None, 0, False)
+    top, stack, open_names = root, [root], {}
+    strings, parents, nodes, text, out, slots, marks = [], [], [], [], [], [], []
+    marked = 0  # blank lines so far at block starts (Flat.marked_text)
+    preserved = 0  # open <pre> elements
+    last = len(pieces) - 1
+    for at in range(0, len(pieces), 2):
+        data = pieces[at]
+        if data:
+            if "&" in data:
+                data = _decoded(data)
+                if data is None:
+                    return None
+            if not preserved and not data.strip(_BLANKS):
+                data = "\n" if "\n" in data else " "
+            parents.append(top)
+            marks.append(marked)
+            if not top.skipped and data.strip():
+                nodes.append(len(strings))
+            strings.append(data)
+            text.append(data)
+            slots.append(len(out))
+            out.append(escape_text(data))
+        if at == last:
+            break
+        raw = pieces[at + 1]
+        info = cache.get(raw)
+        if info is None:
+            info = cache[raw] = _tag(raw) or ()
+        if not info:
+            return None
+        if info[0] == _START:
+            _, name, written, void, closes = info
+            out.append(written)
+            if name in BLOCKS:
+                marked += 1
+            if void:
+                if name in BLOCKS:
+                    text.append("\n\n")
+                continue
+            top = _Element(name, top, len(strings), top.skipped or name in SKIP)
+            stack.append(top)
+            open_names[name] = open_names.get(name, 0) + 1
+            if name in _PRESERVE:
+                preserved += 1
+            if not closes:
+                continue
+        else:
+            name = info[1]
+        if not open_names.get(name):
+            continue  # an end tag with nothing to close: BeautifulSoup ignores it
+        while True:
+            element = stack.pop()
+            top = stack[-1]
+            element.last = len(strings)
+            closed = element.name
+            open_names[closed] -= 1
+            out.append(f"</{closed}>")
+            if closed in BLOCKS:
+                text.append("\n\n")
+            if closed in _PRESERVE:
+                preserved -= 1
+            if closed == name:
+                break
+    while len(stack) > 1:
+        element = stack.pop()
+        element.last = len(strings)
+        out.append(f"</{element.name}>")
+        if element.name in BLOCKS:
+            text.append("\n\n")
+    root.last = len(strings)
+    marks.append(marked)
+    return Flat(strings, parents, tuple(nodes), "".join(text), out, slots, marks, root)

@@ -177,9 +177,32 @@ def test_a_post_with_law_and_terms_is_parsed_once(glossary, law, monkeypatch):
         "GLOSSARY_TERM_CLASS": "term",
         "GLOSSARY_SINCE_NOTES": False,
     }
-    html = "<p>A section 47 enquiry with the HCPC and a serious case review.</p>"
+    # Markup with a comment is read by BeautifulSoup (markup.read_flat does not vouch for it).
+    html = "<p>A section 47 enquiry with the HCPC and a serious case review.</p><!-- x -->"
     out, used, refs, _ = annotate_article(html, DAYS[1], glossary, law, settings)
     assert len(parses) == 1
+    assert 'class="law"' in out and 'class="term"' in out
+    assert used and refs
+
+
+def test_plain_markup_with_law_and_terms_builds_no_tree(glossary, law, monkeypatch):
+    parses = []
+    real = markup.BeautifulSoup
+
+    def counted(*args, **kwargs):
+        parses.append(args[0][:20])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(markup, "BeautifulSoup", counted)
+    settings = {
+        "GLOSSARY_LAW_LINKS": True,
+        "GLOSSARY_TERMS": True,
+        "GLOSSARY_TERM_CLASS": "term",
+        "GLOSSARY_SINCE_NOTES": False,
+    }
+    html = "<p>A section 47 enquiry with the HCPC and a serious case review.</p>"
+    out, used, refs, _ = annotate_article(html, DAYS[1], glossary, law, settings)
+    assert parses == []
     assert 'class="law"' in out and 'class="term"' in out
     assert used and refs
 
@@ -189,7 +212,9 @@ def test_the_collector_is_paused_while_the_tree_is_worked_on_and_on_again_after(
 ):
     states = collector_states(markup, "BeautifulSoup")
     assert gc.isenabled()
-    annotate_html("<p>The HCPC.</p>", law, DAYS[0], make_term_matcher(glossary), law_matcher(law))
+    # A comment: markup read with a tree (markup.read_flat does not vouch for it).
+    html = "<p>The HCPC.</p><!-- x -->"
+    annotate_html(html, law, DAYS[0], make_term_matcher(glossary), law_matcher(law))
     assert states == [False]
     assert gc.isenabled()
     gc.disable()

@@ -164,3 +164,44 @@ def test_a_changed_input_or_vocabulary_changes_the_key(vocabulary):
     assert batch.build_key(fewer, options, "theme-link") != build
     assert batch.build_key(vocabulary, {**options, "threshold": 9}, "theme-link") != build
     assert batch.build_key(vocabulary, options, None) != build
+
+
+class _NoMemo:
+    def find(self, key, default=None):
+        return default
+
+
+def test_answers_worked_out_while_posts_are_read_are_the_answers_worked_out_here(vocabulary):
+    options = detection_options(DEFAULTS)
+    settings = {"BUILD_WORKERS": 2, "BUILD_POOL_MIN": 0}
+    posts = _posts(24, seed=7)
+    jobs = [batch.Job(html=html, title=title, tags=(), exclude=()) for title, html in posts]
+    prefetch = batch.Prefetch(vocabulary, options, "theme-link", settings, _NoMemo())
+    for job in jobs:
+        prefetch.add(job)  # as each post is read
+    # Before the themes are assigned, one post was edited by a plugin and one was added: their
+    # answers are worked out for what they are now, the others are taken from the pool.
+    jobs[3] = batch.Job(
+        html=jobs[3].html + "<p>A serious case review.</p>", title="", tags=(), exclude=()
+    )
+    jobs.append(
+        batch.Job(html="<p>Supervision, supervision.</p>", title="Supervision", tags=(), exclude=())
+    )
+    keys = [batch.job_key(job, prefetch.build) for job in jobs]
+    answers = prefetch.answers(jobs, keys, vocabulary, options, "theme-link", settings)
+    assert prefetch.feed.pool is None  # the workers are gone once the answers are in
+    for job, (decision, linked) in zip(jobs, answers, strict=True):
+        assert (decision, linked) == batch.answer(job, vocabulary, options, "theme-link")
+        assert all(theme is vocabulary[theme.slug] for theme in decision.themes)
+
+
+def test_prefetch_with_too_few_posts_leaves_the_work_to_this_process(vocabulary):
+    options = detection_options(DEFAULTS)
+    settings = {"BUILD_WORKERS": 2}  # POOL_MIN posts are needed before a pool starts
+    jobs = [batch.Job(html=html, title=title, tags=(), exclude=()) for title, html in _posts(3, 2)]
+    prefetch = batch.Prefetch(vocabulary, options, "theme-link", settings, _NoMemo())
+    for job in jobs:
+        prefetch.add(job)
+    assert prefetch.feed.pool is None
+    keys = [batch.job_key(job, prefetch.build) for job in jobs]
+    assert prefetch.answers(jobs, keys, vocabulary, options, "theme-link", settings) == [None] * 3

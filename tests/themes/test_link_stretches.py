@@ -22,7 +22,7 @@ from plugins.themes.crosslinks import (
     names_theme,
 )
 from plugins.themes.detect import _patterns, _settle, straighten
-from plugins.themes.markup import read_html
+from plugins.themes.markup import read_tree
 from plugins.themes.settings import DEFAULTS, detection_options
 from plugins.yaml_metadata.engine import markdown_engine
 
@@ -32,7 +32,7 @@ FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 
 def one_run(html, themes, vocabulary):
     """The reference: add_crosslinks as it was, one matcher run over all the linkable text."""
-    page = read_html(html)
+    page = read_tree(html)
     wanted = {theme.slug: theme for theme in themes}
     if not html or not wanted or not page.nodes:
         return html, ()

@@ -18,7 +18,7 @@ from plugins.themes.detect import (
     first_word,
     straighten,
 )
-from plugins.themes.markup import BLOCKS, read_html
+from plugins.themes.markup import BLOCKS, read_tree
 from plugins.themes.report import ADVICE, detection_line, detection_message
 from plugins.themes.settings import DEFAULTS, detection_options
 from plugins.themes.tagging import html_text
@@ -201,7 +201,7 @@ def test_one_walk_gives_the_text_and_nodes_of_the_plain_versions():
         for post in make_posts(30, seed=9)
     ]
     for html in HTML_CASES + posts:
-        page = read_html(html)
+        page = read_tree(html)
         assert page.text == plain_text(html), html[:100]
         soup = BeautifulSoup(html, "html.parser")
         expected = [str(node) for node in soup.find_all(string=True) if _linkable(node)]
