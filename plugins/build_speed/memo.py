@@ -13,6 +13,7 @@ and search (SearchIndex, a folder per result: the Pagefind bundle).
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import logging
 import os
@@ -21,7 +22,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .cache import load_cache
+from .cache import discard
 from .keys import key as memo_key
 
 logger = logging.getLogger(__name__)
@@ -46,7 +47,9 @@ class BuildMemo:
 
     Off (no content cache, or no build_speed plugin), it keeps nothing and hashes nothing:
     `key` gives None and `get` works the result out, so a plugin asks the same way either way.
-    Like Pelican's own cache files, the file is compressed when GZIP_CACHE is on.
+    Like Pelican's own cache files, the file is compressed when GZIP_CACHE is on. The file is
+    a run of pickled (key, result) pairs: a result worked out in this build is written to the
+    next file as soon as it is known and not held until `save` (memory at 10,000 posts).
     """
 
     def __init__(self, settings, name, enabled=None):
@@ -56,9 +59,12 @@ class BuildMemo:
         self.opener = gzip.open if settings.get("GZIP_CACHE", True) else open
         self.loading = self.enabled and bool(settings.get("LOAD_CONTENT_CACHE"))
         self.kept = {}
+        # Results of this build: from the kept file (held there anyway), or _WRITTEN when
+        # worked out here and already in the next file.
         self.used = {}
+        self._next = None  # the next file, while it is being written
         if self.loading:
-            self.kept = load_cache(self.path, self.opener)
+            self.kept = load_records(self.path, self.opener)
 
     def key(self, *parts):
         """The key of a result that depends on PARTS (None when nothing is kept)."""
@@ -68,8 +74,11 @@ class BuildMemo:
         """The result kept under KEY, else WORK() (kept for the next build)."""
         if not self.enabled:
             return work()
-        result = self.kept[key] if key in self.kept else work()
-        self.used[key] = result
+        if key in self.kept:
+            result = self.used[key] = self.kept[key]
+            return result
+        result = work()
+        self.keep(key, result)
         return result
 
     def find(self, key, default=None):
@@ -81,21 +90,80 @@ class BuildMemo:
 
     def keep(self, key, result):
         """Keep RESULT under KEY for the next build (worked out by the caller)."""
-        if self.enabled:
-            self.used[key] = result
+        if not self.enabled or key in self.used:
+            return
+        if self._write(key, result):
+            self.used[key] = _WRITTEN
+        else:
+            self.used[key] = result  # the file could not be started: kept until save says so
+
+    def _write(self, key, result):
+        """Add (KEY, RESULT) to the next file, started at the first; False if it cannot be."""
+        try:
+            if self._next is None:
+                temporary = f"{self.path}.{os.getpid()}.tmp"
+                os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
+                self._next = (temporary, self.opener(temporary, "wb"))
+            pickle.dump((key, result), self._next[1], protocol=pickle.HIGHEST_PROTOCOL)
+        except (OSError, pickle.PicklingError, TypeError) as error:
+            self._abandon(error)
+            return False
+        return True
+
+    def _abandon(self, error):
+        """Give up the next file (it is removed), saying why once."""
+        if self._next is not None:
+            temporary, handle = self._next
+            self._next = False
+            with contextlib.suppress(OSError):
+                handle.close()
+                os.remove(temporary)
+        logger.warning("build_speed: could not save %s: %s", self.path, error)
 
     def save(self):
         """Keep this build's results, and only those, for the next build."""
-        if not self.enabled or self.used.keys() == self.kept.keys():
+        if not self.enabled or self._next is False:
+            return
+        if self._next is None and self.used.keys() == self.kept.keys():
             return  # nothing new to keep: every result came from the kept file
-        temporary = f"{self.path}.{os.getpid()}.tmp"
+        for key, result in self.used.items():
+            if result is not _WRITTEN and not self._write(key, result):
+                return
+        if self._next is None:  # this build used no result: nothing to keep
+            with contextlib.suppress(OSError):
+                os.remove(self.path)
+            return
+        temporary, handle = self._next
         try:
-            os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
-            with self.opener(temporary, "wb") as handle:
-                pickle.dump(self.used, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.close()
             os.replace(temporary, self.path)  # never a half-written file
-        except (OSError, pickle.PicklingError, TypeError) as error:
-            logger.warning("build_speed: could not save %s: %s", self.path, error)
+        except OSError as error:
+            self._next = (temporary, handle)
+            self._abandon(error)
+        self._next = None
+
+
+# Stands in BuildMemo.used for a result already written to the next file.
+_WRITTEN = object()
+
+
+def load_records(path, opener=open):
+    """{key: result} from the run of pickled pairs at PATH; {} when none or (noted) unreadable."""
+    kept = {}
+    try:
+        with opener(path, "rb") as handle:
+            while handle.peek(1):
+                record = pickle.load(handle)
+                if not (isinstance(record, tuple) and len(record) == 2):
+                    discard(path, "it holds no cache")
+                    return {}
+                kept[record[0]] = record[1]
+    except FileNotFoundError:
+        return {}  # the first build
+    except Exception as error:
+        discard(path, f"{type(error).__name__}: {error}".rstrip(": "))
+        return {}
+    return kept
 
 
 def folder_memo_for(settings, name):

@@ -1,13 +1,22 @@
 """Offline full-text search: a /search/ page and a Pagefind index built with every site."""
 
 import logging
+from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
 
 from plugins.build_speed.memo import folder_memo_for
 
-from .index import DEFAULTS, SearchError, build_index, search_settings, topic_links
+from .index import (
+    DEFAULTS,
+    SearchError,
+    build_index,
+    link_parts,
+    part_folders,
+    search_settings,
+    topic_links,
+)
 
 __all__ = [
     "DEFAULTS",
@@ -70,12 +79,21 @@ def index_site(pelican):
     """Run Pagefind over the written site."""
     if not pelican.settings.get("SEARCH_ENABLED", DEFAULTS["SEARCH_ENABLED"]):
         return
-    bundle = pelican.settings.get("SEARCH_BUNDLE_DIR", DEFAULTS["SEARCH_BUNDLE_DIR"])
+    settings = search_settings(pelican.settings)
+    bundle = settings["SEARCH_BUNDLE_DIR"]
     # With Pelican's content cache on (make html, the devserver), the bundle of the last build
     # is kept beside it and reused while the indexed pages are byte for byte the same.
     memo = folder_memo_for(pelican.settings, "SearchIndex")
-    pages = build_index(pelican.output_path, bundle, memo=memo)
-    logger.info("Search: indexed %d pages into %s/", pages, bundle)
+    site = Path(pelican.output_path)
+    pages = build_index(site, bundle, memo=memo, part_most=settings["SEARCH_PART_PAGES"])
+    parts = part_folders(site / bundle)
+    link_parts(site / settings["SEARCH_SAVE_AS"], parts)
+    logger.info(
+        "Search: indexed %d pages into %s/%s",
+        pages,
+        bundle,
+        f" in {len(parts) + 1} parts" if parts else "",
+    )
 
 
 def register():

@@ -18,6 +18,7 @@ from plugins.settings_table import (
     SettingsTable,
     boolean,
     relative_path,
+    whole,
 )
 
 from .canonical import BundleFormatError, canonicalise_bundle
@@ -78,6 +79,13 @@ TABLE = SettingsTable(
             _bundle_folder,
             f"the folder of the search index, {_INSIDE} and inside the output folder",
         ),
+        Setting(
+            "SEARCH_PART_PAGES",
+            4000,
+            whole(1),
+            "the most pages Pagefind indexes in one run (a whole number, at least 1); a "
+            "bigger site is indexed in parts that the search page merges",
+        ),
     ],
     error=SearchSettingsError,
 )
@@ -124,10 +132,12 @@ def pages_to_index(site, bundle_dir):
     return marked or pages
 
 
-def index_key(pages, binary):
-    """A fingerprint of everything the bundle depends on: Pagefind and the pages indexed."""
+def index_key(pages, binary, part_count=1):
+    """A fingerprint of everything the bundle depends on: Pagefind, the pages, how many parts."""
     binary = Path(binary)
     parts = [str(binary.resolve()), binary.stat().st_size]
+    if part_count != 1:  # a single index keeps the key it always had
+        parts.append(part_count)
     for name, fingerprint in pages.items():
         parts += (name, fingerprint)
     return hex_key(*parts, size=16)
@@ -166,15 +176,46 @@ def pages_glob(pages):
     return glob if len(glob) <= _GLOB_MOST else None
 
 
-def build_index(site_dir, bundle_dir="pagefind", executable=None, memo=None):
+# Pagefind holds about 200 KB for each page it indexes until it writes the bundle (the words
+# of every page: 1.9 GB at 10,000 posts), whatever the size of the rest of the page. A site
+# with more pages than SEARCH_PART_PAGES is indexed in parts, one Pagefind run after the other,
+# and the search page merges them in the reader's browser (Pagefind's mergeIndex).
+PART_PREFIX = "part-"
+
+
+def split_pages(pages, most):
+    """PAGES ({path: fingerprint}) as the fewest parts of at most MOST pages, sizes within one.
+
+    Pages are dealt out in turn (the first to part 1, the second to part 2, ...), so that each
+    part holds posts of every year: Pagefind ranks within a part by how rare a word is in it,
+    and parts that each look like the whole site rank as the whole site does.
+    """
+    count = -(-len(pages) // most) or 1
+    parts = [{} for _ in range(count)]
+    for number, (name, fingerprint) in enumerate(pages.items()):
+        parts[number % count][name] = fingerprint
+    return parts
+
+
+def part_folders(bundle):
+    """The names of the parts merged into BUNDLE's index, in order ([] for a single index)."""
+    bundle = Path(bundle)
+    if not bundle.is_dir():
+        return []
+    named = [p.name for p in bundle.iterdir() if p.is_dir() and p.name.startswith(PART_PREFIX)]
+    return sorted(named, key=lambda name: int(name[len(PART_PREFIX) :]))
+
+
+def build_index(site_dir, bundle_dir="pagefind", executable=None, memo=None, part_most=None):
     """Index every page of SITE_DIR marked data-pagefind-body; return how many were indexed.
 
     The bundle is then canonicalised (see canonical.py): the same site gives the same bytes.
     Pagefind reads just the pages it indexes (a glob names each; a mirror of them where a path
     holds a glob character), so it does not read (and hold) every listing page, and no
     folder is made and removed for it (removing a thousand folders takes seconds on some
-    disks). With MEMO (the build memo's FolderMemo), a bundle made for exactly
-    the same pages is reused.
+    disks). More than PART_MOST pages (SEARCH_PART_PAGES) are indexed in parts: the first
+    part is the bundle, the others are bundles in BUNDLE/part-2/, part-3/, ... (part_folders).
+    With MEMO (the build memo's FolderMemo), a bundle made for exactly the same pages is reused.
 
     The old bundle is removed first so fragments of deleted posts do not linger
     across rebuilds (Pagefind names its files by content hash and never prunes).
@@ -188,32 +229,76 @@ def build_index(site_dir, bundle_dir="pagefind", executable=None, memo=None):
             "the Pagefind binary was not found; install it with `make install` "
             "(requirements.txt pins pagefind[bin])"
         )
+    part_most = DEFAULTS["SEARCH_PART_PAGES"] if part_most is None else part_most
     bundle = site / bundle_dir
     if bundle.is_dir() and (bundle / "pagefind-entry.json").is_file():
         shutil.rmtree(bundle)
     pages = pages_to_index(site, bundle_dir)
     if not pages:
         raise SearchError(f"cannot index {site}: it has no HTML pages")
-    key = index_key(pages, binary) if memo is not None else None
+    parts = split_pages(pages, part_most)
+    key = index_key(pages, binary, len(parts)) if memo is not None else None
     # Hard links: nothing writes into a bundle in place (a new build removes it first), and a
     # thousand links cost a fraction of a thousand copies.
     if memo is not None and memo.restore(key, bundle, _link_or_copy):
         drop_unused(bundle)  # a bundle kept before they were dropped
         return len(pages)
-    glob = pages_glob(pages)
+    glob = pages_glob(pages) if len(parts) == 1 else None
     if glob is not None:
         count = _run_pagefind(binary, site, bundle_dir, site, glob)
         if count != len(pages):  # the glob missed a page: index a mirror of them instead
             shutil.rmtree(bundle, ignore_errors=True)
             glob = None
     if glob is None:
-        with tempfile.TemporaryDirectory(prefix=".search-", dir=site.parent) as folder:
-            mirror = Path(folder)
-            _mirror(pages, site, mirror)
-            count = _run_pagefind(binary, mirror, bundle_dir, site)
-            shutil.move(str(mirror / bundle_dir), str(bundle))
+        count = 0
+        for number, part in enumerate(parts, start=1):
+            target = bundle if number == 1 else bundle / f"{PART_PREFIX}{number}"
+            count += _index_mirror(binary, part, site, bundle_dir, target)
     if memo is not None:
         memo.keep(key, bundle, _link_or_copy)
+    return count
+
+
+# The search page's form names the bundle (theme/templates/search.html); the parts merged into
+# it are named beside it, once they are known, for theme/static/js/search.js.
+_FORM_BUNDLE = re.compile(
+    r'(<form\b[^>]*?\sdata-search-bundle="[^"]*")(?: data-search-parts="[^"]*")?'
+)
+
+
+def link_parts(page, parts):
+    """Name the PARTS of the index on the search PAGE (an HTML file) for the browser to merge.
+
+    A single index (no PARTS) leaves the page as written. Raises SearchError when the page has
+    no search form naming the bundle (data-search-bundle), since its search would miss posts.
+    """
+    if not parts:
+        return
+    page = Path(page)
+    text = page.read_text(encoding="utf-8")
+    named = " ".join(f"{name}/" for name in parts)
+    linked, found = _FORM_BUNDLE.subn(
+        lambda match: f'{match.group(1)} data-search-parts="{named}"', text, count=1
+    )
+    if not found:
+        raise SearchError(
+            f"{page}: the search page has no form with data-search-bundle, so it cannot merge "
+            f"the {len(parts) + 1} parts the index of this site is in. Fix: keep the form of "
+            "theme/templates/search.html (or raise SEARCH_PART_PAGES)"
+        )
+    if linked != text:
+        temporary = page.with_name(f".{page.name}.{os.getpid()}.tmp")
+        temporary.write_text(linked, encoding="utf-8")
+        os.replace(temporary, page)  # never a half-written page
+
+
+def _index_mirror(binary, pages, site, bundle_dir, target):
+    """Index a hard-linked mirror of PAGES of SITE; move its bundle to TARGET; return the count."""
+    with tempfile.TemporaryDirectory(prefix=".search-", dir=site.parent) as folder:
+        mirror = Path(folder)
+        _mirror(pages, site, mirror)
+        count = _run_pagefind(binary, mirror, bundle_dir, site)
+        shutil.move(str(mirror / bundle_dir), str(target))
     return count
 
 

@@ -139,7 +139,9 @@ def _worker(vocabulary, options, crosslink_class):
             decision, linked = answer(job, vocabulary, options, crosslink_class)
         except Exception:
             return None
-        return _pack(decision), linked
+        # Memory (10,000 posts): the build uses the evidence of a post's chosen themes only,
+        # so the rest is never sent; every post's answer reaches the main process at once.
+        return _pack(chosen_evidence(decision)), linked
 
     return work
 
@@ -192,6 +194,8 @@ class Prefetch:
 def answer_all(jobs, vocabulary, options, crosslink_class, settings):
     """[(decision, linked) or None] for JOBS, from the build's pool; all None without one.
 
+    Each decision carries the evidence of its chosen themes only (chosen_evidence).
+
     None for a job means "work it out here" (no pool was worth it, or the job failed in the
     pool: the main process meets the same error and reports it as usual).
     """
@@ -200,17 +204,24 @@ def answer_all(jobs, vocabulary, options, crosslink_class, settings):
     results = pooled(settings, work, jobs, POOL_MIN, chunk_most=16)
     if results is None:
         return [None] * len(jobs)
-    return [_unpacked(r, vocabulary) for r in results]
+    # In place: each packed answer is let go as soon as it is unpacked.
+    for index, result in enumerate(results):
+        results[index] = _unpacked(result, vocabulary)
+    return results
+
+
+def chosen_evidence(decision):
+    """DECISION with the evidence of its chosen themes only (the same object if that is all)."""
+    chosen = {theme.slug for theme in decision.themes}
+    evidence = tuple(e for e in decision.evidence if e.theme.slug in chosen)
+    if len(evidence) == len(decision.evidence):
+        return decision
+    return dataclasses.replace(decision, evidence=evidence)
 
 
 def trimmed(answer):
     """ANSWER as kept for the next build: evidence only for the themes its post was given."""
     # A kept answer is only reused for its themes and their evidence (a post worked out
     # afresh is reported in full), so the evidence of themes not chosen is not kept.
-    chosen = {theme.slug for theme in answer.decision.themes}
-    evidence = tuple(e for e in answer.decision.evidence if e.theme.slug in chosen)
-    if len(evidence) == len(answer.decision.evidence):
-        return answer
-    return dataclasses.replace(
-        answer, decision=dataclasses.replace(answer.decision, evidence=evidence)
-    )
+    decision = chosen_evidence(answer.decision)
+    return answer if decision is answer.decision else dataclasses.replace(answer, decision=decision)

@@ -56,3 +56,46 @@ def test_keys_differ_with_any_part():
     assert memo_key("a", (1, 2)) == memo_key("a", (1, 2))
     assert memo_key("a", (1, 2)) != memo_key("a", (2, 1))
     assert memo_key("a", "x") != memo_key("a", "y")
+
+
+def test_results_worked_out_are_written_as_they_come_not_held_until_save(tmp_path):
+    # Memory at 10,000 posts: a memo that held every post's answer for its file held them all.
+    import tracemalloc
+
+    memo = BuildMemo(_settings(tmp_path), "Demo")
+    tracemalloc.start()
+    try:
+        for number in range(40):
+            memo.keep(memo_key(number), f"{number} " + "answer " * 20_000)  # ~140 KB each
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert held < 40 * 140_000 / 4, f"the memo holds {held} bytes of results"
+    memo.get(memo_key("late"), lambda: "worked out last")
+    memo.save()
+    kept = BuildMemo(_settings(tmp_path), "Demo").kept
+    assert len(kept) == 41 and kept[memo_key(7)].startswith("7 answer answer")
+    assert kept[memo_key("late")] == "worked out last"
+
+
+def test_a_memo_file_cut_short_is_discarded_with_a_note(tmp_path, caplog):
+    memo = BuildMemo(_settings(tmp_path), "Demo")
+    for number in range(3):
+        memo.keep(memo_key(number), f"result {number}" * 100)
+    memo.save()
+    path = tmp_path / "Demo"
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])  # a full disk stopped the save
+    assert BuildMemo(_settings(tmp_path), "Demo").kept == {}
+    said = " ".join(record.getMessage() for record in caplog.records)
+    assert "could not be read" in said and "Demo" in said
+    assert not path.exists()
+
+
+def test_a_build_that_uses_no_kept_result_keeps_nothing(tmp_path):
+    first = BuildMemo(_settings(tmp_path), "Demo")
+    first.keep(memo_key("a"), "one")
+    first.save()
+    second = BuildMemo(_settings(tmp_path), "Demo")
+    second.save()  # no post asked for anything (every post deleted)
+    assert BuildMemo(_settings(tmp_path), "Demo").kept == {}

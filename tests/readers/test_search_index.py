@@ -12,7 +12,7 @@ from pagefind.service import get_executable
 from plugins import post_model
 from plugins.build_speed.memo import FolderMemo
 from plugins.search import SearchError, build_index, search_settings, topic_links
-from plugins.search.index import index_key, pages_to_index
+from plugins.search.index import index_key, link_parts, pages_to_index, part_folders, split_pages
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><title>{title}</title></head>
 <body><nav>Menu words</nav><article data-pagefind-body><h1>{title}</h1><p>{text}</p></article>
@@ -294,3 +294,92 @@ def test_a_changed_page_changes_the_index_key(tmp_path):
     assert index_key(pages_to_index(tmp_path, "pagefind"), binary) == before
     write_page(tmp_path, "b/index.html", "Beta", "Supervision and reflection!")
     assert index_key(pages_to_index(tmp_path, "pagefind"), binary) != before
+
+
+# --- a site bigger than SEARCH_PART_PAGES: the index in parts, merged by the search page --------
+
+
+def _entry_pages(bundle):
+    entry = json.loads((Path(bundle) / "pagefind-entry.json").read_text())
+    return sum(lang["page_count"] for lang in entry["languages"].values())
+
+
+def _fragment_urls(bundle):
+    import gzip
+
+    urls = []
+    for fragment in (Path(bundle) / "fragment").iterdir():
+        data = gzip.decompress(fragment.read_bytes())
+        urls.append(json.loads(data[data.index(b"{") :])["url"])
+    return sorted(urls)
+
+
+def test_a_site_of_more_pages_than_a_part_holds_is_indexed_in_parts(tmp_path):
+    # Pagefind holds ~200 KB a page until it writes: 1.9 GB at 10,000 posts in one run.
+    site = tmp_path / "site"
+    for number in range(7):
+        write_page(site, f"2018/07/post-{number}/index.html", f"Post {number}", "Supervision.")
+    whole = tmp_path / "whole"
+    for number in range(7):
+        write_page(whole, f"2018/07/post-{number}/index.html", f"Post {number}", "Supervision.")
+    assert build_index(whole) == 7
+    assert build_index(site, part_most=3) == 7
+    bundle = site / "pagefind"
+    assert part_folders(bundle) == ["part-2", "part-3"]
+    folders = [bundle, bundle / "part-2", bundle / "part-3"]
+    assert [_entry_pages(folder) for folder in folders] == [3, 2, 2]
+    # Every post once, at the address one index gives it.
+    found = sorted(url for folder in folders for url in _fragment_urls(folder))
+    assert found == _fragment_urls(whole / "pagefind")
+    assert part_folders(whole / "pagefind") == []
+
+
+def test_pages_are_dealt_out_in_turn_so_each_part_spans_the_years():
+    pages = {f"{2000 + n}/post/index.html": b"" for n in range(10)}
+    parts = split_pages(pages, 4)
+    assert [len(part) for part in parts] == [4, 3, 3]
+    assert list(parts[1]) == [
+        "2001/post/index.html",
+        "2004/post/index.html",
+        "2007/post/index.html",
+    ]
+    assert {name for part in parts for name in part} == set(pages)
+    assert split_pages(pages, 10) == [pages]
+
+
+SEARCH_FORM = '<form class="search-form" data-search-bundle="../pagefind/" data-site-root="../">'
+
+
+def test_the_search_page_names_the_parts_to_merge(tmp_path):
+    page = tmp_path / "index.html"
+    page.write_text(f"<main>{SEARCH_FORM}</form></main>", encoding="utf-8")
+    link_parts(page, [])
+    assert page.read_text(encoding="utf-8") == f"<main>{SEARCH_FORM}</form></main>"
+    link_parts(page, ["part-2", "part-3"])
+    once = page.read_text(encoding="utf-8")
+    form = BeautifulSoup(once, "lxml").form
+    assert form["data-search-parts"] == "part-2/ part-3/"
+    assert form["data-search-bundle"] == "../pagefind/"
+    link_parts(page, ["part-2", "part-3"])  # a second time: the same page
+    assert page.read_text(encoding="utf-8") == once
+    page.write_text("<main><form></form></main>", encoding="utf-8")
+    with pytest.raises(SearchError, match=r"index.html: the search page has no form.*3 parts"):
+        link_parts(page, ["part-2", "part-3"])
+
+
+def test_a_built_site_in_parts_names_them_on_its_search_page(build, tmp_path):
+    content = Path(__file__).resolve().parents[1] / "fixtures" / "site"
+    output = build(content, tmp_path / "out", settings={"SEARCH_PART_PAGES": 3})
+    posts = list(output.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/*/index.html"))
+    bundle = output / "pagefind"
+    parts = part_folders(bundle)
+    assert len(parts) == -(-len(posts) // 3) - 1 >= 1
+    assert sum(_entry_pages(folder) for folder in [bundle, *(bundle / p for p in parts)]) == len(
+        posts
+    )
+    soup = BeautifulSoup((output / "search" / "index.html").read_text(encoding="utf-8"), "lxml")
+    assert soup.select_one("form[data-search-bundle]")["data-search-parts"] == " ".join(
+        f"{part}/" for part in parts
+    )
+    with pytest.raises(SearchError, match="SEARCH_PART_PAGES"):
+        search_settings({"SEARCH_PART_PAGES": 0})

@@ -122,11 +122,19 @@ def test_pool_gives_the_answers_worked_out_here(vocabulary):
         jobs, vocabulary, options, "theme-link", {"BUILD_WORKERS": 2, "BUILD_POOL_MIN": 0}
     )
     assert all(result is not None for result in pooled)
+    dropped = 0
     for job, (decision, linked) in zip(jobs, pooled, strict=True):
         here = batch.answer(job, vocabulary, options, "theme-link")
-        assert (decision, linked) == here
+        # The same answer, with the evidence of the chosen themes only (all the build uses).
+        assert (decision, linked) == (batch.chosen_evidence(here[0]), here[1])
+        assert {e.theme.slug for e in decision.evidence} <= {t.slug for t in decision.themes}
+        for theme in decision.themes:
+            assert decision.evidence_for(theme.slug) == here[0].evidence_for(theme.slug)
+        dropped += len(here[0].evidence) - len(decision.evidence)
         # The pool's Theme objects are the vocabulary's own, not copies from the pickle.
         assert all(theme is vocabulary[theme.slug] for theme in decision.themes)
+    # Memory at 10,000 posts: evidence of themes not chosen never comes back from the pool.
+    assert dropped > 0, "no post had evidence of a theme it was not given: nothing was tested"
     assert any(linked for _, linked in pooled)
 
 
@@ -183,7 +191,9 @@ def test_answers_worked_out_while_posts_are_read_are_the_answers_worked_out_here
     answers = prefetch.answers(jobs, keys, vocabulary, options, "theme-link", settings)
     assert prefetch.feed.pool is None  # the workers are gone once the answers are in
     for job, (decision, linked) in zip(jobs, answers, strict=True):
-        assert (decision, linked) == batch.answer(job, vocabulary, options, "theme-link")
+        here = batch.answer(job, vocabulary, options, "theme-link")
+        # The pool's answers carry the evidence of the chosen themes only (all the build uses).
+        assert (decision, linked) == (batch.chosen_evidence(here[0]), here[1])
         assert all(theme is vocabulary[theme.slug] for theme in decision.themes)
 
 

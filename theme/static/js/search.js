@@ -21,10 +21,7 @@ async function start(form) {
   status.textContent = "Loading search…";
   let pagefind;
   try {
-    pagefind = await import(new URL("pagefind.js", bundle).href);
-    // Result URLs are written from the site root; this keeps them right under a sub-path.
-    await pagefind.options({ baseUrl: root.pathname, excerptLength: 30 });
-    await pagefind.init();
+    pagefind = await openIndex(bundle, root, form.dataset.searchParts || "");
   } catch (error) {
     status.textContent =
       "Search could not start in this browser. Every post is in the topics and archives below.";
@@ -48,7 +45,7 @@ async function start(form) {
       return;
     }
     const options = theme ? { filters: { theme } } : {};
-    const search = await pagefind.debouncedSearch(term || null, options, 200);
+    const search = await pagefind.debouncedSearch(term || null, options);
     // null: a newer keystroke replaced this search; a lower ticket: a newer one finished first.
     if (search === null || ticket !== latest) {
       return;
@@ -83,6 +80,95 @@ async function start(form) {
 
   input.value = params.get("q") || "";
   run();
+}
+
+// The site's index: one Pagefind bundle, or for a big site the bundle and the parts named in
+// PARTS ("part-2/ part-3/", SEARCH_PART_PAGES), searched together as one index. Each part is
+// a bundle of its own, opened with its own copy of Pagefind, so no state is shared.
+async function openIndex(bundle, root, parts) {
+  // Result URLs are written from the site root; this keeps them right under a sub-path.
+  const options = { baseUrl: root.pathname, excerptLength: 30 };
+  const folders = [bundle, ...parts.split(" ").filter(Boolean).map((p) => new URL(p, bundle))];
+  const indexes = [];
+  for (const folder of folders) {
+    const index = await import(new URL("pagefind.js", folder).href);
+    await index.options(options);
+    await index.init();
+    indexes.push(index);
+  }
+  if (indexes.length === 1) {
+    return {
+      filters: () => indexes[0].filters(),
+      debouncedSearch: (term, options) => indexes[0].debouncedSearch(term, options, 200),
+    };
+  }
+  return {
+    filters: () => allFilters(indexes),
+    debouncedSearch: (term, options) => searchAll(indexes, term, options),
+  };
+}
+
+// Every part's search for TERM, as one index's: null when a newer keystroke replaced it.
+async function searchAll(indexes, term, options) {
+  const searches = await Promise.all(
+    indexes.map((index) => index.debouncedSearch(term, options, 200)),
+  );
+  if (searches.some((search) => search === null)) {
+    return null;
+  }
+  // Pagefind matches a word it does not hold by a shorter start of it ("ofsted" as "of"). A
+  // part that lacks a word another part holds would answer with such matches, where one
+  // index of the whole site finds only the posts with the word: that part's results go.
+  const words = (term || "").split(/\s+/).map(plain).filter(Boolean);
+  const held = await Promise.all(
+    indexes.map((index) => Promise.all(words.map((word) => heldLength(index, word)))),
+  );
+  const best = words.map((_, n) => Math.max(...held.map((lengths) => lengths[n])));
+  const results = searches
+    .filter((_, part) => held[part].every((length, n) => length === best[n]))
+    .flatMap((search) => search.results)
+    .sort((a, b) => b.score - a.score);
+  return { results };
+}
+
+// How much of WORD the index matches: the longest start it shares with a word the first
+// result matched (the whole word, or a shorter start Pagefind fell back to); 0 for none.
+async function heldLength(index, word) {
+  const search = await index.search(word);
+  if (search.results.length === 0) {
+    return 0;
+  }
+  const first = search.results[0];
+  const content = (await first.data()).content.split(/\s+/);
+  let longest = 0;
+  for (const position of first.words) {
+    const found = plain(content[position] || "");
+    let length = 0;
+    while (length < word.length && found[length] === word[length]) {
+      length += 1;
+    }
+    longest = Math.max(longest, length);
+  }
+  return longest;
+}
+
+// TEXT as Pagefind compares words: lower case, letters and digits only.
+function plain(text) {
+  return text.toLocaleLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+}
+
+// The theme filter's values with their counts summed over every index.
+async function allFilters(indexes) {
+  const merged = {};
+  for (const filters of await Promise.all(indexes.map((index) => index.filters()))) {
+    for (const [name, values] of Object.entries(filters || {})) {
+      merged[name] = merged[name] || {};
+      for (const [value, count] of Object.entries(values)) {
+        merged[name][value] = (merged[name][value] || 0) + count;
+      }
+    }
+  }
+  return merged;
 }
 
 // A "Theme" select built from the index's theme filter; null when no post has a theme.
