@@ -93,9 +93,9 @@ class Feed:
         self.settings = settings
         self.measured = measured
         self.group = group
-        self.waiting = []  # the items put and not yet sent to a worker, in order
-        self.count = 0  # items put
-        self.sent = []  # AsyncResult of each group sent, in order
+        self.items = []  # every item put, in order
+        self.unsent = 0  # index of the first item not yet sent to a worker
+        self.sent = []  # AsyncResult of each group sent, with the index of its first item
         self.pool = None
         self.failed = False
         self.number = id(self)
@@ -103,10 +103,9 @@ class Feed:
 
     def put(self, item):
         """Add ITEM; send the items waiting to the workers when a group is complete."""
-        self.waiting.append(item)
-        self.count += 1
+        self.items.append(item)
         if self.pool is None and not self.failed:
-            if not worth_a_pool(self.settings, self.count, self.measured):
+            if not worth_a_pool(self.settings, len(self.items), self.measured):
                 return
             try:
                 self.pool = multiprocessing.get_context("fork").Pool(
@@ -116,29 +115,26 @@ class Feed:
                 logger.debug("build_speed: no worker processes (%s)", error)
                 self.failed = True
                 return
-        if self.pool is not None and len(self.waiting) >= self.group:
-            self._send()
+        if self.pool is not None and len(self.items) - self.unsent >= self.group:
+            self._send(len(self.items))
 
-    def _send(self):
-        # In groups of GROUP (the items put before the pool started too), so both workers
-        # share them; sent items are not kept here, so a big site's posts are not held twice.
-        for start in range(0, len(self.waiting), self.group):
-            group = self.waiting[start : start + self.group]
-            self.sent.append(self.pool.apply_async(_feed_many, (self.number, group)))
-        self.waiting = []
+    def _send(self, end):
+        batch = self.items[self.unsent : end]
+        self.sent.append((self.unsent, self.pool.apply_async(_feed_many, (self.number, batch))))
+        self.unsent = end
 
     def results(self):
         """[FUNCTION(item)] for every item put, in order; None to work them out here."""
         try:
             if self.pool is None or self.failed:
                 return None
-            if self.waiting:
-                self._send()
+            if self.unsent < len(self.items):
+                self._send(len(self.items))
             results = []
-            for answer in self.sent:
+            for _, answer in self.sent:
                 results += answer.get()
             return results
-        except Exception as error:  # a worker's answer that cannot come back: work it out here
+        except OSError as error:
             logger.debug("build_speed: the worker processes failed (%s)", error)
             return None
         finally:
@@ -150,7 +146,7 @@ class Feed:
             self.pool.terminate()
             self.pool.join()
             self.pool = None
-        self.waiting, self.sent = [], []
+        self.items, self.sent = [], []
         _feeds.pop(self.number, None)
 
 
