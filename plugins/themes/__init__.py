@@ -3,7 +3,6 @@
 import logging
 
 from pelican import signals
-from pelican.contents import Article
 
 from plugins import post_model
 from plugins.build_speed.memo import memo_for
@@ -87,61 +86,20 @@ def _report_exclusions(article, decision):
         )
 
 
-# The Prefetch of the build that is reading its posts (start_prefetch to assign_themes).
-_prefetch = None
-
-
-def _build_inputs(settings):
-    """(vocabulary, options, crosslink class) of a build with SETTINGS."""
-    # Every theme's url follows TOPIC_URL (the topics plugin's setting), for links and lists.
-    url_format = settings.get("TOPIC_URL", DEFAULT_TOPIC_URL)
-    vocabulary = load_vocabulary(settings["THEMES_VOCABULARY"]).with_topic_url(url_format)
-    crosslink_class = settings["THEMES_CROSSLINK_CLASS"] if settings["THEMES_CROSSLINKS"] else None
-    return vocabulary, theme_options(settings), crosslink_class
-
-
-def _drop_prefetch():
-    global _prefetch
-    if _prefetch is not None:
-        _prefetch.close()
-        _prefetch = None
-
-
-def start_prefetch(generator):
-    """Be ready to work out each post's themes in the build's pool as soon as it is read."""
-    # article_generator_init: sent before any post is read. A prefetch left by a build that
-    # failed before its themes were assigned (the devserver goes on) is stopped first.
-    global _prefetch
-    _drop_prefetch()
-    settings = generator.settings
-    vocabulary, options, crosslink_class = _build_inputs(settings)
-    memo = memo_for(settings, "ThemesAnswers")
-    _prefetch = batch.Prefetch(vocabulary, options, crosslink_class, settings, memo)
-    _prefetch.generator = generator
-
-
-def prefetch_article(content):
-    """Put a post just read to the pool (content_object_init), while the next ones are read."""
-    if _prefetch is not None and isinstance(content, Article):
-        # As assign_themes makes it: an answer is used only when the job is still the same.
-        _prefetch.add(post_input(content, tags=list(getattr(content, "tags", None) or ())))
-
-
 def assign_themes(generator):
     """Give every article its themes, and let tags that name a theme join it."""
     # article_generator_pretaxonomy: all content is read, and Pelican has not yet built
     # its tag lists, so tags that name a theme can leave article.tags before tag pages
     # are made; article.themes is ready for everything connected to ..._finalized.
-    global _prefetch
     settings = generator.settings
-    vocabulary, options, crosslink_class = _build_inputs(settings)
+    # Every theme's url follows TOPIC_URL (the topics plugin's setting), for links and lists.
+    url_format = settings.get("TOPIC_URL", DEFAULT_TOPIC_URL)
+    vocabulary = load_vocabulary(settings["THEMES_VOCABULARY"]).with_topic_url(url_format)
     generator.context["theme_vocabulary"] = vocabulary
+    options = theme_options(settings)
     level = logging.getLevelName(str(settings["THEMES_REPORT_LEVEL"]).upper())
+    crosslink_class = settings["THEMES_CROSSLINK_CLASS"] if settings["THEMES_CROSSLINKS"] else None
     build = batch.build_key(vocabulary, options, crosslink_class)
-    prefetch, _prefetch = _prefetch, None
-    if prefetch is not None and (prefetch.generator is not generator or prefetch.build != build):
-        prefetch.close()  # made for another generator or vocabulary: of no use here
-        prefetch = None
     articles = _all_articles(generator)
     jobs, keys = [], []
     for article in articles:
@@ -154,22 +112,12 @@ def assign_themes(generator):
         keys.append(batch.job_key(job, build))
     # An answer kept from an earlier build (the build memo: content cache on) is reused when
     # every input is the same; the rest are worked out, in the build's pool when there are many.
-    memo = memo_for(settings, "ThemesAnswers") if prefetch is None else prefetch.memo
+    memo = memo_for(settings, "ThemesAnswers")
     answers = [memo.find(key) for key in keys]
     todo = [i for i, known in enumerate(answers) if known is None]
-    if prefetch is None:
-        pooled = batch.answer_all(
-            [jobs[i] for i in todo], vocabulary, options, crosslink_class, settings
-        )
-    else:  # most posts were answered while the rest were being read
-        pooled = prefetch.answers(
-            [jobs[i] for i in todo],
-            [keys[i] for i in todo],
-            vocabulary,
-            options,
-            crosslink_class,
-            settings,
-        )
+    pooled = batch.answer_all(
+        [jobs[i] for i in todo], vocabulary, options, crosslink_class, settings
+    )
     fresh = dict(zip(todo, pooled, strict=True))
     del pooled
     reports, remembered = [], 0
@@ -248,8 +196,5 @@ def link_themes(generator):
 def register():
     # initialized: settings are final and nothing is read yet, the place to fail early.
     signals.initialized.connect(check_at_start)
-    # article_generator_init / content_object_init: each post is put to the pool as it is read.
-    signals.article_generator_init.connect(start_prefetch)
-    signals.content_object_init.connect(prefetch_article)
     signals.article_generator_pretaxonomy.connect(assign_themes)
     signals.article_generator_finalized.connect(link_themes)

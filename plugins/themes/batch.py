@@ -16,7 +16,7 @@ import dataclasses
 import logging
 
 from plugins.build_speed.keys import key
-from plugins.build_speed.pool import Feed, pooled
+from plugins.build_speed.pool import pooled
 
 from .crosslinks import link_page
 from .decision import PostInput, decide
@@ -148,47 +148,6 @@ def _worker(vocabulary, options, crosslink_class):
 
 def _unpacked(result, vocabulary):
     return None if result is None else (_unpack(result[0], vocabulary), result[1])
-
-
-class Prefetch:
-    """Posts' answers worked out in the build's pool while Pelican still reads the posts.
-
-    Speed (bench/): reading is done in this process alone, and themes wait for every post to
-    be read (article_generator_pretaxonomy); so each post read is put to the pool at once
-    (`add`), and the workers answer it while this process reads the next ones. `answers`
-    then takes each post's answer only when the post is still exactly the job that was put
-    (same key: HTML, title, tags, exclusions, vocabulary, options), so the answers are the
-    ones worked out afterwards would be. Posts whose answer the build memo keeps are not put.
-    """
-
-    def __init__(self, vocabulary, options, crosslink_class, settings, memo):
-        self.vocabulary = vocabulary
-        self.build = build_key(vocabulary, options, crosslink_class)
-        self.memo = memo
-        self.feed = Feed(settings, _worker(vocabulary, options, crosslink_class), POOL_MIN)
-        self.index = {}  # job key: its place in the feed
-
-    def add(self, job):
-        """Put JOB to the pool, unless its answer is kept or it was put already."""
-        job_id = job_key(job, self.build)
-        if job_id in self.index or self.memo.find(job_id) is not None:
-            return
-        self.index[job_id] = len(self.index)
-        self.feed.put(job)
-
-    def answers(self, jobs, keys, vocabulary, options, crosslink_class, settings):
-        """[(decision, linked) or None] for JOBS (with their KEYS), as answer_all gives them."""
-        missing = [job for job, job_id in zip(jobs, keys, strict=True) if job_id not in self.index]
-        for job in missing:  # changed since it was read, or made after: worked out like the rest
-            self.add(job)
-        results = self.feed.results()
-        if results is None:
-            return answer_all(jobs, vocabulary, options, crosslink_class, settings)
-        return [_unpacked(results[self.index[job_id]], vocabulary) for job_id in keys]
-
-    def close(self):
-        """Stop the workers: the build did not get as far as asking (it failed)."""
-        self.feed.close()
 
 
 def answer_all(jobs, vocabulary, options, crosslink_class, settings):
