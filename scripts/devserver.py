@@ -47,8 +47,6 @@ DEVSERVER_SETTINGS = {
     "LOAD_CONTENT_CACHE": True,
     "CHECK_MODIFIED_METHOD": "mtime",
     "GZIP_CACHE": False,  # compressing the cache after every save costs more than it saves
-    # A page the save does not change is left as the last build wrote it (build_speed).
-    "BUILD_SPEED_KEEP_PAGES": True,
 }
 CACHE_ROOT = ROOT / "cache" / "devserver"  # gitignored
 

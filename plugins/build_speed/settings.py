@@ -41,13 +41,6 @@ TABLE = SettingsTable(
             "started for, a whole number (tests set 0 to exercise the pools on a few posts)",
         ),
         Setting(
-            "BUILD_SPEED_KEEP_PAGES",
-            False,
-            boolean,
-            "True or False (True, with the content cache on, leaves each page whose template "
-            "and what it reads are unchanged as the last build wrote it; the devserver sets it)",
-        ),
-        Setting(
             "BUILD_SPEED_KEYED_CACHE",
             True,
             boolean,

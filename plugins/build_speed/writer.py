@@ -32,11 +32,8 @@ import sys
 import traceback
 
 from pelican import signals
-from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
-from .memo import memo_for
-from .pagekeys import PageKeys
 from .pool import workers as build_workers
 
 logger = logging.getLogger(__name__)
@@ -117,18 +114,6 @@ class ParallelWriter(Writer):
         self._queued = []  # write_file calls not made yet: (name, args, kwargs)
         self._queueing = True
         self._announcing = False  # True while content_written is sent for a child's pages
-        # With the build cache on, a page whose key (pagekeys.py: its templates and everything
-        # they read) is the one its file was written under last build, and whose file is as
-        # that build left it, is not rendered or written again (memo "RenderedPages").
-        settings = settings or {}
-        self._memo = memo_for(settings, "RenderedPages")
-        # Keying every page costs about what rendering it does on a first build: only where
-        # builds follow each other into one folder (the devserver) is it worth it.
-        self._memo.enabled = self._memo.enabled and bool(settings.get("BUILD_SPEED_KEEP_PAGES"))
-        self._keys = None  # PageKeys, made with the build's context at its first page
-        self._kept_page = None  # the page being passed over: _open_w opens nothing for it
-        self._rendered = []  # (key, path) of the pages written or kept here, for the next build
-        self.pages_kept = 0
 
     def write_file(self, name, *args, **kwargs):
         if self._queueing and name:
@@ -149,21 +134,6 @@ class ParallelWriter(Writer):
 
     def write_out(self, workers):
         """Make every queued write_file call, in WORKERS processes; later calls write at once."""
-        try:
-            self._write_out(workers)
-        finally:
-            self._keep_rendered()
-
-    def _keep_rendered(self):
-        """Keep the key of every page written or kept in this build, with its file's stamp."""
-        rendered, self._rendered = self._rendered, []
-        for page_key, path in rendered:
-            stamp = _stamp(path)
-            if stamp is not None:
-                self._memo.keep(page_key, stamp)
-        self._memo.save()
-
-    def _write_out(self, workers):
         calls, self._queued, self._queueing = newest_first(self._queued), [], False
         if workers < 2 or not hasattr(os, "fork"):
             self._write(calls)
@@ -228,49 +198,11 @@ class ParallelWriter(Writer):
         # already written and recorded, so nothing is opened and nothing is checked.
         if self._announcing:
             return open(os.devnull, "w", encoding=encoding)
-        if self._kept_page is not None and filename == self._kept_page:
-            # A page kept as it is: recorded and checked as Pelican does, the file left alone.
-            self._kept_page = None
-            _record(self, filename, override)
-            return open(os.devnull, "w", encoding=encoding)
         return super()._open_w(filename, encoding, override=override)
 
     def _write(self, calls):
         for name, args, kwargs in calls:
-            if self._memo.enabled:
-                args, kwargs = self._remembering(args, kwargs)
             super().write_file(name, *args, **kwargs)
-
-    def _remembering(self, args, kwargs):
-        """Pelican's write_file arguments with the template wrapped in a _Remembered."""
-        if args:
-            template, context = args[0], (args[1] if len(args) > 1 else kwargs.get("context"))
-        else:
-            template, context = kwargs.get("template"), kwargs.get("context")
-        if template is None or not isinstance(context, dict):
-            return args, kwargs
-        if self._keys is None:
-            self._keys = PageKeys(context)
-        wrapped = _Remembered(template, self)
-        if args:
-            return (wrapped, *args[1:]), kwargs
-        return args, {**kwargs, "template": wrapped}
-
-    def render_or_keep(self, template, localcontext):
-        """TEMPLATE rendered from LOCALCONTEXT, or "" when the page's file is kept as it is."""
-        path = sanitised_join(self.output_path, localcontext.get("output_file") or "")
-        page_key = self._keys.key(template, localcontext)
-        if page_key is not None:
-            stamp = self._memo.find(page_key)
-            if stamp is not None and stamp == _stamp(path):
-                self._kept_page = path
-                self.pages_kept += 1
-                self._rendered.append((page_key, path))  # kept for the next build too
-                return ""
-        output = template.render(localcontext)
-        if page_key is not None:
-            self._rendered.append((page_key, path))
-        return output
 
     def _fork(self, groups, taker, worker):
         """Start child WORKER, which writes the GROUPS TAKER gives it; return (pid, read end
@@ -292,15 +224,7 @@ class ParallelWriter(Writer):
                     except BaseException:
                         taker.stop()
                         raise
-                    stamps = [(k, _stamp(p)) for k, p in self._rendered]
-                    report = (
-                        "written",
-                        self._written_files,
-                        self._overridden_files,
-                        taken,
-                        [(k, s) for k, s in stamps if s is not None],
-                        self.pages_kept,
-                    )
+                    report = ("written", self._written_files, self._overridden_files, taken)
                     status = 0
                 except BaseException as error:
                     report = ("failed", _portable(error))
@@ -338,58 +262,12 @@ class ParallelWriter(Writer):
             )
         self._written_files |= report[1]
         self._overridden_files |= report[2]
-        for page_key, stamp in report[4]:
-            self._memo.keep(page_key, stamp)
-        self.pages_kept += report[5]
         return report[3]
 
 
 def _listened(signal):
     """True when some receiver is connected to SIGNAL (blinker's public `receivers`)."""
     return bool(signal.receivers)
-
-
-class _Remembered:
-    """A template whose render asks the writer first: a kept page is not rendered again."""
-
-    def __init__(self, template, writer):
-        self.template, self.writer = template, writer
-        self.name = getattr(template, "name", None)
-        self.environment = getattr(template, "environment", None)
-
-    def render(self, *args, **kwargs):
-        if len(args) == 1 and not kwargs and isinstance(args[0], dict):
-            return self.writer.render_or_keep(self.template, args[0])
-        return self.template.render(*args, **kwargs)
-
-
-def _stamp(path):
-    """(path, size, modification time, inode) of the file PATH, or None when it is not there."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return (path, stat.st_size, stat.st_mtime_ns, stat.st_ino)
-
-
-def _record(writer, filename, override):
-    """Pelican 4.12's Writer._open_w bookkeeping for FILENAME, without opening it."""
-    from pelican.writers import FileOverwriteFailedError
-
-    if filename in writer._overridden_files:
-        if override:
-            raise FileOverwriteFailedError(
-                f'Failed to overwrite "{filename}" a second time (was previously overwritten)'
-            )
-        return
-    if filename in writer._written_files and not override:
-        raise FileOverwriteFailedError(
-            f'Failed to overwrite "{filename}" as Pelican has already '
-            "written to it previously (set `override=True` if intended)"
-        )
-    if override:
-        writer._overridden_files.add(filename)
-    writer._written_files.add(filename)
 
 
 class _Nothing:
