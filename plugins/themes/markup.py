@@ -304,7 +304,7 @@ def _tag(raw):
     return (_START, name, start_tag(name, attributes, void), void, raw.endswith("/>"))
 
 
-def _decoded(text):
+def decode_references(text):
     """TEXT with its character references replaced as BeautifulSoup does, or None if a "&"
     starts no reference html.parser would read the same way."""
     failed = False
@@ -346,7 +346,7 @@ def read_flat(html):
         data = pieces[at]
         if data:
             if "&" in data:
-                data = _decoded(data)
+                data = decode_references(data)
                 if data is None:
                     return None
             if not preserved and not data.strip(_BLANKS):

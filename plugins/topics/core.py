@@ -13,7 +13,8 @@ from typing import NamedTuple
 
 from bs4 import BeautifulSoup
 from bs4.builder import HTMLParserTreeBuilder
-from bs4.dammit import EntitySubstitution, UnicodeDammit
+
+from plugins.themes.markup import decode_references
 
 
 @dataclass(frozen=True)
@@ -176,8 +177,6 @@ _TAG = re.compile(
     r"[ \t\n\r\f]*(/?)>"
     r"|</([a-zA-Z][a-zA-Z0-9]*)[ \t\n\r\f]*>"
 )
-# A character reference as html.parser hands it to BeautifulSoup; a bare "&" matches neither.
-_REFERENCE = re.compile(r"&(?:([a-zA-Z][a-zA-Z0-9]*);|#([0-9]{1,8}|[xX][0-9a-fA-F]{1,8});)?")
 # Void elements close themselves in BeautifulSoup's tree (so they only split text).
 _VOID = frozenset(HTMLParserTreeBuilder.DEFAULT_EMPTY_ELEMENT_TAGS)
 # Elements whose content html.parser reads as raw text, or whose strings BeautifulSoup keeps
@@ -192,7 +191,6 @@ _SPECIAL = frozenset(HTMLParserTreeBuilder.DEFAULT_STRING_CONTAINERS) | {
     "title",
     "xmp",
 }
-_ENTITIES = EntitySubstitution.HTML_ENTITY_TO_CHARACTER
 
 
 def _blocks_fast(html):
@@ -212,7 +210,7 @@ def _blocks_fast(html):
     if html.count("<") != tags:
         return None  # a "<" that is not one of the tags above, or one inside a tag
     if "&" in html:
-        texts = [_decoded(text) if "&" in text else text for text in texts]
+        texts = [decode_references(text) if "&" in text else text for text in texts]
         if None in texts:
             return None
     stack = []  # open elements: (name, index into `spans` or None)
@@ -285,28 +283,6 @@ def _text(texts, span, quoted):
     else:
         chosen = texts[first:last]
     return " ".join(" ".join(chosen).split())
-
-
-def _decoded(text):
-    """TEXT with its character references replaced as BeautifulSoup does, or None if a "&"
-    starts no reference html.parser would read the same way."""
-    failed = False
-
-    def replace(match):
-        nonlocal failed
-        name, number = match.groups()
-        if name is not None:
-            character = _ENTITIES.get(name)
-            if character is not None:
-                return character
-        elif number is not None:
-            code = int(number[1:], 16) if number[0] in "xX" else int(number)
-            return UnicodeDammit.numeric_character_reference(code)[0]
-        failed = True
-        return ""
-
-    decoded = _REFERENCE.sub(replace, text)
-    return None if failed else decoded
 
 
 class _Read(NamedTuple):
