@@ -311,11 +311,15 @@ def _read(found):
 class PassageReader:
     """passages() that reads each distinct HTML once: pass one to key_quote for many themes.
 
-    Make one per build (it keeps every post it has read) and drop it afterwards.
+    Make one per build and drop it afterwards. USES, when given, says how many reads each
+    HTML will get ({html: count}); a post is let go after its last one.
     """
 
-    def __init__(self):
+    def __init__(self, uses=None):
         self._read = {}
+        # Memory (10,000 posts): every post's passages, joined text and word set held until
+        # the last topic was about 330 MB; held only until the last theme that reads them.
+        self._uses = dict(uses) if uses is not None else None
 
     def __call__(self, html: str) -> list[tuple[bool, str, str]]:
         return self.read(html).passages
@@ -324,8 +328,23 @@ class PassageReader:
         """The post's passages with their joined words, word set and blockquote count."""
         known = self._read.get(html)
         if known is None:
-            known = self._read[html] = _read(passages(html))
+            known = _read(passages(html))
+        uses = self._uses
+        if uses is None:
+            self._read[html] = known
+            return known
+        left = uses.get(html, 0) - 1
+        if left > 0:
+            uses[html] = left
+            self._read[html] = known
+        else:
+            uses.pop(html, None)
+            self._read.pop(html, None)
         return known
+
+    def held(self) -> int:
+        """How many posts' passages are held now."""
+        return len(self._read)
 
 
 def key_quote(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -113,7 +114,8 @@ class TopicsGenerator(Generator):
         self.topics = []
         by_slug = {}
         # A post's passages are read once for all its themes; the reader lives for this build.
-        self._passages = core.PassageReader()
+        uses = Counter(by_url[url]._content or "" for theme in themes for url in listed[theme.slug])
+        self._passages = core.PassageReader(uses)
         self._memo = memo_for(self.settings, "TopicQuotes")
         for theme in themes:
             values = {"slug": theme.slug}

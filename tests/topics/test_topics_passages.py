@@ -1,5 +1,6 @@
 """Key quotes: the tree-free passage reader and the pruned search equal the plain way."""
 
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -195,9 +196,23 @@ def test_key_quote_equals_matching_every_passage_to_every_phrase(rows, phrases):
 
     assert as_tuple(key_quote(posts, phrases)) == expected
     assert as_tuple(key_quote(posts, phrases, PassageReader())) == expected
+    # A reader told how often each post will be read (once here) gives the same quote.
+    uses = Counter(post.html for post in posts)
+    assert as_tuple(key_quote(posts, phrases, PassageReader(uses))) == expected
     # Passages in any order (quotes after sentences) are still searched in full.
     mixed = lambda html: list(reversed(reference_passages(html)))  # noqa: E731
     assert as_tuple(key_quote(posts, phrases, mixed)) == reference_key_quote(posts, phrases, mixed)
+
+
+def test_a_passage_reader_lets_a_post_go_after_its_last_read():
+    often, once = f"<p>{LONG}</p>", f"<blockquote>{LONG}</blockquote>"
+    reader = PassageReader({often: 2, once: 1})
+    first = reader(often)
+    assert first == passages(often) and reader.held() == 1
+    assert reader(once) == passages(once) and reader.held() == 1  # its only read: not kept
+    assert reader(often) is first  # the second read is the one kept...
+    assert reader.held() == 0  # ...and the last, so nothing is held after it
+    assert reader(often) == first  # a read nobody announced still answers, from the HTML
 
 
 def test_a_passage_reader_reads_each_post_once():
