@@ -78,8 +78,6 @@ def _install():
             if method in vars(klass):
                 setattr(klass, method, _timed(f"{klass.__name__}.{method}", vars(klass)[method]))
     pool._one = _timed(lambda args: f"pool item ({args[0][1].__class__.__name__})", pool._one)
-    if hasattr(pool, "_feed_many"):  # items fed to the pool as they come (pool.Feed)
-        pool._feed_many = _timed(lambda args: f"pool items ({len(args[1])})", pool._feed_many)
     writer.ParallelWriter._write = _timed(
         lambda args: "write pages" if len(args[1]) != 1 else "write one page",
         writer.ParallelWriter._write,
