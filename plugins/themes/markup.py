@@ -157,15 +157,15 @@ _NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)")
 _REFERENCE = re.compile(r"&(?:([a-zA-Z][a-zA-Z0-9]*);|#([0-9]{1,8}|[xX][0-9a-fA-F]{1,8});)?")
 _ENTITIES = EntitySubstitution.HTML_ENTITY_TO_CHARACTER
 _BUILDER = HTMLParserTreeBuilder()
-_VOID = frozenset(_BUILDER.empty_element_tags)
+# Elements that close themselves in BeautifulSoup's tree (so they only split text).
+VOID_ELEMENTS = frozenset(_BUILDER.empty_element_tags)
 _LIST_ATTRIBUTES = _BUILDER.cdata_list_attributes  # class="a  b" is read as ["a", "b"]
 _NOT_WHITESPACE = re.compile(r"\S+")
-# Elements html.parser reads as raw text, whose strings BeautifulSoup types otherwise (so
-# get_text() leaves them out) or keeps blank (<textarea>), or whose attributes it rewrites
-# when writing (<meta charset>), in this Python or a newer one: left to BeautifulSoup.
-_SPECIAL = frozenset(_BUILDER.string_containers) | {
+# Elements html.parser reads as raw text, or whose strings BeautifulSoup types otherwise (so
+# get_text() leaves them out) or keeps blank (<textarea>), in this Python or a newer one: a
+# reader that replays the builder (read_flat, topics' passages) leaves them to BeautifulSoup.
+RAW_TEXT_ELEMENTS = frozenset(_BUILDER.string_containers) | {
     "iframe",
-    "meta",
     "noembed",
     "noframes",
     "noscript",
@@ -174,6 +174,8 @@ _SPECIAL = frozenset(_BUILDER.string_containers) | {
     "title",
     "xmp",
 }
+# read_flat also writes what it reads, and BeautifulSoup rewrites <meta charset> when writing.
+_SPECIAL = RAW_TEXT_ELEMENTS | {"meta"}
 _PRESERVE = frozenset(_BUILDER.preserve_whitespace_tags)
 _BLANKS = " \n\t\x0c\r"  # BeautifulSoup's ASCII_SPACES: a string of these only is blank
 _START, _END = 0, 1
@@ -288,7 +290,7 @@ def _tag(raw):
     """(kind, name, written, void, closes itself) for the tag RAW; None: not for read_flat."""
     name = _NAME.match(raw).group(1).lower()
     if raw[1] == "/":
-        return None if name in _VOID or name in _SPECIAL else (_END, name, f"</{name}>")
+        return None if name in VOID_ELEMENTS or name in _SPECIAL else (_END, name, f"</{name}>")
     if name in _SPECIAL:
         return None
     attributes = {}
@@ -300,7 +302,7 @@ def _tag(raw):
     for key in attributes:
         if key in kinds[0] or key in kinds[1]:
             attributes[key] = _NOT_WHITESPACE.findall(attributes[key])
-    void = name in _VOID
+    void = name in VOID_ELEMENTS
     return (_START, name, start_tag(name, attributes, void), void, raw.endswith("/>"))
 
 

@@ -12,9 +12,8 @@ from html import escape
 from typing import NamedTuple
 
 from bs4 import BeautifulSoup
-from bs4.builder import HTMLParserTreeBuilder
 
-from plugins.themes.markup import decode_references
+from plugins.themes.markup import RAW_TEXT_ELEMENTS, VOID_ELEMENTS, decode_references
 
 
 @dataclass(frozen=True)
@@ -177,20 +176,6 @@ _TAG = re.compile(
     r"[ \t\n\r\f]*(/?)>"
     r"|</([a-zA-Z][a-zA-Z0-9]*)[ \t\n\r\f]*>"
 )
-# Void elements close themselves in BeautifulSoup's tree (so they only split text).
-_VOID = frozenset(HTMLParserTreeBuilder.DEFAULT_EMPTY_ELEMENT_TAGS)
-# Elements whose content html.parser reads as raw text, or whose strings BeautifulSoup keeps
-# out of get_text(), in this Python or a newer one: left to BeautifulSoup.
-_SPECIAL = frozenset(HTMLParserTreeBuilder.DEFAULT_STRING_CONTAINERS) | {
-    "iframe",
-    "noembed",
-    "noframes",
-    "noscript",
-    "plaintext",
-    "textarea",
-    "title",
-    "xmp",
-}
 
 
 def _blocks_fast(html):
@@ -225,9 +210,9 @@ def _blocks_fast(html):
         start, closing, end = parts[4 * number + 1 : 4 * number + 4]
         if start is not None:
             name = start.lower()
-            if name in _SPECIAL:
+            if name in RAW_TEXT_ELEMENTS:
                 return None
-            if name in _VOID:
+            if name in VOID_ELEMENTS:
                 continue
             slot = None
             if name == "blockquote":
@@ -254,7 +239,7 @@ def _blocks_fast(html):
                 depth += 1
         else:
             name = end.lower()
-            if name in _VOID or name in _SPECIAL:
+            if name in VOID_ELEMENTS or name in RAW_TEXT_ELEMENTS:
                 return None
             for at in range(len(stack) - 1, -1, -1):
                 if stack[at][0] == name:

@@ -43,7 +43,7 @@ ATTRIBUTES += ['title="a\nb"', 'class="\xa0c\td"']
 def random_tag(rng, names, attributes=ATTRIBUTES):
     name = rng.choice(names)
     if rng.random() < 0.3:
-        if name.lower() in markup._VOID and attributes is not ATTRIBUTES:
+        if name.lower() in markup.VOID_ELEMENTS and attributes is not ATTRIBUTES:
             return f"<{name}>"  # </br> is read its own way: not plain
         return f"</{name}>" if rng.random() < 0.9 else f"</{name} >"
     attributes = "".join(" " + rng.choice(attributes) for _ in range(rng.choice([0, 0, 1, 2, 3])))
