@@ -36,6 +36,7 @@ from plugins.author_errors import AuthorMessage, shown_path  # noqa: E402
 from plugins.content_checks import load_vocabulary_or_none  # noqa: E402
 from plugins.themes.decision import exclusions, theme_options  # noqa: E402
 from plugins.themes.report import theme_report  # noqa: E402
+from scripts.publish import exchange  # noqa: E402
 from scripts.serve import NOT_FOUND_PAGE, bind_error_message  # noqa: E402
 
 # Pelican's content cache, as `make html` keeps it (pelican.conf.py), in a folder of its own:
@@ -281,7 +282,12 @@ class LaterIndex:
 
 
 def swap_folder(fresh, target):
-    """Put the folder FRESH at TARGET, replacing what is there (two renames, then a removal)."""
+    """Put the folder FRESH at TARGET, replacing what is there, then remove the old one."""
+    # publish's exchange swaps the two in one step where the file system can, so a search
+    # made at that moment never finds the index missing; elsewhere, two renames.
+    if target.exists() and exchange(fresh, target):
+        shutil.rmtree(fresh, ignore_errors=True)  # the old index, after the exchange
+        return
     old = target.with_name(f".{target.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
