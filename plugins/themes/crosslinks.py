@@ -162,9 +162,9 @@ def _mentioning(texts, first, last, naming):
         at += len(text) + len(_JOINT)
     joined = straighten(_JOINT.join(texts[first:last]))
     indexes = set()
-    for _, matches in _raw_matches(naming, joined, _fold(joined)):
-        for match in matches:
-            indexes.add(first + bisect.bisect_right(starts, match.start()) - 1)
+    for _, spans in _raw_matches(naming, joined, _fold(joined)):
+        for start, _ in spans:
+            indexes.add(first + bisect.bisect_right(starts, start) - 1)
     return sorted(indexes)
 
 

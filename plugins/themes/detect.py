@@ -3,6 +3,7 @@
 import bisect
 import functools
 import math
+import operator
 import re
 from dataclasses import dataclass
 
@@ -332,7 +333,8 @@ class _PatternSet(tuple):
         return tuple((position, self[position].regex) for position in sorted(positions))
 
     def matches(self, text, folded):
-        """[(pattern, [re.Match])] as pattern.regex.finditer(TEXT) gives, for patterns matching.
+        """[(pattern, [(start, end)])] of the matches pattern.regex.finditer(TEXT) gives, for
+        the patterns that match.
 
         Speed (bench/): a match starts where a run of word characters starts (every regex
         opens with (?<!\\w)), so when a pattern's first_word is known, the regex need only
@@ -358,15 +360,16 @@ class _PatternSet(tuple):
                     if free[position] <= at:
                         match = regex.match(text, at)
                         if match:
-                            free[position] = match.end()
+                            # Spans, not the match objects (a 10 MB post has 250,000).
+                            free[position] = end = match.end()
                             if position in by_position:
-                                by_position[position].append(match)
+                                by_position[position].append((at, end))
                             else:
-                                by_position[position] = [match]
+                                by_position[position] = [(at, end)]
         for position in self.searched:
-            matches = list(_finditer(self[position], text, folded))
-            if matches:
-                by_position[position] = matches
+            spans = [match.span() for match in _finditer(self[position], text, folded)]
+            if spans:
+                by_position[position] = spans
         return [(self[position], by_position[position]) for position in sorted(by_position)]
 
 
@@ -375,12 +378,14 @@ _WORD_MEMO = 200_000
 
 
 def _raw_matches(patterns, text, folded):
-    """[(pattern, [re.Match])] for the PATTERNS with a match in TEXT, in their order."""
+    """[(pattern, [(start, end)])] for the PATTERNS with a match in TEXT, in their order."""
     if isinstance(patterns, _PatternSet):
         return patterns.matches(text, folded)
     # A plain list of patterns, as tests may pass.
-    found = [(pattern, list(_finditer(pattern, text, folded))) for pattern in patterns]
-    return [(pattern, matches) for pattern, matches in found if matches]
+    found = [
+        (pattern, [m.span() for m in _finditer(pattern, text, folded)]) for pattern in patterns
+    ]
+    return [(pattern, spans) for pattern, spans in found if spans]
 
 
 def _finditer(pattern, text, folded):
@@ -420,18 +425,17 @@ def _longest_first(found):
     return found[0] - found[1], found[0]
 
 
-def _first(item):
-    return item[0]
+_first = operator.itemgetter(0)
 
 
 def _settle(text, patterns):
     """(start, end, pattern) of the phrase occurrences _find keeps in TEXT, by start."""
     found, vetoes = [], {}
-    for pattern, matches in _raw_matches(patterns, text, _fold(text)):
+    for pattern, spans in _raw_matches(patterns, text, _fold(text)):
         if pattern.weak is None:
-            vetoes.setdefault(id(pattern.theme), []).extend(m.span() for m in matches)
+            vetoes.setdefault(id(pattern.theme), []).extend(spans)
         else:
-            found += [(m.start(), m.end(), pattern) for m in matches]
+            found += [(start, end, pattern) for start, end in spans]
     if vetoes:
         vetoed = {key: _Spans(spans) for key, spans in vetoes.items()}
         found = [
@@ -439,19 +443,47 @@ def _settle(text, patterns):
             for start, end, p in found
             if id(p.theme) not in vetoed or not vetoed[id(p.theme)].overlaps(start, end)
         ]
+    # Speed (bench/size.py: a 10 MB post has 250,000 matches): spans contend only with the
+    # spans they share characters with, so they are settled a cluster at a time (spans that
+    # overlap, in a chain), and a span alone in its cluster is kept as it is. Sorting by start
+    # keeps the order of found among equal starts, so each cluster is settled in the order,
+    # and its kept spans come out in the order, that settling all of found at once gives.
+    found.sort(key=_first)
+    kept, cluster, reach = [], [], -1
+    for item in found:
+        if item[0] >= reach:  # shares no character with the cluster before it
+            if len(cluster) == 1:
+                kept.append(cluster[0])
+            elif cluster:
+                kept += _contest(cluster)
+            cluster, reach = [item], item[1]
+        else:
+            cluster.append(item)
+            if item[1] > reach:
+                reach = item[1]
+    if len(cluster) == 1:
+        kept.append(cluster[0])
+    elif cluster:
+        kept += _contest(cluster)
+    return kept
+
+
+def _contest(found):
+    """The spans kept of FOUND, overlapping (start, end, pattern): the longest wins; by start."""
     found.sort(key=_longest_first)
     # Taken spans never overlap one another (a span that would is skipped), so a span clashes
     # with them exactly when one of its characters is taken: one mark per character keeps
     # this linear in the text's length (a sorted list of spans cost O(n^2) inserts: a 20 MB
     # import spent minutes here). A span already taken by another theme clashes with nothing.
-    taken = bytearray(len(text) + 1)
+    offset = min(start for start, _, _ in found)
+    taken = bytearray(max(end for _, end, _ in found) - offset + 1)
     themes_at, kept = {}, []
     for start, end, pattern in found:
         themes = themes_at.get((start, end))
         if themes is None:
-            if 1 in taken[start:end]:
+            if 1 in taken[start - offset : end - offset]:
                 continue
-            taken[start:end] = b"\x01" * (end - start)
+            taken[start - offset : end - offset] = b"\x01" * (end - start)
             themes_at[start, end] = [pattern.theme]
         elif pattern.theme in themes:
             continue

@@ -1,6 +1,7 @@
 """The fast matcher, text extraction and report give what the plain, slow versions give."""
 
 import os
+import random
 from pathlib import Path
 
 import pytest
@@ -308,3 +309,24 @@ def test_a_rebuild_reports_only_the_edited_post_in_full(tmp_path):
     assert "second.md has no theme tags; detected" in warm_log
     assert "first.md has no theme tags" not in warm_log
     assert "1 other post without theme tags kept the themes detected" in warm_log
+
+
+@pytest.mark.slow
+def test_phrases_overlapping_in_chains_are_settled_as_all_at_once(vocabulary):
+    # _settle settles each cluster of overlapping matches on its own: random runs of words
+    # that start, end and nest phrases of both vocabularies (chains of overlaps, the same
+    # span for two themes, vetoes) are settled as the plain version settles all at once.
+    rng = random.Random(17)
+    checked = 0
+    for vocab in (vocabulary, TRICKY):
+        patterns = _patterns(vocab)
+        words = sorted({w for p in patterns for w in p.phrase.replace("*", "").split()})
+        words += ["the", "-", ",", ".", "\n\n", "care", "system", "culture", "work"]
+        for _ in range(400):
+            text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 60)))
+            text = text.translate(_APOSTROPHES)
+            starts = [0, len(text) // 2]
+            expected = plain_find(text, patterns, False, starts)
+            assert _find(text, patterns, False, starts) == expected, text
+            checked += len(expected)
+    assert checked > 5000
