@@ -6,7 +6,7 @@ import re
 
 from bs4 import NavigableString
 
-from .detect import _fold, _patterns, _PatternSet, _raw_matches, _settle, straighten
+from .detect import _fold, _patterns, _raw_matches, _settle, straighten
 from .markup import BLOCKS, SKIP, Flat, escape_text, read_html, start_tag
 
 PLACEHOLDER = "{topic}"
@@ -134,7 +134,7 @@ def _naming(patterns, wanted, vocabulary):
     key = ("naming", frozenset(wanted))
     if cache is not None and key in cache:
         return cache[key]
-    naming = _PatternSet(
+    naming = tuple(
         pattern
         for pattern in patterns
         if pattern.weak is False
@@ -153,6 +153,8 @@ def _mentioning(texts, first, last, naming):
     settled match of a NAMING pattern, and settling only takes matches away, so only the
     texts where such a pattern matches need settling with every pattern of the vocabulary;
     as no match spans two texts, each of them settles alone as it does among the others.
+    NAMING is a plain tuple, so each pattern is looked for by its literals (a few searches
+    of the text in C), not by a run of the regex of first words over every word.
     """
     if not naming:
         return []
