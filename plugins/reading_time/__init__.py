@@ -7,6 +7,7 @@ from pelican import signals
 
 from plugins import post_model
 from plugins.build_speed.memo import memo_for
+from plugins.reading_time.count import word_count
 from plugins.settings_table import Setting, SettingsTable, whole
 
 WORDS_PER_MINUTE = 200
@@ -23,12 +24,11 @@ TABLE = SettingsTable(
     ],
 )
 _TAG = re.compile(r"<[^>]+>")
-_WORD = re.compile(r"\w+(?:[’'-]\w+)*")
 
 
 def reading_minutes(html, words_per_minute=WORDS_PER_MINUTE):
     """Minutes a reader needs for this HTML: words over reading speed, at least one."""
-    words = len(_WORD.findall(_TAG.sub(" ", html or "")))
+    words = word_count(_TAG.sub(" ", html or ""))
     return max(1, math.ceil(words / words_per_minute))
 
 
