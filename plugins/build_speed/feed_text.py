@@ -10,6 +10,7 @@ FeedTexts afterwards, so every feed is byte for byte what feedgenerator writes.
 from __future__ import annotations
 
 import io
+import os
 
 from feedgenerator import Atom1Feed, Rss201rev2Feed
 from feedgenerator.django.utils.xmlutils import SimplerXMLGenerator
@@ -19,14 +20,16 @@ LONG = 1024
 
 
 class FeedTexts:
-    """The XML-escaped form of each long text written into a feed this build: {text: escaped}.
+    """The XML-escaped form of each long text written into a feed this build: {text: escaped},
+    and its UTF-8 bytes once a feed file asks for them.
 
-    Held by the build's writer and dropped with it. Memory: at most one escaped copy of each
-    post's content and summary, the size of the posts themselves.
+    Held by the build's writer and dropped with it. Memory: at most one escaped copy (and its
+    bytes) of each post's content and summary, about the size of the posts themselves.
     """
 
     def __init__(self):
         self._escaped = {}
+        self._encoded = {}
 
     def escaped(self, text: str) -> str:
         """TEXT as feedgenerator's handler writes it as an element's text (refusing control
@@ -38,6 +41,13 @@ class FeedTexts:
             found = self._escaped[text] = out.getvalue()
         return found
 
+    def encoded(self, text: str) -> bytes:
+        """escaped(TEXT) less its first character, in UTF-8 (see _TextsOnce.characters)."""
+        found = self._encoded.get(text)
+        if found is None:
+            found = self._encoded[text] = self.escaped(text)[1:].encode("utf-8")
+        return found
+
 
 class _TextsOnce(SimplerXMLGenerator):
     """A view of a feed's handler (sharing its state) that writes long texts from FeedTexts."""
@@ -46,9 +56,33 @@ class _TextsOnce(SimplerXMLGenerator):
         if isinstance(content, str) and len(content) >= LONG:
             # Written as is: ignorableWhitespace closes a pending start tag as characters()
             # does and escapes nothing, and the text is escaped already.
-            self.ignorableWhitespace(self._feed_texts.escaped(content))
+            escaped = self._feed_texts.escaped(content)
+            out = getattr(self._write, "__self__", None)  # the file the feed is written to
+            if not _writes_utf8_as_is(out):
+                self.ignorableWhitespace(escaped)
+                return
+            # A feed file: the rest of the text goes in as the bytes it encodes to, encoded
+            # once for every feed (a 10 MB post: 13 files).
+            self.ignorableWhitespace(escaped[0])
+            out.flush()
+            out.buffer.write(self._feed_texts.encoded(content))
         else:
             super().characters(content)
+
+
+def _writes_utf8_as_is(out):
+    """True for a text file that writes str as its UTF-8 bytes, newlines unchanged.
+
+    The feed files Pelican's writer opens: open(path, "w", encoding="utf-8"), whose newline
+    translation is os.linesep ("\\n" changes nothing). A file opened with another newline=
+    would change "\\n" but cannot be told from it: feeds are not written to one.
+    """
+    return (
+        isinstance(out, io.TextIOWrapper)
+        and out.encoding.lower().replace("_", "-") in ("utf-8", "utf8")
+        and out.errors == "strict"
+        and os.linesep == "\n"
+    )
 
 
 def _texts_once(handler, texts):

@@ -121,3 +121,16 @@ def test_the_build_writer_writes_the_feeds_pelicans_writer_writes(tmp_path):
         written = (tmp_path / "b" / path).read_bytes()
         assert written == (tmp_path / "a" / path).read_bytes()
         assert b"Tom &amp;amp; Jerry" in written
+
+
+@pytest.mark.parametrize("kind", [Atom1Feed, Rss201rev2Feed])
+def test_a_feed_file_gets_the_bytes_feedgenerator_writes(kind, tmp_path):
+    plain, texts = tmp_path / "plain.xml", FeedTexts()
+    with open(plain, "w", encoding="utf-8") as out:
+        _feed(kind, ITEMS).write(out, "utf-8")
+    for number in range(2):  # the second file takes the bytes the first one encoded
+        ours = tmp_path / f"ours-{number}.xml"
+        with open(ours, "w", encoding="utf-8") as out:
+            escaping_once(_feed(kind, ITEMS), texts).write(out, "utf-8")
+        assert ours.read_bytes() == plain.read_bytes()
+    assert "café".encode() in plain.read_bytes()
