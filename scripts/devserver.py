@@ -14,6 +14,10 @@ The reload client is served as /livereload.js and each HTML page gets a `<script
 as it is served, so the pages' strict Content-Security-Policy (script-src 'self') lets it run
 while the files in output/ stay exactly what `make html` writes. A missing address gets the
 site's own 404 page; a busy port stops the devserver with one line before it builds.
+
+A save that changes only the body of one published post gets that post's page first
+(scripts/preview.py) and a reload, then the full rebuild as always, in a thread while the page
+is served, with a second reload if it changed that page (README, "Preview while you write").
 """
 
 from __future__ import annotations
