@@ -64,6 +64,7 @@ class _LastBuild:
     articles: list = []
 
 
+@preview.allow  # it changes no post: the preview may run while it is connected
 def remember_articles(generators):
     """Keep the finished articles and drafts so the console report can describe them."""
     # all_generators_finalized: the themes plugin has set article.blog.themes by now.
@@ -264,7 +265,7 @@ class Builder:
             return preview.Preview(reason="not one file saved")
         if inputs != self.inputs:
             return preview.Preview(reason="settings, theme, vocabulary or glossary changed")
-        (path,) = saved
+        path = os.path.realpath(next(iter(saved)))  # as Pelican names it (PATH is resolved)
         if self.privacy is not None:
             self.privacy.join()
             self.privacy = None

@@ -235,3 +235,40 @@ def test_the_devserver_runs_the_full_rebuild_in_a_thread_after_a_preview(tmp_pat
     assert done.wait(120)
     builder.finish()
     assert told == [(True, False)]  # the full build wrote the same page: no second reload
+
+
+def test_with_the_devservers_console_report_connected_a_body_save_is_previewed(tmp_path):
+    # main() connects remember_articles (its console report) as `make devserver` runs it.
+    from scripts.devserver import remember_articles
+
+    signals.all_generators_finalized.connect(remember_articles)
+    try:
+        content = _site(tmp_path)
+        builder = _builder(tmp_path, content, "dev")
+        post = content / POST
+        _save(post, post.read_text() + "\nA paragraph about zebrafish.\n")
+        with Events(builder) as events:
+            assert builder.build()
+            builder.finish()
+    finally:
+        signals.all_generators_finalized.disconnect(remember_articles)
+    assert events.order == ["preview", "full build"]
+
+
+def test_a_plugin_step_the_preview_does_not_know_sends_every_save_the_full_way(tmp_path):
+    def count_words(generator):  # a plugin's receiver the preview has no entry for
+        return None
+
+    content = _site(tmp_path)
+    builder = _builder(tmp_path, content, "dev")
+    signals.article_generator_finalized.connect(count_words)
+    try:
+        post = content / POST
+        _save(post, post.read_text() + "\nA paragraph about zebrafish.\n")
+        with Events(builder) as events:
+            assert builder.build()
+            builder.finish()
+    finally:
+        signals.article_generator_finalized.disconnect(count_words)
+    assert events.order == ["full build"]
+    assert "count_words" in builder.previewed.reason
