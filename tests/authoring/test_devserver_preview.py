@@ -272,3 +272,29 @@ def test_a_plugin_step_the_preview_does_not_know_sends_every_save_the_full_way(t
         signals.article_generator_finalized.disconnect(count_words)
     assert events.order == ["full build"]
     assert "count_words" in builder.previewed.reason
+
+
+def test_the_devserver_reloads_again_when_the_full_rebuild_changes_the_page(tmp_path):
+    content = _site(tmp_path)
+    post = content / POST
+    # Without tags that name themes, the post's themes are detected from its text.
+    text = post.read_text().replace(
+        "tags: [Blame culture, Ofsted and inspection, Supervision]\n", ""
+    )
+    post.write_text(text, encoding="utf-8")
+    builder = _builder(tmp_path, content, "dev")
+    builder.background = True
+    done = threading.Event()
+    told = []
+    builder.after_full = lambda ok, changed: (told.append((ok, changed)), done.set())
+    shown = []
+    builder.on_preview = lambda page: shown.append(page.read_bytes())
+    # The post loses its Ofsted theme: the preview still shows the last build's neighbours in
+    # that topic; the full rebuild works them out again, and the page changes.
+    _save(post, text.replace("Ofsted", "the regulator").replace("inspection", "visit"))
+    assert builder.build()
+    assert done.wait(120)
+    builder.finish()
+    assert len(shown) == 1
+    assert told == [(True, True)]
+    assert (builder.output / PAGE).read_bytes() != shown[0]
