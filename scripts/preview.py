@@ -1,15 +1,16 @@
 """Edit to preview: write a saved post's page from the last build, before the full rebuild.
 
-When a save changes only the body of one published article, the devserver (scripts/devserver.py)
-calls `preview` first: the post is read with the last build's reader, the plugins' per-post
-steps run on it alone (the plugins' own signal receivers, given a view of the last build's
-articles generator that holds just this post), and its page is rendered with the last build's
-template and context and put in place in one rename. The full rebuild follows, as always, and
-leaves the site exactly as a full build of the edited content.
+When a save changes only the body of one published article or draft, the devserver
+(scripts/devserver.py) calls `preview` first: the post is read with the last build's reader,
+the plugins' per-post steps run on it alone (the plugins' own signal receivers, given a view of
+the last build's articles generator that holds just this post), and its page is rendered with
+the last build's template and context and put in place in one rename. The full rebuild
+follows, as always, and leaves the site exactly as a full build of the edited content.
 
 What the preview takes from the last build, not from the saved post: what depends on every
 post together (its neighbours, related posts, the posts beside it in each topic, the lists on
-other pages). A save that could change any of these for other pages goes the full way:
+other pages): they catch up with the full rebuild a moment later. A save that changes where
+the post goes or how other pages show it (any front matter field) goes the full way at once:
 see `reason_for_full_build` and PLACING_FIELDS.
 """
 
@@ -153,11 +154,10 @@ def unknown_steps(generator):
 class OnePost:
     """The last build's articles generator as the per-post steps see it: only ARTICLE in it."""
 
-    def __init__(self, generator, article):
+    def __init__(self, generator, article, kind="articles"):
         self._generator = generator
-        self.articles = [article]
-        self.translations, self.hidden_articles, self.hidden_translations = [], [], []
-        self.drafts, self.drafts_translations = [], []
+        for name in (*PREVIEWED_LISTS, *_OTHER_LISTS):
+            setattr(self, name, [article] if name == kind else [])
         # The build memo off: a memo saved by a step here would keep this one post's results
         # only, and the full rebuild that follows would work out every other post's again.
         # One post's results are worked out afresh; the memo never changes a result.
@@ -210,26 +210,28 @@ class Preview:
         return self.page is not None
 
 
+# The generator's lists whose posts a preview may write (Pelican writes each with its own call).
+PREVIEWED_LISTS = ("articles", "drafts")
+_OTHER_LISTS = ("translations", "hidden_articles", "hidden_translations", "drafts_translations")
+
+
 def _old_article(generator, path):
-    matches = [a for a in generator.articles if os.path.abspath(a.source_path) == path]
-    others = [
-        a
-        for a in (
-            *generator.translations,
-            *generator.hidden_articles,
-            *generator.hidden_translations,
-            *generator.drafts,
-            *generator.drafts_translations,
-        )
-        if os.path.abspath(a.source_path) == path
+    """(the post read from PATH in the last build, the list it is in), or (None, None)."""
+    found = [
+        (article, name)
+        for name in (*PREVIEWED_LISTS, *_OTHER_LISTS)
+        for article in getattr(generator, name)
+        if os.path.abspath(article.source_path) == path
     ]
-    return matches[0] if len(matches) == 1 and not others else None
+    if len(found) != 1 or found[0][1] not in PREVIEWED_LISTS:
+        return None, None
+    return found[0]
 
 
 def reason_for_full_build(generator, path, old_read, new_read, old):
     """Why the saved post at PATH must go the full way, or None when its body alone changed."""
     if old is None:
-        return "not a published article of the last build"
+        return "not a published or draft article of the last build"
     if getattr(old, "translations", None) or getattr(old, "in_default_lang", True) is False:
         return "a post with translations"
     if old_read is None:
@@ -246,7 +248,7 @@ def reason_for_full_build(generator, path, old_read, new_read, old):
     return None
 
 
-def _write_page(generator, article, output):
+def _write_page(generator, article, output, kind="articles"):
     """Render ARTICLE's page as the build does and put it in place with one rename."""
     from pelican.writers import Writer
 
@@ -255,8 +257,13 @@ def _write_page(generator, article, output):
     folder = tempfile.mkdtemp(prefix=".preview-", dir=output)
     try:
         writer = Writer(folder, settings=settings)
-        # The call Pelican's ArticlesGenerator.generate_articles makes for each article.
-        signals.article_generator_write_article.send(generator, content=article)
+        # The call Pelican's ArticlesGenerator makes for each article (generate_articles)
+        # and for each draft (generate_drafts, which also passes all_articles).
+        extra = {}
+        if kind == "articles":
+            signals.article_generator_write_article.send(generator, content=article)
+        else:
+            extra["all_articles"] = generator.articles
         writer.write_file(
             article.save_as,
             generator.get_template(article.template),
@@ -267,6 +274,7 @@ def _write_page(generator, article, output):
             override_output=hasattr(article, "override_save_as"),
             url=article.url,
             blog=True,
+            **extra,
         )
         os.replace(Path(folder) / article.save_as, target)
     finally:
@@ -284,9 +292,9 @@ def preview(generator, path, output):
     unknown = unknown_steps(generator)
     if unknown:
         return Preview(reason=f"a plugin step the preview does not know ({unknown[0]})")
-    old = _old_article(generator, path)
-    if old is None:
-        return Preview(reason="not a published article of the last build")
+    old, kind = _old_article(generator, path)
+    if old is None or not old.save_as:
+        return Preview(reason="not a published or draft article with a page in the last build")
     readers = generator.readers
     cached = getattr(readers, "_cache", {}).get(path)
     old_read = cached[1] if isinstance(cached, tuple) and len(cached) == 2 else None
@@ -316,7 +324,7 @@ def preview(generator, path, output):
         for name, value in vars(old).items():
             if name not in vars(article) and name not in ("blog", "override_url"):
                 setattr(article, name, value)
-        one = OnePost(generator, article)
+        one = OnePost(generator, article, kind)
         try:
             for name, sender in (
                 ("article_generator_pretaxonomy", one),
@@ -336,7 +344,7 @@ def preview(generator, path, output):
         if any(record.levelno >= logging.ERROR for record in records):
             return Preview(reason="the build reports an error in it")
         try:
-            page = _write_page(generator, article, generator.output_path)
+            page = _write_page(generator, article, generator.output_path, kind)
         except Exception as error:  # a template error: the full build says it
             return Preview(reason=f"its page does not render ({type(error).__name__})")
     return Preview(page=page)

@@ -298,3 +298,20 @@ def test_the_devserver_reloads_again_when_the_full_rebuild_changes_the_page(tmp_
     assert len(shown) == 1
     assert told == [(True, True)]
     assert (builder.output / PAGE).read_bytes() != shown[0]
+
+
+def test_a_drafts_body_save_is_previewed_at_its_draft_address(tmp_path):
+    content = _site(tmp_path, fixture="drafts")
+    builder = _builder(tmp_path, content, "dev")
+    draft = content / "articles" / "2018" / "unfinished.md"
+    page = builder.output / "drafts" / "an-unfinished-draft" / "index.html"
+    assert page.exists()
+    _save(draft, draft.read_text() + "\nA paragraph about zebrafish.\n")
+    with Events(builder) as events:
+        assert builder.build()
+        builder.finish()
+    assert events.order == ["preview", "full build"]
+    assert "zebrafish" in events.preview_page()
+    assert events.preview_page() == page.read_text()
+    fresh = _builder(tmp_path, content, "fresh")
+    assert _files(builder.output) == _files(fresh.output)
