@@ -278,7 +278,11 @@ class Builder:
                 return preview.Preview(reason="a privacy error in the post")
         except Exception:  # a post that does not read: the build reports it
             return preview.Preview(reason="the privacy check failed")
-        result = preview.preview(last, path, self.output.resolve())
+        try:
+            result = preview.preview(last, path, self.output.resolve())
+        except Exception as error:  # never in the way of the full rebuild, which follows
+            logging.getLogger("devserver").debug("The preview failed: %r", error)
+            return preview.Preview(reason=f"the preview failed ({type(error).__name__})")
         if result and self.on_preview is not None:
             self.on_preview(result.page)
         return result
