@@ -466,17 +466,39 @@ RELOAD_SCRIPT = b'<script src="/livereload.js"></script>'
 INDEX = "index.html"
 
 
-def preview_server_class():
-    """livereload's Server, loading its client as a file and answering misses with 404.html."""
+def waits_for_rebuild(builder, path):
+    """Whether a request for PATH (below the site) waits for BUILDER's full rebuild: a page
+    other than the one the preview wrote while the full rebuild after it is running."""
+    # Pelican writes pages in place: one asked for while the rebuild writes it could come
+    # half written. Before previews every request waited for the build (it ran in the
+    # server's thread); now only the previewed page, and files that are not pages (its
+    # stylesheet...), are served at once.
+    full, shown = builder.full, builder.previewed
+    if full is None or not full.is_alive() or not shown:
+        return False
+    target = (builder.output / path).resolve()
+    if target.is_dir() or not target.suffix:
+        target = target / INDEX
+    return target.suffix == ".html" and target != shown.page
+
+
+def preview_server_class(builder=None):
+    """livereload's Server, loading its client as a file and answering misses with 404.html;
+    with BUILDER, a page asked for while its rebuild writes the site waits for it."""
     from livereload import Server
     from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
     from livereload.server import LiveScriptInjector
-    from tornado import httpserver, web
+    from tornado import gen, httpserver, web
 
     class InjectReloadScript(LiveScriptInjector):
         script = RELOAD_SCRIPT
 
     class SiteFileHandler(StaticFileHandler):
+        async def get(self, path, include_body=True):
+            while builder is not None and waits_for_rebuild(builder, path):
+                await gen.sleep(0.05)
+            return await super().get(path, include_body)
+
         def write_error(self, status_code, **kwargs):
             page = os.path.join(self.root, NOT_FOUND_PAGE)
             if status_code != 404 or not os.path.isfile(page):
@@ -550,7 +572,7 @@ def main(argv=None):
     if args.once:
         return 0 if ok else 1
 
-    server = preview_server_class()()
+    server = preview_server_class(builder)()
     server.sockets = sockets
     # A save that changed only a post's body: livereload reloads the browser when build()
     # returns, with the post's page written (the preview); the full rebuild then runs in a

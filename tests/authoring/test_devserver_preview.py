@@ -315,3 +315,29 @@ def test_a_drafts_body_save_is_previewed_at_its_draft_address(tmp_path):
     assert events.preview_page() == page.read_text()
     fresh = _builder(tmp_path, content, "fresh")
     assert _files(builder.output) == _files(fresh.output)
+
+
+def test_while_the_full_rebuild_runs_only_the_previewed_page_and_non_pages_are_served(tmp_path):
+    from types import SimpleNamespace
+
+    from scripts.devserver import waits_for_rebuild
+    from scripts.preview import Preview
+
+    output = tmp_path / "output"
+    (output / PAGE).parent.mkdir(parents=True)
+    (output / PAGE).write_text("<p>previewed</p>")
+    (output / "theme" / "css").mkdir(parents=True)
+    release = threading.Event()
+    full = threading.Thread(target=release.wait)
+    full.start()
+    builder = SimpleNamespace(output=output, full=full, previewed=Preview(page=output / PAGE))
+    try:
+        assert not waits_for_rebuild(builder, "2018/07/no-blame-culture/")
+        assert not waits_for_rebuild(builder, "2018/07/no-blame-culture/index.html")
+        assert not waits_for_rebuild(builder, "theme/css/style.css")
+        assert waits_for_rebuild(builder, "")  # the home page: being written
+        assert waits_for_rebuild(builder, "2021/03/what-inspection-does-to-practice/")
+    finally:
+        release.set()
+        full.join()
+    assert not waits_for_rebuild(builder, "")  # the rebuild is done: everything is served
