@@ -15,7 +15,7 @@ as it is served, so the pages' strict Content-Security-Policy (script-src 'self'
 while the files in output/ stay exactly what `make html` writes. A missing address gets the
 site's own 404 page; a busy port stops the devserver with one line before it builds.
 
-A save that changes only the body of one published post gets that post's page first
+A save that changes only the body of one post (published or draft) gets its page first
 (scripts/preview.py) and a reload, then the full rebuild as always, in a thread while the page
 is served, with a second reload if it changed that page (README, "Preview while you write").
 """
@@ -207,8 +207,8 @@ class Builder:
     def build(self):
         """Build the site; print clean errors instead of stopping; return True when it built.
 
-        After the first build, a save that changed only the body of one published post gets
-        its page written first (scripts/preview.py; `on_preview` is told), then the full
+        After the first build, a save that changed only the body of one post (published or
+        draft) gets its page written first (scripts/preview.py; `on_preview` is told), then the full
         rebuild runs as always: in this call, or, with `background` set, in a thread of its
         own (`after_full` is told when it ends), so the browser can load the page meanwhile.
         The search index is made after the build (see index_later); `finish` waits for both.
