@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fnmatch
 import logging
 import os
 import shutil
@@ -86,6 +87,18 @@ def snapshot(folder):
             except OSError:  # removed while we looked
                 continue
     return stamps
+
+
+# What editors write beside the file being edited (backups, swap, lock and autosave files):
+# no reader reads these names and Pelican's IGNORE_FILES skips '.#*', so they never change a
+# build, and a save that comes with them is still the save of one post.
+EDITOR_FILES = ("*~", ".*.sw?", ".#*", "#*#")
+
+
+def editor_file(path):
+    """Whether PATH is an editor's backup, swap, lock or autosave file (EDITOR_FILES)."""
+    name = os.path.basename(path)
+    return any(fnmatch.fnmatch(name, pattern) for pattern in EDITOR_FILES)
 
 
 def changed_since(before, after):
@@ -261,7 +274,9 @@ class Builder:
         """Write the page of the one post saved, when only its body changed (preview.py)."""
         if not self.previews:
             return preview.Preview(reason="previews are off")
-        if len(saved) != 1 or set(self.stamps) - set(stamps):
+        saved = {path for path in saved if not editor_file(path)}
+        removed = {path for path in set(self.stamps) - set(stamps) if not editor_file(path)}
+        if len(saved) != 1 or removed:
             return preview.Preview(reason="not one file saved")
         if inputs != self.inputs:
             return preview.Preview(reason="settings, theme, vocabulary or glossary changed")

@@ -341,3 +341,21 @@ def test_while_the_full_rebuild_runs_only_the_previewed_page_and_non_pages_are_s
         release.set()
         full.join()
     assert not waits_for_rebuild(builder, "")  # the rebuild is done: everything is served
+
+
+def test_an_editors_backup_and_swap_files_beside_the_post_do_not_stop_the_preview(tmp_path):
+    content = _site(tmp_path)
+    builder = _builder(tmp_path, content, "dev")
+    post = content / POST
+    swap = post.with_name(f".{post.name}.swp")  # vim, while the post is open
+    swap.write_bytes(b"b0VIM")
+    builder.build()
+    builder.finish()
+    post.with_name(post.name + "~").write_text(post.read_text())  # the backup a save leaves
+    swap.write_bytes(b"b0VIM 9")
+    _save(post, post.read_text() + "\nA paragraph about zebrafish.\n")
+    swap.unlink()  # the editor closed
+    with Events(builder) as events:
+        assert builder.build()
+        builder.finish()
+    assert events.order == ["preview", "full build"]
