@@ -359,3 +359,17 @@ def test_an_editors_backup_and_swap_files_beside_the_post_do_not_stop_the_previe
         assert builder.build()
         builder.finish()
     assert events.order == ["preview", "full build"]
+
+
+def test_a_content_check_error_in_the_body_gives_the_full_builds_message_and_no_preview(
+    tmp_path, caplog, capsys
+):
+    def broken_link(text):
+        return text + "\nThen read [the follow-up]({filename}no-blame-culture-part-two.md).\n"
+
+    with_preview = _rebuild_messages(tmp_path, "on", caplog, capsys, broken_link)
+    without = _rebuild_messages(tmp_path, "off", caplog, capsys, broken_link, previews=False)
+    logged, printed, seen, _before, _after = with_preview
+    assert seen == []
+    assert any("no-blame-culture-part-two.md" in message for message in logged)
+    assert (logged, printed) == (without[0], without[1])
