@@ -22,6 +22,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from plugins.collector import collector_paused
+
 from .cache import discard
 from .keys import key as memo_key
 
@@ -104,7 +106,8 @@ class BuildMemo:
                 temporary = f"{self.path}.{os.getpid()}.tmp"
                 os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
                 self._next = (temporary, self.opener(temporary, "wb"))
-            pickle.dump((key, result), self._next[1], protocol=pickle.HIGHEST_PROTOCOL)
+            with collector_paused():  # a long post's results are many objects
+                pickle.dump((key, result), self._next[1], protocol=pickle.HIGHEST_PROTOCOL)
         except (OSError, pickle.PicklingError, TypeError) as error:
             self._abandon(error)
             return False
@@ -153,7 +156,8 @@ def load_records(path, opener=open):
     try:
         with opener(path, "rb") as handle:
             while handle.peek(1):
-                record = pickle.load(handle)
+                with collector_paused():  # a long post's results are many objects
+                    record = pickle.load(handle)
                 if not (isinstance(record, tuple) and len(record) == 2):
                     discard(path, "it holds no cache")
                     return {}

@@ -109,9 +109,14 @@ def field_line(source_text, name, default=2):
 
 def body_links(source_text):
     """Yield (line, kind, target) for every {filename}/{static}/{attach} link in the text."""
-    for number, line in enumerate(source_text.replace("\r\n", "\n").split("\n"), start=1):
-        for match in _INTERNAL_LINK.finditer(line):
-            yield number, match.group(1), match.group(2)
+    # Speed (bench/size.py, a 10 MB post): one search of the whole text, not one per line; a
+    # link never spans a line break, so it finds what a search of each line finds.
+    text = source_text.replace("\r\n", "\n")
+    number, at = 1, 0
+    for match in _INTERNAL_LINK.finditer(text):
+        number += text.count("\n", at, match.start())
+        at = match.start()
+        yield number, match.group(1), match.group(2)
 
 
 def resolve_link(post_relpath, target):
@@ -386,6 +391,22 @@ _OLD_MARKDOWN = (
     ('Markdown inside HTML (markdown="1")', re.compile(r"<[a-zA-Z][^>\n]*\smarkdown=[\"']")),
 )
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+# Text every line that opens or closes a fence, or that one of _OLD_MARKDOWN finds, holds.
+_NOTABLE = re.compile(r"```|~~~|\{|\*\[|\[TOC\]|markdown=")
+
+
+def _notable_lines(lines, first):
+    """Indexes of LINES from FIRST on that hold _NOTABLE text, in order."""
+    # Speed (bench/size.py, a 10 MB post): one search of the text, not four per line. Any
+    # other line is neither a fence nor old syntax, and leaves the fence as it was.
+    text = "\n".join(lines[first:])
+    index, at, notable = first, 0, []
+    for match in _NOTABLE.finditer(text):
+        index += text.count("\n", at, match.start())
+        at = match.start()
+        if not notable or notable[-1] != index:
+            notable.append(index)
+    return notable
 
 
 def old_markdown_lines(source_text):
@@ -395,7 +416,8 @@ def old_markdown_lines(source_text):
     if lines and lines[0].strip() == "---":  # the front matter is YAML, not Markdown
         ends = (i for i, line in enumerate(lines[1:], 1) if line.strip() in ("---", "..."))
         body = next(ends, len(lines) - 1) + 1
-    for number, line in enumerate(lines[body:], start=body + 1):
+    for index in _notable_lines(lines, body):
+        number, line = index + 1, lines[index]
         opened = _FENCE.match(line)
         if fence:
             if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
@@ -434,6 +456,11 @@ def check_old_markdown(posts):
     return problems
 
 
+# "<img" in any case: what `"<img" in html.lower()` finds, without a lower-case copy of the
+# post (no other character lowers to i, m or g: tests/authoring/test_checks_reference.py).
+_IMG = re.compile("<[iI][mM][gG]")
+
+
 class _Images(HTMLParser):
     """The src and alt of every <img> in a fragment of HTML."""
 
@@ -451,7 +478,7 @@ class _Images(HTMLParser):
 
 def images_without_alt(body_html):
     """The src of each image in BODY_HTML that has no alt text (none, or only spaces)."""
-    if "<img" not in (body_html or "").lower():
+    if not _IMG.search(body_html or ""):
         return []
     parser = _Images()
     parser.feed(body_html)

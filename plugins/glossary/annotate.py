@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from html import unescape
 
 from bs4 import NavigableString, Tag
 
-from plugins.themes.detect import words_regex
+from plugins.themes.detect import _fold, words_regex
 from plugins.themes.markup import (
     BLOCKS,
     Flat,
@@ -82,18 +83,31 @@ class TermMatcher:
     # Every whole word that could be a key of BY_WORD (any case, with or without a plural
     # "s"): a superset, so the words it skips are words BY_WORD has nothing for.
     candidates: re.Pattern
+    # CANDIDATES without re.IGNORECASE, for the text folded as re.IGNORECASE compares (the
+    # same words, found in half the time); None when a word is not ASCII (see _fold).
+    folded: re.Pattern | None = None
 
     def finditer(self, text):
         """The uses of terms in TEXT, left to right, never overlapping; longest form first."""
+        for start, end, found, term, form in self.spans(text):
+            yield TermMatch(start, end, found, term, form)
+
+    def spans(self, text):
+        """finditer's uses as (start, end, text, term, form) tuples."""
         # Speed: a regex of every form tried at every position cost milliseconds a post;
         # looking up each word and trying only the forms starting with it costs a tenth, and
         # letting one regex skip to the words that could start a form (in C) a tenth again.
+        # Tuples, not TermMatch objects (a 10 MB post has 100,000 uses: bench/size.py).
         by_word, cursor = self.by_word, 0
-        for word in self.candidates.finditer(text):
+        if self.folded is not None:
+            words = self.folded.finditer(_fold(text))
+        else:
+            words = self.candidates.finditer(text)
+        for word in words:
             start = word.start()
             if start < cursor or (start and text[start - 1] == "-"):
                 continue
-            token = word.group()
+            token = text[start : word.end()]
             candidates = by_word.get(token) or by_word.get(token.casefold())
             if candidates is None and token[-1:] == "s":  # "SCRs": the word is "SCR"
                 candidates = by_word.get(token[:-1]) or by_word.get(token[:-1].casefold())
@@ -103,7 +117,7 @@ class TermMatcher:
                 found = regex.match(text, start)
                 if found:
                     cursor = found.end()
-                    yield TermMatch(start, cursor, found.group(), term, form)
+                    yield start, cursor, found.group(), term, form
                     break
 
     def search(self, text):
@@ -133,14 +147,15 @@ def term_matcher(glossary):
     # The words, in any case and with a plural "s", as a trie: one pass of the regex engine.
     keys = {key.casefold() for key in by_word}
     words = words_regex(sorted(keys | {f"{key}s" for key in keys}), ()) if keys else "(?!)"
-    return TermMatcher(by_word, re.compile(r"(?<!\w)" + words, re.IGNORECASE))
+    folded = re.compile(r"(?<!\w)" + words) if all(key.isascii() for key in keys) else None
+    return TermMatcher(by_word, re.compile(r"(?<!\w)" + words, re.IGNORECASE), folded)
 
 
 def terms_used(text, matcher):
     """Slugs of the terms TEXT mentions anywhere, in order of first mention."""
     found = {}
-    for match in matcher.finditer(text or ""):
-        found.setdefault(match.term.slug, None)
+    for _, _, _, term, _ in matcher.spans(text or ""):
+        found.setdefault(term.slug, None)
     return tuple(found)
 
 
@@ -173,6 +188,29 @@ def _texts_with_offsets(soup):
 
 def _quoted_ranges(text):
     return [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+
+
+class _Quotations:
+    """Whether a span of TEXT lies inside a quotation (_QUOTED): any(s < start and end <= e).
+
+    Speed (bench/, a 10 MB post): the quotations are found only as far as the spans asked
+    about reach (they are asked in order), and a span is checked against the last quotation
+    opened before it only: quotations never overlap, so that one reaches furthest of them.
+    """
+
+    def __init__(self, text):
+        self._found = _QUOTED.finditer(text)
+        self._next = next(self._found, None)
+        self._starts, self._ends = [], []  # the quotations found so far
+
+    def holds(self, start, end):
+        """Whether some quotation (s, e) has s < START and END <= e."""
+        while self._next is not None and self._next.start() < start:
+            self._starts.append(self._next.start())
+            self._ends.append(self._next.end())
+            self._next = next(self._found, None)
+        before = bisect.bisect_left(self._starts, start)
+        return before > 0 and end <= self._ends[before - 1]
 
 
 def _in_quote(parent_names):
@@ -213,7 +251,7 @@ def mark_page(page, matcher, css_class="term", href=None):
         full, offsets = page.marked_text()
     else:
         full, offsets = _texts_with_offsets(page.soup)
-    quoted = _quoted_ranges(full)
+    quoted = _Quotations(full)
     wanted = set(used)
     picks = []
     for index, node in enumerate(page.nodes):
@@ -228,15 +266,13 @@ def mark_page(page, matcher, css_class="term", href=None):
         else:
             base = offsets.get(id(node), 0)
         node_picks = []
-        for match in matcher.finditer(str(node)):
-            term, form = match.term, match.form
+        for found_start, found_end, found, term, form in matcher.spans(str(node)):
             if term.slug not in wanted:
                 continue
-            start, end = base + match.start, base + match.end
-            if any(q_start < start and end <= q_end for q_start, q_end in quoted):
+            if quoted.holds(base + found_start, base + found_end):
                 continue
             wanted.discard(term.slug)
-            node_picks.append((match.start, match.start + _word_end(match.text), term, form))
+            node_picks.append((found_start, found_start + _word_end(found), term, form))
         if node_picks:
             picks.append((index, node_picks))
     marked, replaced = [], {}

@@ -6,7 +6,7 @@ import re
 
 from bs4 import NavigableString
 
-from .detect import _patterns, _settle, straighten
+from .detect import _fold, _patterns, _raw_matches, _settle, straighten
 from .markup import BLOCKS, SKIP, Flat, escape_text, read_html, start_tag
 
 PLACEHOLDER = "{topic}"
@@ -107,13 +107,15 @@ def _candidates(texts, first, last, wanted, vocabulary):
     matches that share characters, each node gets the matches the matcher gives it alone, in
     the same order: first mention first.
     """
+    patterns = _patterns(vocabulary)
+    indexes = _mentioning(texts, first, last, _naming(patterns, wanted, vocabulary))
     starts, at = [], 0
-    for text in texts[first:last]:
+    for index in indexes:
         starts.append(at)
-        at += len(text) + len(_JOINT)
-    joined = straighten(_JOINT.join(texts[first:last]))
+        at += len(texts[index]) + len(_JOINT)
+    joined = straighten(_JOINT.join(texts[index] for index in indexes))
     candidates = []
-    for found_start, found_end, pattern in _settle(joined, _patterns(vocabulary)):
+    for found_start, found_end, pattern in _settle(joined, patterns):
         if pattern.theme.slug not in wanted or pattern.weak:
             continue
         offset = bisect.bisect_right(starts, found_start) - 1
@@ -122,8 +124,50 @@ def _candidates(texts, first, last, wanted, vocabulary):
         # Link the word, not its possessive ending: "Ofsted" of "Ofsted's".
         possessive = _POSSESSIVE.search(joined[found_start:found_end]).group()
         end = found_end - starts[offset] - len(possessive)
-        candidates.append((first + offset, start, end, pattern))
+        candidates.append((indexes[offset], start, end, pattern))
     return candidates
+
+
+def _naming(patterns, wanted, vocabulary):
+    """The strong PATTERNS of the WANTED themes that name their theme: all a link may be on."""
+    cache = getattr(vocabulary, "_cache", None)
+    key = ("naming", frozenset(wanted))
+    if cache is not None and key in cache:
+        return cache[key]
+    naming = tuple(
+        pattern
+        for pattern in patterns
+        if pattern.weak is False
+        and pattern.theme.slug in wanted
+        and names_theme(pattern.phrase, pattern.theme, vocabulary)
+    )
+    if cache is not None:
+        cache[key] = naming
+    return naming
+
+
+def _mentioning(texts, first, last, naming):
+    """Indexes of the TEXTS[first:last] in which a pattern of NAMING matches, in order.
+
+    Speed (bench/, a 10 MB post whose one theme is never linkable): a link can only go on a
+    settled match of a NAMING pattern, and settling only takes matches away, so only the
+    texts where such a pattern matches need settling with every pattern of the vocabulary;
+    as no match spans two texts, each of them settles alone as it does among the others.
+    NAMING is a plain tuple, so each pattern is looked for by its literals (a few searches
+    of the text in C), not by a run of the regex of first words over every word.
+    """
+    if not naming:
+        return []
+    starts, at = [], 0
+    for text in texts[first:last]:
+        starts.append(at)
+        at += len(text) + len(_JOINT)
+    joined = straighten(_JOINT.join(texts[first:last]))
+    indexes = set()
+    for _, spans in _raw_matches(naming, joined, _fold(joined)):
+        for start, _ in spans:
+            indexes.add(first + bisect.bisect_right(starts, start) - 1)
+    return sorted(indexes)
 
 
 def choose_links(nodes, texts, candidates, wanted, vocabulary):

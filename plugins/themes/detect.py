@@ -3,6 +3,7 @@
 import bisect
 import functools
 import math
+import operator
 import re
 from dataclasses import dataclass
 
@@ -63,10 +64,13 @@ class ThemeEvidence:
         title = [shown_phrase(m.phrase) for m in self.matches if m.in_title and not m.weak]
         if title:
             parts.append("title " + ", ".join(f'"{p}"' for p in dict.fromkeys(title)))
-        body, weak = {}, {}
+        body, weak, shown = {}, {}, {}
         for match in self.matches:
             if not match.in_title:
-                phrase = shown_phrase(match.phrase)
+                # Each phrase's shown form worked out once (a 10 MB post: 200,000 matches).
+                phrase = shown.get(match.phrase)
+                if phrase is None:
+                    phrase = shown[match.phrase] = shown_phrase(match.phrase)
                 body[phrase] = body.get(phrase, 0) + 1
                 weak[phrase] = match.weak
         # Strong phrases first: they are why a theme is chosen; weak ones only support it.
@@ -332,7 +336,8 @@ class _PatternSet(tuple):
         return tuple((position, self[position].regex) for position in sorted(positions))
 
     def matches(self, text, folded):
-        """[(pattern, [re.Match])] as pattern.regex.finditer(TEXT) gives, for patterns matching.
+        """[(pattern, [(start, end)])] of the matches pattern.regex.finditer(TEXT) gives, for
+        the patterns that match.
 
         Speed (bench/): a match starts where a run of word characters starts (every regex
         opens with (?<!\\w)), so when a pattern's first_word is known, the regex need only
@@ -358,15 +363,16 @@ class _PatternSet(tuple):
                     if free[position] <= at:
                         match = regex.match(text, at)
                         if match:
-                            free[position] = match.end()
+                            # Spans, not the match objects (a 10 MB post has 250,000).
+                            free[position] = end = match.end()
                             if position in by_position:
-                                by_position[position].append(match)
+                                by_position[position].append((at, end))
                             else:
-                                by_position[position] = [match]
+                                by_position[position] = [(at, end)]
         for position in self.searched:
-            matches = list(_finditer(self[position], text, folded))
-            if matches:
-                by_position[position] = matches
+            spans = [match.span() for match in _finditer(self[position], text, folded)]
+            if spans:
+                by_position[position] = spans
         return [(self[position], by_position[position]) for position in sorted(by_position)]
 
 
@@ -375,12 +381,14 @@ _WORD_MEMO = 200_000
 
 
 def _raw_matches(patterns, text, folded):
-    """[(pattern, [re.Match])] for the PATTERNS with a match in TEXT, in their order."""
+    """[(pattern, [(start, end)])] for the PATTERNS with a match in TEXT, in their order."""
     if isinstance(patterns, _PatternSet):
         return patterns.matches(text, folded)
     # A plain list of patterns, as tests may pass.
-    found = [(pattern, list(_finditer(pattern, text, folded))) for pattern in patterns]
-    return [(pattern, matches) for pattern, matches in found if matches]
+    found = [
+        (pattern, [m.span() for m in _finditer(pattern, text, folded)]) for pattern in patterns
+    ]
+    return [(pattern, spans) for pattern, spans in found if spans]
 
 
 def _finditer(pattern, text, folded):
@@ -420,18 +428,17 @@ def _longest_first(found):
     return found[0] - found[1], found[0]
 
 
-def _first(item):
-    return item[0]
+_first = operator.itemgetter(0)
 
 
 def _settle(text, patterns):
     """(start, end, pattern) of the phrase occurrences _find keeps in TEXT, by start."""
     found, vetoes = [], {}
-    for pattern, matches in _raw_matches(patterns, text, _fold(text)):
+    for pattern, spans in _raw_matches(patterns, text, _fold(text)):
         if pattern.weak is None:
-            vetoes.setdefault(id(pattern.theme), []).extend(m.span() for m in matches)
+            vetoes.setdefault(id(pattern.theme), []).extend(spans)
         else:
-            found += [(m.start(), m.end(), pattern) for m in matches]
+            found += [(start, end, pattern) for start, end in spans]
     if vetoes:
         vetoed = {key: _Spans(spans) for key, spans in vetoes.items()}
         found = [
@@ -439,19 +446,47 @@ def _settle(text, patterns):
             for start, end, p in found
             if id(p.theme) not in vetoed or not vetoed[id(p.theme)].overlaps(start, end)
         ]
+    # Speed (bench/size.py: a 10 MB post has 250,000 matches): spans contend only with the
+    # spans they share characters with, so they are settled a cluster at a time (spans that
+    # overlap, in a chain), and a span alone in its cluster is kept as it is. Sorting by start
+    # keeps the order of found among equal starts, so each cluster is settled in the order,
+    # and its kept spans come out in the order, that settling all of found at once gives.
+    found.sort(key=_first)
+    kept, cluster, reach = [], [], -1
+    for item in found:
+        if item[0] >= reach:  # shares no character with the cluster before it
+            if len(cluster) == 1:
+                kept.append(cluster[0])
+            elif cluster:
+                kept += _contest(cluster)
+            cluster, reach = [item], item[1]
+        else:
+            cluster.append(item)
+            if item[1] > reach:
+                reach = item[1]
+    if len(cluster) == 1:
+        kept.append(cluster[0])
+    elif cluster:
+        kept += _contest(cluster)
+    return kept
+
+
+def _contest(found):
+    """The spans kept of FOUND, overlapping (start, end, pattern): the longest wins; by start."""
     found.sort(key=_longest_first)
     # Taken spans never overlap one another (a span that would is skipped), so a span clashes
     # with them exactly when one of its characters is taken: one mark per character keeps
     # this linear in the text's length (a sorted list of spans cost O(n^2) inserts: a 20 MB
     # import spent minutes here). A span already taken by another theme clashes with nothing.
-    taken = bytearray(len(text) + 1)
+    offset = min(start for start, _, _ in found)
+    taken = bytearray(max(end for _, end, _ in found) - offset + 1)
     themes_at, kept = {}, []
     for start, end, pattern in found:
         themes = themes_at.get((start, end))
         if themes is None:
-            if 1 in taken[start:end]:
+            if 1 in taken[start - offset : end - offset]:
                 continue
-            taken[start:end] = b"\x01" * (end - start)
+            taken[start - offset : end - offset] = b"\x01" * (end - start)
             themes_at[start, end] = [pattern.theme]
         elif pattern.theme in themes:
             continue
@@ -540,7 +575,10 @@ def detect_themes(text, vocabulary, title="", **options):
 
     by_theme = {}
     for theme, match in found:
-        by_theme.setdefault(theme.slug, (theme, []))[1].append(match)
+        entry = by_theme.get(theme.slug)
+        if entry is None:
+            entry = by_theme[theme.slug] = (theme, [])
+        entry[1].append(match)
 
     # Longer texts need more separate mentions before a theme counts as their subject; a
     # short post (a news item, a paragraph of comment) may make its point in one sentence.
@@ -549,6 +587,10 @@ def detect_themes(text, vocabulary, title="", **options):
     if n_sentences <= opts["short_post"]:
         need = 1
 
+    # Speed (bench/size.py, a 10 MB post: 200,000 matches in 100,000 sentences): one pass over
+    # each sentence's matches, and a phrase's weight worked out once; the same sums, in the
+    # same order, as a phrase's first mention in each sentence.
+    weak_weight, specificity = opts["weak_weight"], {}
     scored = []
     for theme, matches in by_theme.values():
         title_phrases = {m.phrase: m.weak for m in matches if m.in_title}
@@ -559,19 +601,32 @@ def detect_themes(text, vocabulary, title="", **options):
         sentences = {}
         for m in matches:
             if not m.in_title:
-                sentences.setdefault(m.sentence, []).append(m)
+                here = sentences.get(m.sentence)
+                if here is None:
+                    sentences[m.sentence] = [m]
+                else:
+                    here.append(m)
         body_score, strong, weak_only = 0.0, set(), set()
         for index, found_here in sentences.items():
             # A phrase repeated within one sentence (a quoted list) is one piece of evidence.
-            phrases = {m.phrase: m.weak for m in found_here}
-            weight = sum(
-                opts["weak_weight"] if weak else _specificity(phrase, opts)
-                for phrase, weak in phrases.items()
-            )
-            weak_kinds = {m.phrase for m in found_here if m.weak}
-            if any(not m.weak for m in found_here):
+            phrases, any_strong = {}, False
+            for m in found_here:
+                phrases[m.phrase] = m.weak
+                if not m.weak:
+                    any_strong = True
+            weight = 0
+            for phrase, weak in phrases.items():
+                if weak:
+                    weight += weak_weight
+                else:
+                    value = specificity.get(phrase)
+                    if value is None:
+                        value = specificity[phrase] = _specificity(phrase, opts)
+                    weight += value
+            if any_strong:
                 strong.add(index)
-            elif opts["cooccurrence"] and len(weak_kinds) >= opts["cooccurrence"]:
+            # Every phrase of a sentence without a strong one is weak: they are its weak kinds.
+            elif opts["cooccurrence"] and len(phrases) >= opts["cooccurrence"]:
                 # Several different supporting words in one sentence ("police", "health",
                 # "schools") say as much as one strong phrase does.
                 strong.add(index)
@@ -604,8 +659,14 @@ def detect_themes(text, vocabulary, title="", **options):
             selected = True
             reason = "title and text" if strong_title else f"{support:g} sentences"
             chosen += 1
-        sentences = dict.fromkeys(m.sentence for m in matches if not m.in_title and not m.weak)
-        snippets = tuple(_snippet(text, starts, i) for i in list(sentences)[:2])
+        # The first two sentences with a strong mention, in the order of the matches.
+        sentences = []
+        for m in matches:
+            if not m.in_title and not m.weak and m.sentence not in sentences:
+                sentences.append(m.sentence)
+                if len(sentences) == 2:
+                    break
+        snippets = tuple(_snippet(text, starts, i) for i in sentences)
         evidence.append(ThemeEvidence(theme, score, tuple(matches), selected, reason, snippets))
     return evidence
 

@@ -1,7 +1,5 @@
 """One parse of a post's HTML: its plain text for detection and the text nodes links may go in."""
 
-import contextlib
-import gc
 import re
 from dataclasses import dataclass
 from html import unescape
@@ -10,6 +8,8 @@ from itertools import accumulate
 from bs4 import BeautifulSoup, CData, NavigableString, Tag
 from bs4.builder import HTMLParserTreeBuilder
 from bs4.dammit import EntitySubstitution, UnicodeDammit
+
+from plugins.collector import collector_paused  # noqa: F401  (where the plugins import it from)
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
@@ -110,23 +110,6 @@ def read_soup(soup):
             if name in BLOCKS:
                 parts.append("\n\n")
     return Page(soup, "".join(parts), tuple(nodes))
-
-
-@contextlib.contextmanager
-def collector_paused():
-    """Python's cycle collector paused for the block, and on again after if it was on."""
-    # Speed (a 2 MB post): a parsed post is a tree of many objects that point at each
-    # other, and every full pass of the collector while it is alive walks all of it, never
-    # finding anything to free. How many passes fall while one is alive depends on the heap
-    # (a cold build of one 2 MB post made 11 full passes, a second of CPU; of an 8 MB post
-    # 22, 7 s); paused, none do. The tree's cycles are freed by the first pass after.
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 # -- the same reading without a tree --------------------------------------------------------

@@ -11,6 +11,7 @@ from markupsafe import Markup
 from pelican.generators import Generator
 
 from plugins import post_model
+from plugins.build_speed import keys
 from plugins.build_speed.memo import memo_for
 
 from . import core
@@ -117,6 +118,7 @@ class TopicsGenerator(Generator):
         uses = Counter(by_url[url]._content or "" for theme in themes for url in listed[theme.slug])
         self._passages = core.PassageReader(uses)
         self._memo = memo_for(self.settings, "TopicQuotes")
+        self._html_keys = {}
         for theme in themes:
             values = {"slug": theme.slug}
             topic = Topic(
@@ -159,7 +161,7 @@ class TopicsGenerator(Generator):
 
         self.context["topics"] = self.topics
         self.context.update(options)
-        self._passages = None
+        self._passages = self._html_keys = None
         self._memo.save()
         self._memo = None
 
@@ -184,12 +186,23 @@ class TopicsGenerator(Generator):
         key = None
         if self._memo.enabled:
             # The last build's quote, while the theme's phrases and its posts are unchanged.
-            posts = [(s.id, s.html, s.date.isoformat(), s.strongest, s.own) for s in sources]
+            posts = [
+                (s.id, self._html_key(s.id, s.html), s.date.isoformat(), s.strongest, s.own)
+                for s in sources
+            ]
             key = self._memo.key("quote", phrases, posts)
         found = self._memo.get(key, lambda: core.key_quote(sources, phrases, self._passages))
         if found is None:
             return None
         return (found.text, by_url[found.id], found.blockquote)
+
+    def _html_key(self, url, html):
+        """A key of a post's HTML, worked out once per build for all the post's themes."""
+        # Speed (bench/size.py): a 10 MB post's HTML took 23 ms to hash, once per theme.
+        known = self._html_keys.get(url)
+        if known is None or known[0] is not html:
+            known = self._html_keys[url] = (html, keys.key(html))
+        return known[1]
 
     def map_svg(self):
         """The co-occurrence map of every theme with posts, as inline SVG markup."""

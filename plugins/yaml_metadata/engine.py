@@ -16,6 +16,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from plugins.collector import collector_paused
 from plugins.settings_table import Setting, SettingsError, SettingsTable, boolean
 
 # The extensions the blog's old MARKDOWN setting named, and the ones Pelican's default names:
@@ -129,7 +130,9 @@ class MarkdownEngine:
 
     def convert(self, text):
         """HTML for the Markdown TEXT (no final newline, as the blog's pages always had)."""
-        return self.md.render(text or "").rstrip("\n")
+        # A token object per piece of the post: no collector pass while they are alive.
+        with collector_paused():
+            return self.md.render(text or "").rstrip("\n")
 
 
 # Pelican's own link syntax, `{filename}path`, `{static}path`, `|tag|name`...: resolved by

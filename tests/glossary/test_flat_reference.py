@@ -14,7 +14,7 @@ import pytest
 
 from plugins.glossary import law_matcher, link_law, mark_first_uses
 from plugins.glossary import term_matcher as make_term_matcher
-from plugins.glossary.annotate import _quoted_ranges, annotate_html
+from plugins.glossary.annotate import _Quotations, _quoted_ranges, annotate_html
 from plugins.themes import markup
 from plugins.themes.crosslinks import add_crosslinks
 from plugins.themes.markup import Flat, read_html
@@ -121,3 +121,24 @@ def test_quotations_are_found_where_they_were():
         assert _quoted_ranges(text) == expected, text
         found += bool(expected)
     assert found > 1000
+
+
+def test_a_span_is_in_a_quotation_where_any_quotation_holds_it():
+    # mark_page asks whether a use lies inside a quotation with _Quotations, which finds the
+    # quotations only as far as the uses go: the answer is any() over all of them.
+    rng = random.Random(8)
+    pieces = ["“", "”", "‘", "’", '"', "'", "a", "word", " ", "\n", "\n\n", "s", "_", "-"]
+    inside = 0
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 60)))
+        ranges = _quoted_ranges(text)
+        spans = sorted(
+            (start, start + rng.randint(1, 6))
+            for start in rng.sample(range(70), rng.randint(0, 12))
+        )
+        quotations = _Quotations(text)
+        for start, end in spans:
+            expected = any(s < start and end <= e for s, e in ranges)
+            assert quotations.holds(start, end) == expected, (text, start, end)
+            inside += expected
+    assert inside > 300

@@ -60,3 +60,28 @@ def test_random_texts_of_term_words_give_the_same_matches(glossary):
         text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 40)))
         text = text.replace(" - ", "-") if rng.random() < 0.3 else text
         assert list(matcher.finditer(text)) == list(every_word(matcher, text)), text
+
+
+@pytest.mark.slow
+def test_the_letters_ignorecase_folds_to_ascii_give_the_same_matches(glossary):
+    # The matcher finds candidate words in the text folded as re.IGNORECASE compares (a
+    # dotted capital I, a dotless i, a long s, a Kelvin sign all read as ASCII letters).
+    matcher = term_matcher(glossary)
+    assert matcher.folded is not None
+    odd = {"i": ["\u0130", "\u0131"], "s": ["\u017f"], "k": ["\u212a"]}
+    words = sorted({w for key in matcher.by_word for w in (key, key.upper(), key.title())})
+    variants = []
+    for word in words:
+        for plain, others in odd.items():
+            for other in others:
+                variants.append(word.replace(plain, other).replace(plain.upper(), other))
+    assert any(v != w for v, w in zip(variants, words * 4, strict=False))
+    pieces = words + variants + ["s", "’s", "-", " ", "\n\n", "café", "İstanbul", "ſ", "K"]
+    rng = random.Random(29)
+    found = 0
+    for _ in range(3000):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        expected = list(every_word(matcher, text))
+        assert list(matcher.finditer(text)) == expected, text
+        found += len(expected)
+    assert found > 1000

@@ -164,3 +164,25 @@ def test_every_decision_pauses_the_collector_while_the_tree_is_alive(vocabulary,
     tags = decision.tags_for_import("Supervision", "<p>Supervision.</p>", [], vocabulary, **options)
     assert tags == ["Supervision"]
     assert states == [False] and gc.isenabled()
+
+
+def test_a_long_post_whose_theme_never_links_settles_only_the_texts_that_name_it(
+    vocabulary, monkeypatch
+):
+    # A theme named only in quotations is never linked, so the whole post is read for it;
+    # only the texts where a phrase naming it matches are settled with every phrase.
+    read = []
+
+    def counted(text, patterns):
+        read.append(len(text))
+        return _settle(text, patterns)
+
+    monkeypatch.setattr(crosslinks, "_settle", counted)
+    filler = "<p>Supervision was discussed again at length today with the whole team.</p>\n"
+    quoted = "<blockquote><p>A blame culture, they said.</p></blockquote>\n"
+    html = "<p>Supervision matters.</p>\n" + (filler * 50 + quoted) * 400
+    themes = [vocabulary["supervision"], vocabulary["blame-culture"]]
+    out, slugs = add_crosslinks(html, themes, vocabulary)
+    assert (out, slugs) == one_run(html, themes, vocabulary)
+    assert slugs == ("supervision",)
+    assert sum(read) < len(html) / 20  # the 400 quoted paragraphs, not the 1.5 MB of text

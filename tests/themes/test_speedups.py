@@ -1,6 +1,7 @@
 """The fast matcher, text extraction and report give what the plain, slow versions give."""
 
 import os
+import random
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,11 @@ from plugins.themes.detect import (
     _find,
     _fold,
     _patterns,
+    _sentence_starts,
+    _snippet,
+    _specificity,
     compile_phrase,
+    detect_themes,
     first_word,
     straighten,
 )
@@ -308,3 +313,83 @@ def test_a_rebuild_reports_only_the_edited_post_in_full(tmp_path):
     assert "second.md has no theme tags; detected" in warm_log
     assert "first.md has no theme tags" not in warm_log
     assert "1 other post without theme tags kept the themes detected" in warm_log
+
+
+@pytest.mark.slow
+def test_phrases_overlapping_in_chains_are_settled_as_all_at_once(vocabulary):
+    # _settle settles each cluster of overlapping matches on its own: random runs of words
+    # that start, end and nest phrases of both vocabularies (chains of overlaps, the same
+    # span for two themes, vetoes) are settled as the plain version settles all at once.
+    rng = random.Random(17)
+    checked = 0
+    for vocab in (vocabulary, TRICKY):
+        patterns = _patterns(vocab)
+        words = sorted({w for p in patterns for w in p.phrase.replace("*", "").split()})
+        words += ["the", "-", ",", ".", "\n\n", "care", "system", "culture", "work"]
+        for _ in range(400):
+            text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 60)))
+            text = text.translate(_APOSTROPHES)
+            starts = [0, len(text) // 2]
+            expected = plain_find(text, patterns, False, starts)
+            assert _find(text, patterns, False, starts) == expected, text
+            checked += len(expected)
+    assert checked > 5000
+
+
+def scored_as_it_was(matches, opts):
+    """The score, sentence count and spread of a theme's MATCHES, as detect_themes first did."""
+    title_phrases = {m.phrase: m.weak for m in matches if m.in_title}
+    title_score = sum(
+        opts["title_weight"] * (opts["weak_weight"] if weak else 1.0)
+        for weak in title_phrases.values()
+    )
+    sentences = {}
+    for m in matches:
+        if not m.in_title:
+            sentences.setdefault(m.sentence, []).append(m)
+    body_score, strong, weak_only = 0.0, set(), set()
+    for index, found_here in sentences.items():
+        phrases = {m.phrase: m.weak for m in found_here}
+        weight = sum(
+            opts["weak_weight"] if weak else _specificity(phrase, opts)
+            for phrase, weak in phrases.items()
+        )
+        weak_kinds = {m.phrase for m in found_here if m.weak}
+        if any(not m.weak for m in found_here):
+            strong.add(index)
+        elif opts["cooccurrence"] and len(weak_kinds) >= opts["cooccurrence"]:
+            strong.add(index)
+            weight = max(weight, 1.0)
+        else:
+            weak_only.add(index)
+        body_score += min(opts["sentence_cap"], weight)
+    firsts = dict.fromkeys(m.sentence for m in matches if not m.in_title and not m.weak)
+    support = len(strong) + 0.5 * len(weak_only)
+    return round(title_score + body_score, 2), support, list(firsts)[:2]
+
+
+@pytest.mark.slow
+def test_themes_are_scored_as_they_were(vocabulary):
+    # detect_themes scores each theme in one pass over each sentence's matches; the scores,
+    # spreads and snippets are those of the comprehensions it used before (bench/size.py).
+    opts = {key[len("THEMES_") :].lower(): value for key, value in DEFAULTS.items()}
+    texts = _generated_texts(60, seed=11) + AWKWARD_TEXTS
+    texts.append("\n\n".join(texts[:40]))  # a long post: many sentences per theme
+    checked = 0
+    for vocab in (vocabulary, TRICKY):
+        for options in ({}, {"cooccurrence": 0}, {"cooccurrence": 3, "weak_weight": 0.3}):
+            settings = {**opts, **options}
+            for text in texts:
+                for evidence in detect_themes(text, vocab, title=text[:60], **options):
+                    score, support, firsts = scored_as_it_was(evidence.matches, settings)
+                    assert evidence.score == score
+                    assert (
+                        f"{support:g}" in evidence.reason
+                        or "title" in evidence.reason
+                        or (evidence.reason.startswith(("only weak", "score", "already")))
+                    )
+                    starts = _sentence_starts(straighten(text))
+                    expected = tuple(_snippet(straighten(text), starts, i) for i in firsts)
+                    assert evidence.snippets == expected
+                    checked += 1
+    assert checked > 500

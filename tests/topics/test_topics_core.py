@@ -152,3 +152,30 @@ def test_key_quote_never_takes_an_off_topic_blockquote():
     quote = key_quote([off_topic, on_topic], ["blame culture"])
     assert quote.id == "on-topic" and not quote.blockquote
     assert key_quote([off_topic], ["blame culture"]) is None
+
+
+def test_a_posts_html_is_hashed_once_for_all_its_themes_quote_keys(monkeypatch):
+    # The topics generator keys each theme's quote by its posts' HTML; a 10 MB post in five
+    # themes was hashed five times (bench/size.py). Its key is worked out once per build, and
+    # again only for another HTML.
+    from types import SimpleNamespace
+
+    from plugins.topics import generator
+
+    hashed = []
+    real = generator.keys.key
+
+    def counted(*parts, **options):
+        hashed.append(parts)
+        return real(*parts, **options)
+
+    monkeypatch.setattr(generator.keys, "key", counted)
+    state = SimpleNamespace(_html_keys={})
+    html = "<p>" + "Supervision matters. " * 1000 + "</p>"
+    first = generator.TopicsGenerator._html_key(state, "a/", html)
+    assert all(generator.TopicsGenerator._html_key(state, "a/", html) == first for _ in range(4))
+    assert len(hashed) == 1 and first == real(html)
+    edited = html.replace("matters", "counts")
+    assert generator.TopicsGenerator._html_key(state, "a/", edited) == real(edited) != first
+    assert generator.TopicsGenerator._html_key(state, "b/", html) == first
+    assert len(hashed) == 3

@@ -1,0 +1,61 @@
+"""A long post's many objects are made and pickled with Python's cycle collector paused (each
+full pass would walk them all and free nothing: bench/size.py), and it is on again after."""
+
+import gc
+import pickle
+
+import pytest
+
+from plugins.build_speed import memo as memo_module
+from plugins.build_speed.memo import BuildMemo, memo_key
+from plugins.yaml_metadata.engine import MarkdownEngine
+
+
+def test_markdown_renders_with_the_collector_paused(monkeypatch):
+    engine = MarkdownEngine()
+    states, render = [], engine.md.render
+
+    def watched(text, *args):
+        states.append(gc.isenabled())
+        return render(text, *args)
+
+    monkeypatch.setattr(engine.md, "render", watched)
+    assert gc.isenabled()
+    assert engine.convert("A *long* post.") == "<p>A <em>long</em> post.</p>"
+    assert states == [False] and gc.isenabled()
+
+
+def test_markdown_that_fails_still_turns_the_collector_on_again(monkeypatch):
+    engine = MarkdownEngine()
+
+    def failing(text, *args):
+        raise ValueError("bad")
+
+    monkeypatch.setattr(engine.md, "render", failing)
+    with pytest.raises(ValueError):
+        engine.convert("text")
+    assert gc.isenabled()
+
+
+def test_the_build_memo_pickles_and_unpickles_with_the_collector_paused(tmp_path, monkeypatch):
+    settings = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CACHE_PATH": str(tmp_path)}
+    states = {"dump": [], "load": []}
+    dump, load = pickle.dump, pickle.load
+
+    def watched_dump(*args, **kwargs):
+        states["dump"].append(gc.isenabled())
+        return dump(*args, **kwargs)
+
+    def watched_load(*args, **kwargs):
+        states["load"].append(gc.isenabled())
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(memo_module.pickle, "dump", watched_dump)
+    monkeypatch.setattr(memo_module.pickle, "load", watched_load)
+    first = BuildMemo(settings, "Demo")
+    first.get(memo_key("a"), lambda: ["a result"] * 3)
+    first.save()
+    second = BuildMemo(settings, "Demo")
+    assert second.get(memo_key("a"), lambda: None) == ["a result"] * 3
+    assert states == {"dump": [False], "load": [False]}
+    assert gc.isenabled()
