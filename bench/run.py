@@ -197,7 +197,9 @@ def edit_to_preview(corpus, post, workdir, n, edits):
         raise SystemExit(f"edit-to-preview failed:\n{process.stderr[-3000:]}")
     figures = json.loads(process.stdout.strip().splitlines()[-1])
     print(
-        f"  edit-to-preview: page rewritten after {figures['edit_median_seconds']:.2f}s, "
+        f"  edit-to-preview: page rewritten after {figures['edit_median_seconds']:.2f}s "
+        f"({sum(figures['previewed'])} of {edits} by the preview), the full rebuild's page "
+        f"after {figures['final_page_median_seconds']:.2f}s, "
         f"whole rebuild {figures['rebuild_median_seconds']:.2f}s (medians of {edits} edits; "
         f"first in-process build {figures['first_build_seconds']:.2f}s)",
         flush=True,
@@ -361,7 +363,10 @@ def render_markdown(report):
                 f"Edit-to-preview at N={r['n']}: the edited post's page is rewritten "
                 f"{e['edit_median_seconds']:.2f}s after the edit (median of "
                 f"{len(e['edit_seconds'])}) = {e['ratio_to_cold_A']:.2f} of the cold full build "
-                f"({r['A_cold']['median_seconds']:.2f}s); "
+                f"({r['A_cold']['median_seconds']:.2f}s), "
+                f"{sum(e['previewed'])} of {len(e['previewed'])} edits by the preview "
+                "(scripts/preview.py); the full rebuild's page is in place after "
+                f"{e['final_page_median_seconds']:.2f}s; "
                 f"the whole rebuild (listings, feeds, search index) ends after "
                 f"{e['rebuild_median_seconds']:.2f}s = "
                 f"{e['rebuild_median_seconds'] / r['A_cold']['median_seconds']:.2f} of it. "

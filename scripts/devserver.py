@@ -14,12 +14,17 @@ The reload client is served as /livereload.js and each HTML page gets a `<script
 as it is served, so the pages' strict Content-Security-Policy (script-src 'self') lets it run
 while the files in output/ stay exactly what `make html` writes. A missing address gets the
 site's own 404 page; a busy port stops the devserver with one line before it builds.
+
+A save that changes only the body of one post (published or draft) gets its page first
+(scripts/preview.py) and a reload, then the full rebuild as always, in a thread while the page
+is served, with a second reload if it changed that page (README, "Preview while you write").
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import fnmatch
 import logging
 import os
 import shutil
@@ -30,12 +35,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 from pelican import signals  # noqa: E402
+from pelican.log import LimitFilter  # noqa: E402
 
 from plugins import post_model  # noqa: E402
 from plugins.author_errors import AuthorMessage, shown_path  # noqa: E402
 from plugins.content_checks import load_vocabulary_or_none  # noqa: E402
 from plugins.themes.decision import exclusions, theme_options  # noqa: E402
 from plugins.themes.report import theme_report  # noqa: E402
+from scripts import preview  # noqa: E402
 from scripts.publish import exchange  # noqa: E402
 from scripts.serve import NOT_FOUND_PAGE, bind_error_message  # noqa: E402
 
@@ -58,6 +65,7 @@ class _LastBuild:
     articles: list = []
 
 
+@preview.allow  # it changes no post: the preview may run while it is connected
 def remember_articles(generators):
     """Keep the finished articles and drafts so the console report can describe them."""
     # all_generators_finalized: the themes plugin has set article.blog.themes by now.
@@ -79,6 +87,18 @@ def snapshot(folder):
             except OSError:  # removed while we looked
                 continue
     return stamps
+
+
+# What editors write beside the file being edited (backups, swap, lock and autosave files):
+# no reader reads these names and Pelican's IGNORE_FILES skips '.#*', so they never change a
+# build, and a save that comes with them is still the save of one post.
+EDITOR_FILES = ("*~", ".*.sw?", ".#*", "#*#")
+
+
+def editor_file(path):
+    """Whether PATH is an editor's backup, swap, lock or autosave file (EDITOR_FILES)."""
+    name = os.path.basename(path)
+    return any(fnmatch.fnmatch(name, pattern) for pattern in EDITOR_FILES)
 
 
 def changed_since(before, after):
@@ -113,6 +133,21 @@ class RebuildFilter(logging.Filter):
 
 
 REBUILD_FILTER = RebuildFilter()
+
+
+def input_stamps(settings, conf):
+    """{path: mtime} of what a build reads besides content/ and plugins: the settings file
+    CONF, the theme, the theme vocabulary and the glossary's tables."""
+    stamps = snapshot(settings["THEME"])
+    for path in (conf, *(settings.get(name) for name in INPUT_SETTINGS)):
+        if path:
+            with contextlib.suppress(OSError):
+                stamps[str(path)] = os.stat(path).st_mtime
+    return stamps
+
+
+# The settings naming files a build reads outside the content folder.
+INPUT_SETTINGS = ("THEMES_VOCABULARY", "GLOSSARY_FILE", "GLOSSARY_LAW_FILE")
 
 
 def code_folders(settings):
@@ -159,6 +194,15 @@ class Builder:
         self.code = None  # the plugin files as they were when this process loaded them
         self.restart = restart
         self.indexing = None  # the thread making the search index of the last build
+        self.inputs = None  # input_stamps of the last build that finished
+        self.previews = True  # a body-only save gets its page before the full rebuild
+        self.previewed = None  # what the last build's preview did (a preview.Preview)
+        self.on_preview = None  # called with the page's path once a preview wrote it
+        self.background = False  # the full rebuild after a preview runs in a thread
+        self.after_full = None  # called (ok, page changed since the preview) after it
+        self.full = None  # that thread
+        self.privacy = None  # the thread reading the posts' privacy clues after the first build
+        signals.all_generators_finalized.connect(preview.keep_last_build)
 
     def settings(self):
         from pelican.settings import read_settings
@@ -176,13 +220,13 @@ class Builder:
     def build(self):
         """Build the site; print clean errors instead of stopping; return True when it built.
 
-        The search index is made after this returns (see index_later), so the browser reloads
-        as soon as the pages are written; `finish` waits for it.
+        After the first build, a save that changed only the body of one post (published or
+        draft) gets its page written first (scripts/preview.py; `on_preview` is told), then the full
+        rebuild runs as always: in this call, or, with `background` set, in a thread of its
+        own (`after_full` is told when it ends), so the browser can load the page meanwhile.
+        The search index is made after the build (see index_later); `finish` waits for both.
         """
-        from pelican import Pelican
-        from pelican.log import LimitFilter
-
-        self.finish()  # never two index runs over one site, nor a build under a running one
+        self.finish()  # never two builds or index runs over one site at once
         # Pelican hides a warning it has already shown in this process; a preview must show
         # the current problems on every rebuild, so forget the earlier ones.
         LimitFilter._raised_messages.clear()
@@ -192,6 +236,7 @@ class Builder:
         saved = {os.path.abspath(path) for path in changed_since(self.stamps, stamps)}
         if self.built:
             REBUILD_FILTER.saved = saved
+        last = preview.take_last_build()  # held only until the preview is done
         try:
             settings = self.settings()
             code = code_stamps(code_folders(settings))
@@ -203,23 +248,98 @@ class Builder:
                 }
                 self.restart(changed)
                 return False
+            inputs = input_stamps(settings, self.conf)
+        except Exception as error:  # keep serving; the author fixes the post and saves again
+            logging.getLogger("devserver").error("The build failed: %s", error)
+            return False
+        self.previewed = None
+        if self.built:
+            self.previewed = self.preview(last, stamps, saved, inputs)
+        del last
+        if self.previewed and self.background:
+            page = self.previewed.page
+            shown = page.read_bytes()
+
+            def full():
+                ok = self.full_build(settings, stamps, saved, inputs)
+                if self.after_full is not None:
+                    self.after_full(ok, page.exists() and page.read_bytes() != shown)
+
+            self.full = threading.Thread(target=full, name="full-rebuild", daemon=True)
+            self.full.start()
+            return True
+        return self.full_build(settings, stamps, saved, inputs)
+
+    def preview(self, last, stamps, saved, inputs):
+        """Write the page of the one post saved, when only its body changed (preview.py)."""
+        if not self.previews:
+            return preview.Preview(reason="previews are off")
+        saved = {path for path in saved if not editor_file(path)}
+        removed = {path for path in set(self.stamps) - set(stamps) if not editor_file(path)}
+        if len(saved) != 1 or removed:
+            return preview.Preview(reason="not one file saved")
+        if inputs != self.inputs:
+            return preview.Preview(reason="settings, theme, vocabulary or glossary changed")
+        path = os.path.realpath(next(iter(saved)))  # as Pelican names it (PATH is resolved)
+        if self.privacy is not None:
+            self.privacy.join()
+            self.privacy = None
+        try:
+            # A privacy error in the saved post: its page waits for the full build, which
+            # writes it with the console's lines about it (report_privacy), as always.
+            from plugins.privacy_check import saved_post_lines
+
+            if any(line.startswith("error:") for line in saved_post_lines(self.content, [path])):
+                return preview.Preview(reason="a privacy error in the post")
+        except Exception:  # a post that does not read: the build reports it
+            return preview.Preview(reason="the privacy check failed")
+        try:
+            result = preview.preview(last, path, self.output.resolve())
+        except Exception as error:  # never in the way of the full rebuild, which follows
+            logging.getLogger("devserver").debug("The preview failed: %r", error)
+            return preview.Preview(reason=f"the preview failed ({type(error).__name__})")
+        if result and self.on_preview is not None:
+            self.on_preview(result.page)
+        return result
+
+    def full_build(self, settings, stamps, saved, inputs):
+        """The full build (Pelican's run), as `build` describes; True when it built."""
+        from pelican import Pelican
+
+        try:
             pelican = Pelican(settings)
             with index_later(settings) as later:
                 pelican.run()
         except Exception as error:  # keep serving; the author fixes the post and saves again
+            preview.take_last_build()  # a build that stopped is no base for a preview
             logging.getLogger("devserver").error("The build failed: %s", error)
             return False  # self.stamps stays: the next build still counts these posts as saved
-        self.stamps = stamps
+        self.stamps, self.inputs = stamps, inputs
         if later.wanted:
             self.indexing = threading.Thread(target=later.run, name="search-index", daemon=True)
             self.indexing.start()
         if self.built:
             self.report(settings, saved)
+        elif self.previews:
+            # The privacy check a preview makes judges the saved post with every other one:
+            # read them all now, while the author reads the site, not at the first save.
+            self.privacy = threading.Thread(target=self.read_privacy, name="privacy", daemon=True)
+            self.privacy.start()
         self.built = True
         return True
 
+    def read_privacy(self):
+        """Read every post's privacy clues into the check's cache (saved_post_lines)."""
+        from plugins.privacy_check import saved_post_lines
+
+        with contextlib.suppress(Exception):  # a post that does not read: said at its save
+            saved_post_lines(self.content, [])
+
     def finish(self):
-        """Wait until the search index of the last build is in place."""
+        """Wait until the last build's full rebuild and search index are in place."""
+        if self.full is not None:
+            self.full.join()
+            self.full = None
         if self.indexing is not None:
             self.indexing.join()
             self.indexing = None
@@ -361,17 +481,39 @@ RELOAD_SCRIPT = b'<script src="/livereload.js"></script>'
 INDEX = "index.html"
 
 
-def preview_server_class():
-    """livereload's Server, loading its client as a file and answering misses with 404.html."""
+def waits_for_rebuild(builder, path):
+    """Whether a request for PATH (below the site) waits for BUILDER's full rebuild: a page
+    other than the one the preview wrote while the full rebuild after it is running."""
+    # Pelican writes pages in place: one asked for while the rebuild writes it could come
+    # half written. Before previews every request waited for the build (it ran in the
+    # server's thread); now only the previewed page, and files that are not pages (its
+    # stylesheet...), are served at once.
+    full, shown = builder.full, builder.previewed
+    if full is None or not full.is_alive() or not shown:
+        return False
+    target = (builder.output / path).resolve()
+    if target.is_dir() or not target.suffix:
+        target = target / INDEX
+    return target.suffix == ".html" and target != shown.page
+
+
+def preview_server_class(builder=None):
+    """livereload's Server, loading its client as a file and answering misses with 404.html;
+    with BUILDER, a page asked for while its rebuild writes the site waits for it."""
     from livereload import Server
     from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
     from livereload.server import LiveScriptInjector
-    from tornado import httpserver, web
+    from tornado import gen, httpserver, web
 
     class InjectReloadScript(LiveScriptInjector):
         script = RELOAD_SCRIPT
 
     class SiteFileHandler(StaticFileHandler):
+        async def get(self, path, include_body=True):
+            while builder is not None and waits_for_rebuild(builder, path):
+                await gen.sleep(0.05)
+            return await super().get(path, include_body)
+
         def write_error(self, status_code, **kwargs):
             page = os.path.join(self.root, NOT_FOUND_PAGE)
             if status_code != 404 or not os.path.isfile(page):
@@ -445,8 +587,21 @@ def main(argv=None):
     if args.once:
         return 0 if ok else 1
 
-    server = preview_server_class()()
+    server = preview_server_class(builder)()
     server.sockets = sockets
+    # A save that changed only a post's body: livereload reloads the browser when build()
+    # returns, with the post's page written (the preview); the full rebuild then runs in a
+    # thread while the page is served, and the browser reloads again if it changed the page.
+    from livereload.handlers import LiveReloadHandler
+    from tornado.ioloop import IOLoop
+
+    loop = IOLoop.current()
+
+    def after_full(ok, page_changed):
+        if ok and page_changed:
+            loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+
+    builder.background, builder.after_full = True, after_full
     logging.getLogger("livereload").propagate = False  # its errors still reach stderr
     ignore = lambda path: "__pycache__" in path or path.endswith((".pyc", "~", ".swp"))  # noqa: E731
     try:

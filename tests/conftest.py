@@ -92,6 +92,8 @@ def collector_states(monkeypatch):
 # bounds, benches). `pytest -m unit` is the fast tier.
 
 _RUNS_COMMANDS = {"subprocess", "multiprocessing"}
+# Classes outside tests/sitebuild.py that build a whole site in the test's process.
+_BUILDERS = {("scripts.devserver", "Builder")}
 
 
 def _site_entry(value):
@@ -99,6 +101,8 @@ def _site_entry(value):
     if getattr(value, "__name__", None) in _RUNS_COMMANDS and isinstance(value, type(os)):
         return True
     module = getattr(value, "__module__", None)
+    if (module, getattr(value, "__qualname__", None)) in _BUILDERS:
+        return True
     return module in _RUNS_COMMANDS or (module == "tests.sitebuild" and callable(value))
 
 

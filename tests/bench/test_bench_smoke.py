@@ -38,11 +38,15 @@ def test_harness_writes_the_results_files_with_every_figure(tmp_path):
     edit = result["edit_to_preview"]
     assert len(edit["edit_seconds"]) == 1 and edit["ratio_to_cold_A"] > 0
     assert edit["rebuild_median_seconds"] >= edit["edit_median_seconds"]
+    # The bench's edit changes only the post's body: the preview writes the page first.
+    assert edit["previewed"] == [True]
+    assert edit["final_page_median_seconds"] >= edit["edit_median_seconds"]
 
     text = report_file.with_suffix(".md").read_text()
     for label in ("A, `make html` with the cache", "A cold, empty build cache", "B, plain"):
         assert f"| 20 | {label}" in text
     assert "Edit-to-preview at N=20" in text
+    assert "1 of 1 edits by the preview" in text
     assert "native `Key: value` metadata header" in text
     assert "| N | build | rounds |" in process.stdout
 
