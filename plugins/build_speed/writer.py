@@ -34,6 +34,7 @@ import traceback
 from pelican import signals
 from pelican.writers import Writer
 
+from .feed_text import FeedTexts, escaping_once
 from .pool import workers as build_workers
 
 logger = logging.getLogger(__name__)
@@ -114,6 +115,11 @@ class ParallelWriter(Writer):
         self._queued = []  # write_file calls not made yet: (name, args, kwargs)
         self._queueing = True
         self._announcing = False  # True while content_written is sent for a child's pages
+        self._feed_texts = FeedTexts()  # each long text escaped once for all feeds (feed_text)
+
+    def _create_new_feed(self, feed_type, feed_title, context):
+        feed = super()._create_new_feed(feed_type, feed_title, context)
+        return escaping_once(feed, self._feed_texts)
 
     def write_file(self, name, *args, **kwargs):
         if self._queueing and name:

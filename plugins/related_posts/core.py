@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -252,6 +253,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 # _WORD in text whose letters are all ASCII, lowered, with ’ as ' (see _folded).
 _FOLDED_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_LETTER = re.compile(r"[^\W\d_]")  # what _WORD takes as a letter
 # Words too common in this blog's prose to say anything about what two posts share.
 _STOPWORD_TEXT = """
     about above after again against also although among another because been before being
@@ -272,10 +274,10 @@ def keywords(html, limit=DEFAULT_KEYWORDS):
         return frozenset()
     text = _TAG.sub(" ", html or "")
     folded = _folded(text)
-    if folded is not None:
-        found = Counter(_FOLDED_WORD.findall(folded))
-    else:
+    if folded is None:
         found = Counter(w.lower().replace("’", "'") for w in _WORD.findall(text))
+    else:
+        found = Counter(folded[1].findall(folded[0]))
     ranked = [(word, n) for word, n in found.items() if len(word) >= 4 and word not in STOPWORDS]
     # Most frequent first, equally frequent alphabetically (the second sort is stable).
     ranked.sort()
@@ -284,9 +286,34 @@ def keywords(html, limit=DEFAULT_KEYWORDS):
 
 
 def _folded(text):
-    """TEXT lowered with ’ as ', when that finds the same words as folding each word _WORD
-    finds: no character beyond ASCII is a letter, a digit or has a lower case. Else None."""
-    beyond = set(_NON_ASCII.findall(text))
-    if any(char.isalnum() or char.lower() != char for char in beyond):
-        return None
-    return text.lower().replace("’", "'")
+    """(TEXT lowered with ’ as ', the pattern that finds in it the words _WORD finds in TEXT,
+    each folded on its own), or None when there is none.
+
+    It does when each character beyond ASCII lowers to one character of its own kind (a
+    letter, an apostrophe, or neither): the words are then found at the same places. Not Σ,
+    whose lower case depends on its neighbours in the text (σ or final ς), nor İ (two
+    characters lowered).
+    """
+    letters = set()  # the lowered letters beyond ASCII
+    for char in set(_NON_ASCII.findall(text)):
+        lower = char.lower()
+        letter = _LETTER.match(char) is not None
+        if (
+            char == "Σ"
+            or len(lower) != 1
+            or letter != (_LETTER.match(lower) is not None)
+            or (char in "'’") != (lower in "'’")
+        ):
+            return None
+        if letter:
+            letters.add(lower)
+    folded = text.lower().replace("’", "'")
+    return folded, _folded_word("".join(sorted(letters))) if letters else _FOLDED_WORD
+
+
+@functools.lru_cache(maxsize=256)
+def _folded_word(letters):
+    """_FOLDED_WORD that also takes LETTERS as letters: _WORD in folded text whose only letters
+    beyond ASCII are these (a set of characters is matched faster than a Unicode category)."""
+    chars = "a-z" + "".join(re.escape(char) for char in letters)
+    return re.compile(f"[{chars}]+(?:'[{chars}]+)?")

@@ -14,6 +14,7 @@ from plugins.related_posts.core import (
     OperationCounter,
     Post,
     Related,
+    _folded,
     keywords,
     related,
     time_closeness,
@@ -178,6 +179,19 @@ WORDS = [
     "İstanbul",
     "ΣΟΦΟΣ",
     "σοφός",
+    "ΟΔΟΣ.Α",
+    "ΟΔΟΣ’Α",
+    "ΣΑ",
+    "Σ",
+    "Climbié",
+    "CLIMBIÉ",
+    "Ærøskøbing",
+    "ǅemal",
+    "ﬁne",
+    "ß",
+    "ẞig",
+    "Ⅻ",
+    "\u0130",
     "\u212aelvin",
     "x²y",
     "Ⓐbcd",
@@ -210,3 +224,21 @@ def test_keywords_equal_folding_each_word_on_its_own(words, limit):
 @given(st.text(max_size=200), st.integers(1, 8))
 def test_keywords_equal_the_reference_on_any_text(text, limit):
     assert keywords(text, limit) == reference_keywords(text, limit)
+
+
+def test_keywords_equal_the_reference_with_any_one_character_of_the_basic_plane():
+    # Each character in every place a word can put it: alone, inside, joined by an apostrophe.
+    for point in range(0x80, 0x10000):
+        char = chr(point)
+        if 0xD800 <= point < 0xE000:
+            continue
+        text = f"Ab{char}cd {char}{char}Ef {char}’gh ij’{char} <b>{char}KLmn</b> Opq{char}"
+        assert keywords(text, 8) == reference_keywords(text, 8), hex(point)
+
+
+def test_a_post_with_accented_letters_is_folded_whole_not_word_by_word():
+    for text in ["Victoria Climbié’s review", "Ærøskøbing café ﬁne", "\u212aelvin naïve"]:
+        assert _folded(text) is not None
+        assert keywords(text, 9) == reference_keywords(text, 9)
+    for text in ["ΟΔΟΣ.Α", "\u0130stanbul"]:  # lowered by context, or into two characters
+        assert _folded(text) is None

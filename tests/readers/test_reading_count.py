@@ -1,0 +1,150 @@
+"""Word counts (reading time, the page's wordCount) equal their plain first versions, faster."""
+
+import re
+from types import SimpleNamespace
+
+import jinja2
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from jinja2.filters import do_striptags, do_wordcount
+from markupsafe import Markup
+
+from plugins.reading_time import faster_filters, reading_minutes
+from plugins.reading_time.count import striptags, word_count, wordcount
+
+# The count as first written (plugins/reading_time before it counted on long text faster).
+REFERENCE = re.compile(r"\w+(?:[’'-]\w+)*")
+
+
+def reference_count(text):
+    return len(REFERENCE.findall(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_the_count_equals_the_reference_on_any_text(text):
+    assert word_count(text) == reference_count(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "don’t",
+                "rock'n'roll",
+                "multi-agency",
+                "café",
+                "Σ",
+                "x²",
+                "٣",
+                "_",
+                "-",
+                "’",
+                " ",
+                "\n",
+                "<b>",
+                "İ",
+                "\u0301",
+                "ǅ",
+                "a",
+            ]
+        ),
+        max_size=30,
+    )
+)
+def test_the_count_equals_the_reference_on_words_and_joiners(parts):
+    text = "".join(parts)
+    assert word_count(text) == reference_count(text)
+
+
+def test_the_count_equals_the_reference_with_any_one_character_of_the_basic_plane():
+    for point in range(0x80, 0x10000):
+        if 0xD800 <= point < 0xE000:
+            continue
+        char = chr(point)
+        text = f"ab{char}cd {char}{char} ef-{char} {char}’gh {char}-{char} x{char}y’z"
+        assert word_count(text) == reference_count(text), hex(point)
+
+
+def test_reading_minutes_count_the_words_of_a_long_post():
+    paragraph = "<p>Victoria Climbié’s case: multi-agency work, don’t blame — learn.</p>\n"
+    html = paragraph * 5000  # 8 words a paragraph
+    assert reading_minutes(html, 200) == 200
+    assert reading_minutes("", 200) == 1
+
+
+MARKUP_PARTS = [
+    "<p>",
+    "</p>",
+    "<a href='x>y'>",
+    "<br/>",
+    "<!-- note -->",
+    "<!--",
+    "-->",
+    "<",
+    ">",
+    "<<b>",
+    "&amp;",
+    "&eacute;",
+    "&#233;",
+    "&#x20;",
+    "&amp",
+    "&notit;",
+    "&lt;p&gt;",
+    "\r",
+    "\x0b",
+    "\n",
+    "\t",
+    " ",
+    "\u00a0",
+    "\u2003",
+    "word",
+    "café",
+    "Σ",
+    "x²",
+    "_",
+    "don’t",
+    "İ",
+    "\u0301",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(MARKUP_PARTS), max_size=40))
+def test_striptags_and_wordcount_equal_jinjas_on_markup(parts):
+    value = "".join(parts)
+    for given_value in (value, Markup(value)):
+        assert striptags(given_value) == do_striptags(given_value)
+        assert wordcount(given_value) == do_wordcount(given_value)
+    assert wordcount(striptags(value)) == do_wordcount(do_striptags(value))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_striptags_and_wordcount_equal_jinjas_on_any_text(value):
+    assert striptags(value) == do_striptags(value)
+    assert wordcount(value) == do_wordcount(value)
+
+
+def test_wordcount_equals_jinjas_with_any_one_character_of_the_basic_plane():
+    for point in range(0x80, 0x10000):
+        if 0xD800 <= point < 0xE000:
+            continue
+        char = chr(point)
+        text = f"ab{char}cd {char}{char} ef {char}_gh x{char}"
+        assert wordcount(text) == do_wordcount(text), hex(point)
+
+
+def test_the_build_templates_use_these_filters_but_leave_a_sites_own():
+    generator = SimpleNamespace(env=jinja2.Environment())
+    faster_filters(generator)
+    assert generator.env.filters["striptags"] is striptags
+    assert generator.env.filters["wordcount"] is wordcount
+    page = generator.env.from_string("{{ html|striptags|wordcount }}")
+    assert page.render(html="<p>Climbié &amp; the <em>review’s</em> end</p>") == "5"
+    own = jinja2.Environment()
+    own.filters["striptags"] = str.upper  # a site's JINJA_FILTERS entry
+    faster_filters(SimpleNamespace(env=own))
+    assert own.filters["striptags"] is str.upper
+    assert own.filters["wordcount"] is wordcount
