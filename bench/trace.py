@@ -50,10 +50,16 @@ def _receiver_name(receiver):
     return f"{module.removeprefix('plugins.')}.{getattr(receiver, '__name__', receiver)}"
 
 
-def _install():
-    """Put the timers in place (before Pelican loads any plugin)."""
+def _install(plugins=()):
+    """Put the timers in place (before Pelican loads any plugin); PLUGINS are imported first,
+    so that the generators they define (topics, glossary, search...) are timed too."""
+    import importlib
+
     import blinker
     from pelican import generators, readers
+
+    for name in plugins:
+        importlib.import_module(str(name))
 
     from plugins.build_speed import pool, writer
 
@@ -149,14 +155,15 @@ def main(argv=None):
     args = parser.parse_args(argv)
     _folder = tempfile.mkdtemp(prefix="trace-")
     try:
-        _install()
-        from pelican import main as pelican_main
         from pelican.settings import read_settings
+
+        settings = read_settings(str(ROOT / "pelican.conf.py"))
+        _install(settings.get("PLUGINS") or ())
+        from pelican import main as pelican_main
 
         from plugins.build_speed import site_folder
 
         # Cold: no build cache for this content, a new output folder.
-        settings = read_settings(str(ROOT / "pelican.conf.py"))
         shutil.rmtree(site_folder(settings["CACHE_PATH"], args.content), ignore_errors=True)
         shutil.rmtree(args.output, ignore_errors=True)
         command = [str(args.content), "-o", str(args.output), "-s", str(ROOT / "pelican.conf.py")]

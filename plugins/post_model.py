@@ -41,6 +41,7 @@ PELICAN_FIELDS_WRITTEN = {
     "_summary": "safe_html (cleaning)",
     "tags": "themes: tags that name a theme leave the tag list (they join the theme)",
     "override_url": "build_speed: the URL frozen once per build (Pelican's own override)",
+    "override_save_as": "build_speed: the output file frozen once per build, as override_url",
 }
 
 

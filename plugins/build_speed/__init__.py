@@ -149,6 +149,9 @@ def freeze_urls(generator):
         for content in getattr(generator, name, None) or ():
             if not hasattr(content, "override_url"):
                 content.override_url = content.url
+            # The same for the file it is saved as (read ~8 times a post: checks, writer...).
+            if not hasattr(content, "override_save_as"):
+                content.override_save_as = content.save_as
 
 
 def register():

@@ -450,6 +450,10 @@ def test_the_pelican_4_12_internals_the_build_layer_relies_on(tmp_path):
     assert article.url == "t/"
     article.override_url = "frozen/"
     assert article.url == "frozen/"
+    # ... and Content.save_as reads override_save_as first.
+    assert article.save_as == "t.html"
+    article.override_save_as = "frozen/index.html"
+    assert article.save_as == "frozen/index.html"
     # cache.guard_pelican_cache: FileDataCacher's constructor and the fields it reads.
     cacher = FileDataCacher({**settings, "CACHE_PATH": str(tmp_path)}, "Demo", True, False)
     assert cacher._cache_path == str(tmp_path / "Demo") and cacher._cache == {}
