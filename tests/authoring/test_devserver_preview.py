@@ -51,6 +51,18 @@ def _site(tmp_path, name="content", fixture="site"):
     return content
 
 
+def _site_without_theme_tags(tmp_path):
+    """The fixture site with POST's tags removed, so its themes are detected from its text."""
+    content = _site(tmp_path)
+    post = content / POST
+    text = post.read_text().replace(
+        "tags: [Blame culture, Ofsted and inspection, Supervision]\n", ""
+    )
+    assert text != post.read_text(), "the fixture post's tags changed: update this helper"
+    post.write_text(text, encoding="utf-8")
+    return content
+
+
 def _builder(tmp_path, content, label):
     builder = Builder(content, tmp_path / f"{label}-out", "pelican.conf.py", cache=tmp_path / label)
     assert builder.build()
@@ -185,13 +197,9 @@ def test_a_privacy_error_gives_the_full_builds_message_and_no_preview(tmp_path, 
 
 
 def test_the_preview_carries_the_posts_new_glossary_marks_and_themes(tmp_path):
-    content = _site(tmp_path)
+    content = _site_without_theme_tags(tmp_path)
     post = content / POST
-    # Without tags that name themes, the post's themes are detected from its text.
-    text = post.read_text().replace(
-        "tags: [Blame culture, Ofsted and inspection, Supervision]\n", ""
-    )
-    post.write_text(text, encoding="utf-8")
+    text = post.read_text()
     builder = _builder(tmp_path, content, "dev")
     old = BeautifulSoup((builder.output / PAGE).read_text(), "html.parser")
     assert not old.select('a[href*="glossary/#term-hcpc"]')
@@ -275,13 +283,9 @@ def test_a_plugin_step_the_preview_does_not_know_sends_every_save_the_full_way(t
 
 
 def test_the_devserver_reloads_again_when_the_full_rebuild_changes_the_page(tmp_path):
-    content = _site(tmp_path)
+    content = _site_without_theme_tags(tmp_path)
     post = content / POST
-    # Without tags that name themes, the post's themes are detected from its text.
-    text = post.read_text().replace(
-        "tags: [Blame culture, Ofsted and inspection, Supervision]\n", ""
-    )
-    post.write_text(text, encoding="utf-8")
+    text = post.read_text()
     builder = _builder(tmp_path, content, "dev")
     builder.background = True
     done = threading.Event()
