@@ -21,3 +21,23 @@ def collector_paused():
     finally:
         if was_on:
             gc.enable()
+
+
+def freeze_heap(*_args, **_kwargs):
+    """Collect cycles once, then keep every object alive now out of the collector's passes."""
+    # get_writer: every post, page and list of the build is made, only the writing is left.
+    # Each full pass of the collector while pages are written would walk all of them again,
+    # finding nothing to free (10,000 posts: 12 full passes, 3.6 s in the main process); the
+    # page-writing processes forked after this inherit the frozen heap, so their passes skip
+    # it too and do not touch (copy) its memory. Returns no writer.
+    gc.collect()
+    gc.freeze()
+
+
+def thaw_heap(*_args, **_kwargs):
+    """Give the objects freeze_heap kept back to the collector (a no-op when none are)."""
+    # finalized, and again at the start of a build (get_generators) in case the last one
+    # stopped half-way: the devserver runs build after build in one process, and what one
+    # build froze must be freed by the next pass, not kept for as long as the process lives.
+    if gc.get_freeze_count():
+        gc.unfreeze()

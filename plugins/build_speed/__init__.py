@@ -4,6 +4,8 @@ import logging
 
 from pelican import signals
 
+from plugins.collector import freeze_heap, thaw_heap
+
 from .cache import (
     cache_folder,
     code_fingerprint,
@@ -168,3 +170,9 @@ def register():
     signals.get_generators.connect(get_generators)
     # get_generators, again: the moment to key the cache folder (see place_cache).
     signals.get_generators.connect(place_cache)
+    # get_writer: all content is made and only the writing is left, so the heap is frozen
+    # for the writing (collector.freeze_heap); finalized, or the start of the next build:
+    # thawed.
+    signals.get_writer.connect(freeze_heap)
+    signals.finalized.connect(thaw_heap)
+    signals.get_generators.connect(thaw_heap)

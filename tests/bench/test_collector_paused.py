@@ -1,5 +1,6 @@
 """A long post's many objects are made and pickled with Python's cycle collector paused (each
-full pass would walk them all and free nothing: bench/size.py), and it is on again after."""
+full pass would walk them all and free nothing: bench/size.py), and it is on again after; the
+build's pages are written with the heap it made frozen, and thawed after."""
 
 import gc
 import pickle
@@ -8,7 +9,10 @@ import pytest
 
 from plugins.build_speed import memo as memo_module
 from plugins.build_speed.memo import BuildMemo, memo_key
+from plugins.build_speed.writer import ParallelWriter
+from plugins.collector import freeze_heap, thaw_heap
 from plugins.yaml_metadata.engine import MarkdownEngine
+from tests.sitebuild import FIXTURES, build
 
 
 def test_markdown_renders_with_the_collector_paused(monkeypatch):
@@ -59,3 +63,32 @@ def test_the_build_memo_pickles_and_unpickles_with_the_collector_paused(tmp_path
     assert second.get(memo_key("a"), lambda: None) == ["a result"] * 3
     assert states == {"dump": [False], "load": [False]}
     assert gc.isenabled()
+
+
+def test_a_frozen_heap_is_left_out_of_the_collectors_passes_until_thawed():
+    kept = [[n] for n in range(1000)]  # objects the collector tracks
+    freeze_heap()
+    try:
+        assert gc.get_freeze_count() >= len(kept)
+        thaw_heap()
+        assert gc.get_freeze_count() == 0
+        thaw_heap()  # nothing frozen: nothing to do
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()
+
+
+def test_pages_are_written_with_the_heap_frozen_and_it_is_thawed_after_the_build(
+    tmp_path, monkeypatch
+):
+    frozen_while_written = []
+    write_file = ParallelWriter.write_file
+
+    def watched(self, *args, **kwargs):
+        frozen_while_written.append(gc.get_freeze_count())
+        return write_file(self, *args, **kwargs)
+
+    monkeypatch.setattr(ParallelWriter, "write_file", watched)
+    build(FIXTURES / "site", tmp_path / "out", settings={"BUILD_WORKERS": 1})
+    assert frozen_while_written and min(frozen_while_written) > 0
+    assert gc.get_freeze_count() == 0
