@@ -10,11 +10,11 @@ from html import unescape
 
 from bs4 import NavigableString, Tag
 
+from plugins.collector import collector_paused
 from plugins.themes.detect import _fold, words_regex
 from plugins.themes.markup import (
     BLOCKS,
     Flat,
-    collector_paused,
     escape_text,
     read_html,
     read_soup,

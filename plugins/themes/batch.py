@@ -17,11 +17,12 @@ import logging
 
 from plugins.build_speed.keys import key
 from plugins.build_speed.pool import pooled
+from plugins.collector import collector_paused
 
 from .crosslinks import link_page
 from .decision import PostInput, decide
 from .detect import Match
-from .markup import collector_paused, read_html
+from .markup import read_html
 from .tagging import PostThemes
 
 logger = logging.getLogger(__name__)

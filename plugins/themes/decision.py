@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .markup import collector_paused, read_html
+from plugins.collector import collector_paused
+
+from .markup import read_html
 from .settings import SETTINGS, detection_options
 from .tagging import split_tags, themes_for_post
 
@@ -62,7 +64,7 @@ def decide(post, vocabulary, options, page=None):
     PAGE is read_html(post.html) when the caller has it already (the build links the same
     parse), so the HTML is parsed once.
     """
-    # The collector is paused while the post's tree is alive (markup.collector_paused).
+    # The collector is paused while the post's tree is alive (plugins.collector.collector_paused).
     with collector_paused():
         if page is None:
             page = read_html(post.html)

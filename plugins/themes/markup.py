@@ -9,8 +9,6 @@ from bs4 import BeautifulSoup, CData, NavigableString, Tag
 from bs4.builder import HTMLParserTreeBuilder
 from bs4.dammit import EntitySubstitution, UnicodeDammit
 
-from plugins.collector import collector_paused  # noqa: F401  (where the plugins import it from)
-
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 # Each of these ends with a blank line in the plain text, so sentences stay apart.
