@@ -20,8 +20,12 @@ def word_count(text: str) -> int:
     \w spelled as the word characters TEXT actually holds (ASCII ones and the few beyond)
     matches the same words faster, and subn counts them without making a string of each.
     """
-    extra = "".join(sorted(c for c in set(_NON_ASCII.findall(text)) if _WORD_CHAR.match(c)))
-    return _word(extra).subn("", text)[1]
+    return _word(_word_chars_beyond_ascii(text)).subn("", text)[1]
+
+
+def _word_chars_beyond_ascii(text):
+    r"""The characters of TEXT beyond ASCII that \w takes, sorted, as one string (a cache key)."""
+    return "".join(sorted(c for c in set(_NON_ASCII.findall(text)) if _WORD_CHAR.match(c)))
 
 
 @functools.lru_cache(maxsize=256)
@@ -52,8 +56,7 @@ def striptags(value) -> str:
 def wordcount(value) -> int:
     r"""Jinja's wordcount filter (how many \w+ runs), counted as word_count counts."""
     value = soft_str(value)
-    extra = "".join(sorted(c for c in set(_NON_ASCII.findall(value)) if _WORD_CHAR.match(c)))
-    return _word_run(extra).subn("", value)[1]
+    return _word_run(_word_chars_beyond_ascii(value)).subn("", value)[1]
 
 
 @functools.lru_cache(maxsize=256)
