@@ -45,6 +45,14 @@ class Events:
         return next(text for name, text in self.seen if name == "preview")
 
 
+def _rebuild(builder):
+    """Rebuild after a save, as the devserver does, to the end; what happened, in order."""
+    with Events(builder) as events:
+        assert builder.build()
+        builder.finish()
+    return events
+
+
 def _site(tmp_path, name="content", fixture="site"):
     content = tmp_path / name
     shutil.copytree(FIXTURES / fixture, content)
@@ -92,9 +100,7 @@ def test_a_body_only_save_shows_the_page_before_the_full_rebuild_which_ends_as_a
     builder = _builder(tmp_path, content, "dev")
     post = content / POST
     _save(post, post.read_text() + "\nA paragraph about zebrafish in the office.\n")
-    with Events(builder) as events:
-        assert builder.build()
-        builder.finish()
+    events = _rebuild(builder)
     assert events.order == ["preview", "full build"]
     assert "zebrafish" in events.preview_page()
     assert builder.previewed.page == builder.output.resolve() / PAGE
@@ -120,9 +126,7 @@ def test_a_save_that_changes_a_placing_field_goes_the_full_way(tmp_path, old, ne
     text = post.read_text()
     assert old in text
     _save(post, text.replace(old, new) + "\nA paragraph about zebrafish.\n")
-    with Events(builder) as events:
-        assert builder.build()
-        builder.finish()
+    events = _rebuild(builder)
     assert events.order == ["full build"]
     assert not builder.previewed
     assert f"'{field}'" in builder.previewed.reason
@@ -216,9 +220,7 @@ def test_the_preview_carries_the_posts_new_glossary_marks_and_themes(tmp_path):
         )
     )
     _save(post, text + addition)
-    with Events(builder) as events:
-        assert builder.build()
-        builder.finish()
+    events = _rebuild(builder)
     assert events.order == ["preview", "full build"]
     shown = BeautifulSoup(events.preview_page(), "html.parser")
     assert shown.select('a[href*="glossary/#term-hcpc"]')  # the term added is marked
@@ -255,9 +257,7 @@ def test_with_the_devservers_console_report_connected_a_body_save_is_previewed(t
         builder = _builder(tmp_path, content, "dev")
         post = content / POST
         _save(post, post.read_text() + "\nA paragraph about zebrafish.\n")
-        with Events(builder) as events:
-            assert builder.build()
-            builder.finish()
+        events = _rebuild(builder)
     finally:
         signals.all_generators_finalized.disconnect(remember_articles)
     assert events.order == ["preview", "full build"]
@@ -273,9 +273,7 @@ def test_a_plugin_step_the_preview_does_not_know_sends_every_save_the_full_way(t
     try:
         post = content / POST
         _save(post, post.read_text() + "\nA paragraph about zebrafish.\n")
-        with Events(builder) as events:
-            assert builder.build()
-            builder.finish()
+        events = _rebuild(builder)
     finally:
         signals.article_generator_finalized.disconnect(count_words)
     assert events.order == ["full build"]
@@ -311,9 +309,7 @@ def test_a_drafts_body_save_is_previewed_at_its_draft_address(tmp_path):
     page = builder.output / "drafts" / "an-unfinished-draft" / "index.html"
     assert page.exists()
     _save(draft, draft.read_text() + "\nA paragraph about zebrafish.\n")
-    with Events(builder) as events:
-        assert builder.build()
-        builder.finish()
+    events = _rebuild(builder)
     assert events.order == ["preview", "full build"]
     assert "zebrafish" in events.preview_page()
     assert events.preview_page() == page.read_text()
@@ -359,9 +355,7 @@ def test_an_editors_backup_and_swap_files_beside_the_post_do_not_stop_the_previe
     swap.write_bytes(b"b0VIM 9")
     _save(post, post.read_text() + "\nA paragraph about zebrafish.\n")
     swap.unlink()  # the editor closed
-    with Events(builder) as events:
-        assert builder.build()
-        builder.finish()
+    events = _rebuild(builder)
     assert events.order == ["preview", "full build"]
 
 
