@@ -130,20 +130,16 @@ def _candidates(texts, first, last, wanted, vocabulary):
 
 def _naming(patterns, wanted, vocabulary):
     """The strong PATTERNS of the WANTED themes that name their theme: all a link may be on."""
-    cache = getattr(vocabulary, "_cache", None)
-    key = ("naming", frozenset(wanted))
-    if cache is not None and key in cache:
-        return cache[key]
-    naming = tuple(
-        pattern
-        for pattern in patterns
-        if pattern.weak is False
-        and pattern.theme.slug in wanted
-        and names_theme(pattern.phrase, pattern.theme, vocabulary)
+    return vocabulary.cached(
+        ("naming", frozenset(wanted)),
+        lambda: tuple(
+            pattern
+            for pattern in patterns
+            if pattern.weak is False
+            and pattern.theme.slug in wanted
+            and names_theme(pattern.phrase, pattern.theme, vocabulary)
+        ),
     )
-    if cache is not None:
-        cache[key] = naming
-    return naming
 
 
 def _mentioning(texts, first, last, naming):
@@ -369,19 +365,22 @@ def names_theme(phrase, theme, vocabulary=None):
     suggests the theme does not: "spending on" (Caseloads), "Prime Minister" (Media and
     politics), "inspection report" (a report, not the Ofsted topic).
     """
-    cache = getattr(vocabulary, "_cache", None)
-    key = ("names_theme", theme.slug, phrase)
-    if cache is not None and key in cache:
-        return cache[key]
+    if vocabulary is None:
+        return _names_theme(phrase, theme)
+    return vocabulary.cached(
+        ("names_theme", theme.slug, phrase), lambda: _names_theme(phrase, theme)
+    )
+
+
+def _names_theme(phrase, theme):
     labels = (theme.name, *theme.synonyms)
-    answer = phrase in labels
+    if phrase in labels:
+        return True
     main = _main_word(phrase)
-    if not answer and main and main not in _STOP_WORDS:
-        words = {word for label in labels for word in _words(label)} - _STOP_WORDS
-        answer = any(_kin(main, word) for word in words)
-    if cache is not None:
-        cache[key] = answer
-    return answer
+    if not main or main in _STOP_WORDS:
+        return False
+    words = {word for label in labels for word in _words(label)} - _STOP_WORDS
+    return any(_kin(main, word) for word in words)
 
 
 def link_text_node(soup, node, picks, href, css_class="theme-link"):

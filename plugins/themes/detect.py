@@ -237,22 +237,22 @@ def compile_phrase(phrase):
 
 
 def _patterns(vocabulary):
-    # Compiled once per Vocabulary object: the cache lives and dies with the vocabulary,
-    # so autoreload builds that load a fresh vocabulary never see stale patterns.
-    cache = vocabulary._cache
-    if "patterns" not in cache:
-        patterns = []
-        for theme in vocabulary:
-            strong = dict.fromkeys((theme.name, *theme.synonyms, *theme.phrases))
-            for phrase in strong:
-                patterns.append(_Pattern(theme, phrase, False, compile_phrase(phrase)))
-            for phrase in dict.fromkeys(theme.weak_phrases):
-                if phrase not in strong:
-                    patterns.append(_Pattern(theme, phrase, True, compile_phrase(phrase)))
-            for phrase in dict.fromkeys(theme.not_phrases):
-                patterns.append(_Pattern(theme, phrase, None, compile_phrase(phrase)))
-        cache["patterns"] = _PatternSet(patterns)
-    return cache["patterns"]
+    """The vocabulary's phrases compiled, once per Vocabulary object (Vocabulary.cached)."""
+    return vocabulary.cached("patterns", lambda: _PatternSet(_compile_patterns(vocabulary)))
+
+
+def _compile_patterns(vocabulary):
+    patterns = []
+    for theme in vocabulary:
+        strong = dict.fromkeys((theme.name, *theme.synonyms, *theme.phrases))
+        for phrase in strong:
+            patterns.append(_Pattern(theme, phrase, False, compile_phrase(phrase)))
+        for phrase in dict.fromkeys(theme.weak_phrases):
+            if phrase not in strong:
+                patterns.append(_Pattern(theme, phrase, True, compile_phrase(phrase)))
+        for phrase in dict.fromkeys(theme.not_phrases):
+            patterns.append(_Pattern(theme, phrase, None, compile_phrase(phrase)))
+    return patterns
 
 
 def _sentence_starts(text):

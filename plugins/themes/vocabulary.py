@@ -124,6 +124,15 @@ class Vocabulary:
     def slugs(self):
         return tuple(theme.slug for theme in self.themes)
 
+    def cached(self, key, make):
+        """make(), worked out once per Vocabulary object for KEY (compiled patterns, answers
+        about its phrases); a fresh vocabulary (autoreload) starts with none."""
+        try:
+            return self._cache[key]
+        except KeyError:
+            value = self._cache[key] = make()
+            return value
+
     def with_topic_url(self, url_format):
         """This vocabulary with every theme's url made from URL_FORMAT (the TOPIC_URL setting)."""
         if all(theme.url_format == url_format for theme in self.themes):
