@@ -41,14 +41,22 @@ def printable(text, one_line=False) -> str:
     return pattern.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
+def numbered_matches(pattern, text, first=1):
+    """Yield (line number, match) for each match of PATTERN in TEXT, its first line FIRST."""
+    # One search of the whole text, each line counted once: a long post is not searched
+    # line by line (a match that spans no line break is found just the same).
+    line, start = first, 0
+    for match in pattern.finditer(text):
+        line += text.count("\n", start, match.start())
+        start = match.start()
+        yield line, match
+
+
 def forbidden_characters(text):
     """Yield (line number, column, character) of each character a post may not hold."""
     if not _FORBIDDEN.search(text):
         return
-    line, start = 1, 0
-    for match in _FORBIDDEN.finditer(text):
-        line += text.count("\n", start, match.start())
-        start = match.start()
+    for line, match in numbered_matches(_FORBIDDEN, text):
         column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
         yield line, column, match.group(0)
 

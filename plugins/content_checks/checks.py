@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from plugins.author_errors import AuthorMessage
+from plugins.author_text import numbered_matches
 from plugins.settings_table import Setting, SettingsTable, boolean, number_between, whole
 
 ERROR = "error"
@@ -112,10 +113,7 @@ def body_links(source_text):
     # Speed (bench/size.py, a 10 MB post): one search of the whole text, not one per line; a
     # link never spans a line break, so it finds what a search of each line finds.
     text = source_text.replace("\r\n", "\n")
-    number, at = 1, 0
-    for match in _INTERNAL_LINK.finditer(text):
-        number += text.count("\n", at, match.start())
-        at = match.start()
+    for number, match in numbered_matches(_INTERNAL_LINK, text):
         yield number, match.group(1), match.group(2)
 
 
@@ -399,11 +397,8 @@ def _notable_lines(lines, first):
     """Indexes of LINES from FIRST on that hold _NOTABLE text, in order."""
     # Speed (bench/size.py, a 10 MB post): one search of the text, not four per line. Any
     # other line is neither a fence nor old syntax, and leaves the fence as it was.
-    text = "\n".join(lines[first:])
-    index, at, notable = first, 0, []
-    for match in _NOTABLE.finditer(text):
-        index += text.count("\n", at, match.start())
-        at = match.start()
+    notable = []
+    for index, _match in numbered_matches(_NOTABLE, "\n".join(lines[first:]), first):
         if not notable or notable[-1] != index:
             notable.append(index)
     return notable
