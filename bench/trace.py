@@ -62,6 +62,7 @@ def _install(plugins=()):
         importlib.import_module(str(name))
 
     from plugins.build_speed import pool, writer
+    from plugins.search import early
 
     send = blinker.base.Signal.send
 
@@ -88,6 +89,10 @@ def _install(plugins=()):
         lambda args: "write pages" if len(args[1]) != 1 else "write one page",
         writer.ParallelWriter._write,
     )
+    # The search index made in the background (plugins/search/early.py) and the wait for it.
+    early.render_stubs = _timed("search early: render the posts", early.render_stubs)
+    early.make = _timed("search early: render and index", early.make)
+    early.EarlyIndex.wait = _timed("search: wait for the early index", early.EarlyIndex.wait)
     subprocess.run = _timed(lambda args: f"run {Path(str(args[0][0])).name}", subprocess.run)
 
 
@@ -142,6 +147,12 @@ def render(folder, main_pid, began, ended, width=100):
     for name, s, e in sorted(processes.get(main_pid, []), key=lambda step: step[1]):
         if e - s >= 0.05:
             lines.append(f"  {s - began:7.2f} {e - began:7.2f} {e - s:6.2f}  {name}")
+    lines.append("")
+    lines.append("other processes' steps (longer than 0.3 s):")
+    for pid, label in labels.items():
+        for name, s, e in processes.get(pid, []) if pid != main_pid else ():
+            if e - s >= 0.3:
+                lines.append(f"  {s - began:7.2f} {e - began:7.2f} {e - s:6.2f}  {label}: {name}")
     return "\n".join(lines)
 
 
