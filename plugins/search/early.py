@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import logging
 import os
 import pickle
@@ -285,6 +286,9 @@ def _child(generator, folder, bundle_dir, part_most):
             os.setpgid(0, 0)  # Pagefind joins this group: cancel() stops both at once
         # Nothing said twice on the console: the build says what it has to about each post.
         logging.disable(logging.CRITICAL)
+        # A collection would touch every object of the heap shared with the build, and so
+        # copy its memory; this short-lived process frees nothing worth it.
+        gc.disable()
         try:
             try:
                 views, count = make(generator, folder, bundle_dir, part_most)

@@ -133,19 +133,22 @@ def corpus(tmp_path_factory):
 @pytest.mark.parametrize(
     "tree, settings",
     [
+        ("content", {}),  # the blog itself
         ("site", {}),
+        ("drafts", {}),  # drafts and scheduled posts, labelled in a local build
         ("hostile-content", {}),
         ("themes-crosslinks", {}),
         ("topics-site", {}),
         ("search-ranking", {}),
-        ("search-ranking", {"SEARCH_PART_PAGES": 2}),  # an index in parts
+        ("search-ranking", {"SEARCH_PART_PAGES": 2}),  # in parts, each from a mirror
         ("corpus", {"BUILD_WORKERS": 2}),
     ],
 )
 def test_the_early_bundle_is_the_bundle_of_the_written_site(
     tree, settings, tmp_path, monkeypatch, request
 ):
-    content = request.getfixturevalue("corpus") if tree == "corpus" else FIXTURES / tree
+    content = {"corpus": lambda: request.getfixturevalue("corpus"), "content": lambda: ROOT / tree}
+    content = content.get(tree, lambda: FIXTURES / tree)()
     spy = Spy(monkeypatch)
     output = build(content, tmp_path / "out", settings=settings).output
     assert spy.started == [True] and spy.used == [True]
@@ -234,11 +237,27 @@ def _pagefind_runs_under(folder):
     return found
 
 
+def blocked_output(tmp_path):
+    """An output folder where a file stands in the way of the search page's folder: the
+    build stops while writing pages, after the early index started."""
+    output = tmp_path / "out"
+    output.mkdir()
+    (output / "search").write_text("in the way", encoding="utf-8")
+    return output
+
+
+def test_a_build_that_stops_while_writing_started_the_early_index(tmp_path, monkeypatch):
+    spy = Spy(monkeypatch)
+    failed = build(FIXTURES / "search-ranking", blocked_output(tmp_path), check=False)
+    assert failed.exit_code != 0 and spy.started == [True]
+    early.cancel()  # what the next build, or the end of the process, does
+
+
 def test_a_build_that_stops_after_the_early_start_leaves_no_folder_nor_process(tmp_path):
-    # broken-missing-link stops at the content checks run once every post is read, after
-    # the early index started; the command's exit stops it and removes its folder.
-    process = run_pelican(FIXTURES / "broken-missing-link", tmp_path / "out")
+    # The `pelican` command ends; its exit stops the early index and removes its folder.
+    process = run_pelican(FIXTURES / "search-ranking", blocked_output(tmp_path))
     assert process.returncode != 0
+    assert "File exists" in process.stdout + process.stderr
     assert no_early_leftovers(tmp_path) == []
     assert _pagefind_runs_under(tmp_path) == []
 
