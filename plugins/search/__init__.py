@@ -74,7 +74,9 @@ def check_settings(pelican):
 
 
 def get_generators(pelican):
-    """Add the search page generator."""
+    """Add the search page generator (and stop the early index of a build that failed)."""
+    # Sent at the start of every build, also the devserver's rebuilds in one process.
+    early.cancel()
     return SearchPageGenerator
 
 
