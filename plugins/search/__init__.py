@@ -1,5 +1,6 @@
 """Offline full-text search: a /search/ page and a Pagefind index built with every site."""
 
+import functools
 import logging
 import os
 from pathlib import Path
@@ -73,6 +74,28 @@ def check_settings(pelican):
     settings["SITE_OWNED_PATHS"] = list(dict.fromkeys([*known, *filter(None, owned)]))
 
 
+def stop_early_index_on_failure(pelican):
+    """Make a build of PELICAN that fails stop its early index at once, leaving nothing."""
+    # initialized: sent once per Pelican object, before its first run. A failing build never
+    # reaches `finalized`; the `pelican` command then exits (and early.py's exit handler
+    # tidies), but a process that builds again (the tests, a preview server) goes on, so the
+    # failure is caught where it leaves the run.
+    run = pelican.run
+    if getattr(run, "stops_early_index", False):
+        return
+
+    @functools.wraps(run)
+    def guarded_run(*args, **kwargs):
+        try:
+            return run(*args, **kwargs)
+        except BaseException:
+            early.cancel()
+            raise
+
+    guarded_run.stops_early_index = True
+    pelican.run = guarded_run
+
+
 def get_generators(pelican):
     """Add the search page generator (and stop the early index of a build that failed)."""
     # Sent at the start of every build, also the devserver's rebuilds in one process.
@@ -84,7 +107,7 @@ _posts = []  # the ArticlesGenerator of the build under way, until the early ind
 
 
 def keep_posts(generator):
-    """Note the generator of the posts, whose indexed part is final now."""
+    """Note the generator of the posts, for start_early_index."""
     _posts[:] = [generator]
 
 
@@ -152,11 +175,13 @@ def index_site(pelican):
 def register():
     # initialized: settings are final and no template has been rendered yet.
     signals.initialized.connect(check_settings)
+    signals.initialized.connect(stop_early_index_on_failure)
     # get_generators: the search page is a page type of its own.
     signals.get_generators.connect(get_generators)
-    # article_generator_finalized, then page_generator_finalized: what the search reads of
-    # each post is final; the early index starts (see start_early_index).
-    signals.article_generator_finalized.connect(keep_posts)
+    # article_generator_init: the generator of the posts is made (nothing read yet; a receiver
+    # here is no per-post step the devserver's preview must know); page_generator_finalized:
+    # what the search reads of each post is final, so the early index starts.
+    signals.article_generator_init.connect(keep_posts)
     signals.page_generator_finalized.connect(start_early_index)
     # finalized: every HTML file is on disk, so the index sees the whole site.
     signals.finalized.connect(index_site)

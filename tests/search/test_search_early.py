@@ -246,11 +246,15 @@ def blocked_output(tmp_path):
     return output
 
 
-def test_a_build_that_stops_while_writing_started_the_early_index(tmp_path, monkeypatch):
+def test_a_build_that_stops_while_writing_stops_its_early_index_at_once(tmp_path, monkeypatch):
+    # In one process (the tests', a preview server's) the build goes on to the next: the
+    # failed one leaves neither its folder nor its process.
     spy = Spy(monkeypatch)
     failed = build(FIXTURES / "search-ranking", blocked_output(tmp_path), check=False)
     assert failed.exit_code != 0 and spy.started == [True]
-    early.cancel()  # what the next build, or the end of the process, does
+    assert early.take() is None
+    assert no_early_leftovers(tmp_path) == []
+    assert _pagefind_runs_under(tmp_path) == []
 
 
 def test_a_build_that_stops_after_the_early_start_leaves_no_folder_nor_process(tmp_path):
@@ -262,24 +266,26 @@ def test_a_build_that_stops_after_the_early_start_leaves_no_folder_nor_process(t
     assert _pagefind_runs_under(tmp_path) == []
 
 
-def test_a_build_that_fails_in_this_process_is_cleaned_up_by_the_next(tmp_path, monkeypatch):
-    # In one process (the tests', a preview server's) the next build stops the last one's
-    # early index before it starts its own.
+def test_a_build_that_fails_in_a_receiver_stops_its_early_index(tmp_path, monkeypatch):
     def fail(generators):
         raise RuntimeError("stopped by the test")
 
     related = importlib.import_module("plugins.related_posts")
-    plugin_receiver = related.add_related_posts
-    monkeypatch.setattr(related, "add_related_posts", late_change(plugin_receiver, fail))
-    failed = build(FIXTURES / "search-ranking", tmp_path / "out", check=False)
-    assert failed.exit_code != 0
-    left = early.take()
-    assert left is not None and left.folder.is_dir()
-    early._running = left
-    monkeypatch.setattr(related, "add_related_posts", plugin_receiver)
+    monkeypatch.setattr(related, "add_related_posts", late_change(related.add_related_posts, fail))
     spy = Spy(monkeypatch)
-    # Also a next build that starts no early index of its own (one process).
-    build(FIXTURES / "search-ranking", tmp_path / "out2", settings={"BUILD_WORKERS": 1})
-    assert spy.started == [] and spy.used == []  # stopped at the start, never taken
-    assert not left.folder.exists()
+    failed = build(FIXTURES / "search-ranking", tmp_path / "out", check=False)
+    assert failed.exit_code != 0 and spy.started == [True]
+    assert early.take() is None
     assert no_early_leftovers(tmp_path) == []
+
+
+def test_a_build_stops_an_early_index_left_from_before_and_never_takes_it(tmp_path, monkeypatch):
+    # Should one be left (a build stopped in a way no handler saw), the next build stops it
+    # before anything else, also when it makes no early index of its own (one process).
+    left = early.EarlyIndex(None, tmp_path / ".search-early-left", "pagefind")
+    left.folder.mkdir()
+    monkeypatch.setattr(early, "_running", left)
+    spy = Spy(monkeypatch)
+    build(FIXTURES / "search-ranking", tmp_path / "out", settings={"BUILD_WORKERS": 1})
+    assert spy.started == [] and spy.used == []
+    assert not left.folder.exists()
