@@ -62,7 +62,6 @@ def _install(plugins=()):
         importlib.import_module(str(name))
 
     from plugins.build_speed import pool, writer
-    from plugins.search import early
 
     send = blinker.base.Signal.send
 
@@ -89,10 +88,6 @@ def _install(plugins=()):
         lambda args: "write pages" if len(args[1]) != 1 else "write one page",
         writer.ParallelWriter._write,
     )
-    # The search index made in the background (plugins/search/early.py) and the wait for it.
-    early.render_stubs = _timed("search early: render the posts", early.render_stubs)
-    early.make = _timed("search early: render and index", early.make)
-    early.EarlyIndex.wait = _timed("search: wait for the early index", early.EarlyIndex.wait)
     subprocess.run = _timed(lambda args: f"run {Path(str(args[0][0])).name}", subprocess.run)
 
 

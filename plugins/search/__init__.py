@@ -1,17 +1,13 @@
 """Offline full-text search: a /search/ page and a Pagefind index built with every site."""
 
-import functools
 import logging
-import os
 from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
 
 from plugins.build_speed.memo import folder_memo_for
-from plugins.build_speed.pool import workers
 
-from . import early
 from .index import (
     DEFAULTS,
     SearchError,
@@ -74,94 +70,22 @@ def check_settings(pelican):
     settings["SITE_OWNED_PATHS"] = list(dict.fromkeys([*known, *filter(None, owned)]))
 
 
-def stop_early_index_on_failure(pelican):
-    """Make a build of PELICAN that fails stop its early index at once, leaving nothing."""
-    # initialized: sent once per Pelican object, before its first run. A failing build never
-    # reaches `finalized`; the `pelican` command then exits (and early.py's exit handler
-    # tidies), but a process that builds again (the tests, a preview server) goes on, so the
-    # failure is caught where it leaves the run.
-    run = pelican.run
-    if getattr(run, "stops_early_index", False):
-        return
-
-    @functools.wraps(run)
-    def guarded_run(*args, **kwargs):
-        try:
-            return run(*args, **kwargs)
-        except BaseException:
-            early.cancel()
-            raise
-
-    guarded_run.stops_early_index = True
-    pelican.run = guarded_run
-
-
 def get_generators(pelican):
-    """Add the search page generator (and stop the early index of a build that failed)."""
-    # Sent at the start of every build, also the devserver's rebuilds in one process.
-    early.cancel()
+    """Add the search page generator."""
     return SearchPageGenerator
 
 
-_posts = []  # the ArticlesGenerator of the build under way, until the early index starts
-
-
-def keep_posts(generator):
-    """Note the generator of the posts, for start_early_index."""
-    _posts[:] = [generator]
-
-
-def _kept(memo):
-    """True when MEMO holds a bundle from the last build (a rebuild may well reuse it)."""
-    try:
-        return memo is not None and memo.loading and any(memo.folder.iterdir())
-    except OSError:
-        return False
-
-
-def start_early_index(generator):
-    """Start indexing the posts in the background (early.py), when the build will wait for it."""
-    # page_generator_finalized: every receiver of article_generator_finalized has run (the last
-    # to touch what the search reads of a post), and the site's pages are not written yet.
-    posts = _posts.pop() if _posts else None
-    settings = generator.settings
-    if posts is None or not settings.get("SEARCH_ENABLED", DEFAULTS["SEARCH_ENABLED"]):
-        return
-    # The devserver holds index_site back and indexes after the reload (scripts/devserver.py);
-    # one process (BUILD_WORKERS = 1) means no other; a kept bundle is likely reused as is.
-    waited = index_site in signals.finalized.receivers_for(signals.finalized.ANY)
-    if not waited or workers(settings) < 2 or not hasattr(os, "fork"):
-        return
-    if _kept(folder_memo_for(settings, "SearchIndex")):
-        return
-    search = search_settings(settings)
-    early.start(
-        posts, generator.output_path, search["SEARCH_BUNDLE_DIR"], search["SEARCH_PART_PAGES"]
-    )
-
-
 def index_site(pelican):
-    """Run Pagefind over the written site (or take the bundle the early index made of it)."""
-    job = early.take()
-    try:
-        if not pelican.settings.get("SEARCH_ENABLED", DEFAULTS["SEARCH_ENABLED"]):
-            return
-        settings = search_settings(pelican.settings)
-        bundle = settings["SEARCH_BUNDLE_DIR"]
-        # With Pelican's content cache on (make html, the devserver), the bundle of the last
-        # build is kept beside it and reused while the indexed pages are byte for byte the same.
-        memo = folder_memo_for(pelican.settings, "SearchIndex")
-        site = Path(pelican.output_path)
-        if job is not None and not job.wait():
-            logger.debug("search: no early index (%s); indexing the written site", job.failure)
-            job.cancel()
-            job = None
-        pages = build_index(
-            site, bundle, memo=memo, part_most=settings["SEARCH_PART_PAGES"], early=job
-        )
-    finally:
-        if job is not None:
-            job.cancel()  # its folder, whether its bundle was taken or not
+    """Run Pagefind over the written site."""
+    if not pelican.settings.get("SEARCH_ENABLED", DEFAULTS["SEARCH_ENABLED"]):
+        return
+    settings = search_settings(pelican.settings)
+    bundle = settings["SEARCH_BUNDLE_DIR"]
+    # With Pelican's content cache on (make html, the devserver), the bundle of the last build
+    # is kept beside it and reused while the indexed pages are byte for byte the same.
+    memo = folder_memo_for(pelican.settings, "SearchIndex")
+    site = Path(pelican.output_path)
+    pages = build_index(site, bundle, memo=memo, part_most=settings["SEARCH_PART_PAGES"])
     parts = part_folders(site / bundle)
     link_parts(site / settings["SEARCH_SAVE_AS"], parts)
     logger.info(
@@ -175,13 +99,7 @@ def index_site(pelican):
 def register():
     # initialized: settings are final and no template has been rendered yet.
     signals.initialized.connect(check_settings)
-    signals.initialized.connect(stop_early_index_on_failure)
     # get_generators: the search page is a page type of its own.
     signals.get_generators.connect(get_generators)
-    # article_generator_init: the generator of the posts is made (nothing read yet; a receiver
-    # here is no per-post step the devserver's preview must know); page_generator_finalized:
-    # what the search reads of each post is final, so the early index starts.
-    signals.article_generator_init.connect(keep_posts)
-    signals.page_generator_finalized.connect(start_early_index)
     # finalized: every HTML file is on disk, so the index sees the whole site.
     signals.finalized.connect(index_site)

@@ -111,14 +111,13 @@ _MARK = b"data-pagefind-body"
 _NOINDEX = re.compile(rb"<meta\s+name=\"robots\"\s+content=\"[^\"]*noindex", re.IGNORECASE)
 
 
-def pages_to_index(site, bundle_dir, check=None):
+def pages_to_index(site, bundle_dir):
     """{relative path: fingerprint} of the HTML files Pagefind would index in SITE, in path order.
 
     Pagefind indexes only pages marked data-pagefind-body when any page is marked (our article
     pages are), and every page otherwise. Pages marked noindex (hidden posts) are never given
     to it. Each page is read once and only its fingerprint kept (`key` of its bytes): the
-    whole site's HTML is never held at once. CHECK, if given, is called with the path and the
-    bytes of each marked page (the early index compares them with what it indexed).
+    whole site's HTML is never held at once.
     """
     pages, marked = {}, {}
     for path in sorted(site.rglob("*.html")):
@@ -130,8 +129,6 @@ def pages_to_index(site, bundle_dir, check=None):
                 pages[name] = fingerprint
                 if _MARK in data:
                     marked[name] = fingerprint
-                    if check is not None:
-                        check(name, data)
     return marked or pages
 
 
@@ -209,9 +206,7 @@ def part_folders(bundle):
     return sorted(named, key=lambda name: int(name[len(PART_PREFIX) :]))
 
 
-def build_index(
-    site_dir, bundle_dir="pagefind", executable=None, memo=None, part_most=None, early=None
-):
+def build_index(site_dir, bundle_dir="pagefind", executable=None, memo=None, part_most=None):
     """Index every page of SITE_DIR marked data-pagefind-body; return how many were indexed.
 
     The bundle is then canonicalised (see canonical.py): the same site gives the same bytes.
@@ -221,8 +216,6 @@ def build_index(
     disks). More than PART_MOST pages (SEARCH_PART_PAGES) are indexed in parts: the first
     part is the bundle, the others are bundles in BUNDLE/part-2/, part-3/, ... (part_folders).
     With MEMO (the build memo's FolderMemo), a bundle made for exactly the same pages is reused.
-    With EARLY (early.EarlyIndex, waited for), its bundle is taken when every page it indexed
-    is, in the part Pagefind reads, the page the site has, and the site indexes no other.
 
     The old bundle is removed first so fragments of deleted posts do not linger
     across rebuilds (Pagefind names its files by content hash and never prunes).
@@ -240,7 +233,7 @@ def build_index(
     bundle = site / bundle_dir
     if bundle.is_dir() and (bundle / "pagefind-entry.json").is_file():
         shutil.rmtree(bundle)
-    pages = pages_to_index(site, bundle_dir, check=early.check if early is not None else None)
+    pages = pages_to_index(site, bundle_dir)
     if not pages:
         raise SearchError(f"cannot index {site}: it has no HTML pages")
     parts = split_pages(pages, part_most)
@@ -250,11 +243,6 @@ def build_index(
     if memo is not None and memo.restore(key, bundle, _link_or_copy):
         drop_unused(bundle)  # a bundle kept before they were dropped
         return len(pages)
-    if early is not None and early.usable(pages):
-        shutil.move(str(early.bundle), str(bundle))
-        if memo is not None:
-            memo.keep(key, bundle, _link_or_copy)
-        return early.count
     glob = pages_glob(pages) if len(parts) == 1 else None
     if glob is not None:
         count = _run_pagefind(binary, site, bundle_dir, site, glob)
