@@ -72,6 +72,7 @@ PER_POST = {
         "plugins.themes.assign_themes",
         "plugins.content_checks.check_articles",
         "plugins.drafts.mark_scheduled",
+        "plugins.yaml_metadata.prefetch.stop",  # the end of any reading ahead
     },
     "article_generator_finalized": {
         "plugins.themes.link_themes",
@@ -90,6 +91,7 @@ FROM_LAST_BUILD = {
     "article_generator_finalized": {
         "plugins.post_navigation.set_neighbours",  # neighbours: date and status are unchanged
         "plugins.drafts.drop_unpublished_drafts",  # a published post stays published
+        "plugins.build_speed.listed.index_taxonomy_lists",  # the tag pages' lists, unchanged
     },
     "all_generators_finalized": {
         "plugins.related_posts.add_related_posts",
