@@ -72,7 +72,6 @@ PER_POST = {
         "plugins.themes.assign_themes",
         "plugins.content_checks.check_articles",
         "plugins.drafts.mark_scheduled",
-        "plugins.yaml_metadata.prefetch.stop",  # the end of any reading ahead
     },
     "article_generator_finalized": {
         "plugins.themes.link_themes",

@@ -49,9 +49,3 @@ def register():
 
     # readers_init fires when a generator builds its Readers, before any file is read.
     signals.readers_init.connect(add_reader)
-    # article_generator_preread fires before each article is read (the first: the reading
-    # starts); article_generator_pretaxonomy once every article is read.
-    from . import prefetch
-
-    signals.article_generator_preread.connect(prefetch.start)
-    signals.article_generator_pretaxonomy.connect(prefetch.stop)

@@ -21,7 +21,6 @@ from plugins.author_text import (
     slug_problem,
 )
 
-from . import prefetch
 from .bounded import YAMLLimitError, check_yaml_bounds
 from .engine import markdown_engine
 
@@ -350,41 +349,6 @@ def _formatted_text(value):
     return str(value).replace("<", "&lt;")
 
 
-def _read_text(source_path):
-    with open(source_path, encoding="utf-8-sig") as handle:
-        return handle.read()
-
-
-def prepare(source_path, settings):
-    """(text, front matter fields, body HTML, {formatted field: HTML}) of the post at
-    SOURCE_PATH, the reader's work that depends on the file and SETTINGS alone; None for a
-    post without YAML front matter. Raises what the reader raises for the post."""
-    text = _read_text(source_path)
-    refuse_control_characters(text, source_path)
-    front, body, _ = split_front_matter(text, source_path)
-    if front is None:
-        return None
-    fields = parse_front_matter(front, source_path)
-    _check_title(fields, source_path)
-    markdown = markdown_engine(settings)
-    formatted = {
-        name: markdown.convert(_formatted_text(value))
-        for name, value in fields.items()
-        if not _empty(value) and name not in DATE_FIELDS and name in settings["FORMATTED_FIELDS"]
-    }
-    return text, fields, markdown.convert(body), formatted
-
-
-def _check_title(fields, source_path):
-    if not str(fields.get("title") or "").strip():
-        raise FrontMatterError(
-            source_path,
-            2,
-            "the post has no title",
-            "Add a line 'title: Your title' to the front matter.",
-        )
-
-
 class YAMLMarkdownReader(MarkdownReader):
     """Pelican reader for Markdown with YAML front matter; plain Pelican metadata still works."""
 
@@ -395,29 +359,30 @@ class YAMLMarkdownReader(MarkdownReader):
 
     def _front_and_body(self, source_path):
         """(front matter fields or None, body) of the post at SOURCE_PATH."""
-        text = _read_text(source_path)
+        with open(source_path, encoding="utf-8-sig") as handle:
+            text = handle.read()
         refuse_control_characters(text, source_path)
         front, body, _ = split_front_matter(text, source_path)
         return (None if front is None else parse_front_matter(front, source_path)), body
 
     def read(self, source_path):
         """Return (HTML, metadata) for one post, raising FrontMatterError on bad metadata."""
-        # Worked out ahead in another process (prefetch.py) from the text the file still holds.
-        ready = prefetch.take(source_path)
-        if ready is not None and ready[0] != _read_text(source_path):
-            ready = None
-        if ready is not None:
-            _, fields, content, formatted = ready
-        else:
-            fields, body = self._front_and_body(source_path)
-            if fields is None:
-                # Pelican's own `Key: value` header: Pelican reads the fields, the blog's
-                # engine renders the body, so these posts look like every other.
-                _, metadata = super().read(source_path)
-                return self._markdown().convert(native_body(body)), metadata
-            _check_title(fields, source_path)
-            content, formatted = self._markdown().convert(body), None
+        fields, body = self._front_and_body(source_path)
+        if fields is None:
+            # Pelican's own `Key: value` header: Pelican reads the fields, the blog's engine
+            # renders the body, so these posts look like every other.
+            _, metadata = super().read(source_path)
+            return self._markdown().convert(native_body(body)), metadata
+        if not str(fields.get("title") or "").strip():
+            raise FrontMatterError(
+                source_path,
+                2,
+                "the post has no title",
+                "Add a line 'title: Your title' to the front matter.",
+            )
         self._source_path = source_path
+        markdown = self._markdown()
+        content = markdown.convert(body)
         metadata = {}
         for name, value in fields.items():
             if _empty(value):
@@ -425,11 +390,7 @@ class YAMLMarkdownReader(MarkdownReader):
             if name in DATE_FIELDS:
                 metadata[name] = pelican_date(value)
             elif name in self.settings["FORMATTED_FIELDS"]:
-                metadata[name] = (
-                    formatted[name]
-                    if formatted is not None
-                    else self._markdown().convert(_formatted_text(value))
-                )
+                metadata[name] = self._markdown().convert(_formatted_text(value))
             elif name in ("tags", "authors"):
                 metadata[name] = self.process_metadata(name, value)
             else:
