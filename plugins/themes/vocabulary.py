@@ -265,7 +265,7 @@ def load_vocabulary(path):
             path, f"byte {error.start}", "is not UTF-8 text", "save the file as UTF-8"
         ) from None
     key = (str(path), text)
-    if _LAST[0] != key:  # Speed (bench/): a build loads it five times; parsed once per text
+    if _LAST[0] != key:  # Speed (bench/): a build loads it four times; parsed once per text
         _LAST[:] = [key, parse_vocabulary(text, path)]
     return _LAST[1]
 
