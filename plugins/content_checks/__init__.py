@@ -77,24 +77,25 @@ def load_vocabulary_or_none(settings):
         return None
 
 
-def _source(source_path, content_root):
-    """(path as shown, path relative to the content folder, text) of the file SOURCE_PATH."""
-    with open(source_path, encoding="utf-8-sig") as handle:
-        text = handle.read()
+def _paths(source_path, content_root):
+    """(path as shown, path relative to the content folder) of the file SOURCE_PATH."""
     relpath = Path(os.path.relpath(source_path, content_root)).as_posix()
-    return _shown(source_path), relpath, text
+    return _shown(source_path), relpath
 
 
 def post_from_content(content, kind, content_root, sources=None):
-    """A Post record for a Pelican Article or Page (SOURCES: a dict of what _source gave for
-    each file already read in this build, added to)."""
+    """A Post record for a Pelican Article or Page (SOURCES: a dict of what _paths gave for
+    each file already seen in this build, added to)."""
+    source = content.source_path
+    with open(source, encoding="utf-8-sig") as handle:
+        text = handle.read()
     if sources is None:
-        path, relpath, text = _source(content.source_path, content_root)
+        path, relpath = _paths(source, content_root)
     else:
-        key = (content.source_path, content_root)
+        key = (source, content_root)
         if key not in sources:
-            sources[key] = _source(content.source_path, content_root)
-        path, relpath, text = sources[key]
+            sources[key] = _paths(source, content_root)
+        path, relpath = sources[key]
     metadata = content.metadata
     themes = post_model.get(content, "themes")
     return Post(
@@ -175,8 +176,8 @@ def check_articles(generator):
     # article_generator_pretaxonomy: every article is read, and no plugin has yet built
     # anything from them (related_posts, for one, cannot cope with two posts at one URL).
     settings = generator.settings
-    # What depends on the files alone (their text, what is searched in it, the content
-    # folder's list) is kept for run_checks, which checks the same posts again.
+    # What depends on the files alone (their paths as shown, what is searched in their text,
+    # the content folder's list) is kept for run_checks, which checks the same posts again.
     sources, memo, files = {}, {}, content_files(settings["PATH"])
     problems = check_posts(
         _article_posts(generator, sources),
@@ -209,7 +210,7 @@ def run_checks(generators):
         return
     settings = articles.settings
     read = getattr(articles, "content_checks_read", None)
-    articles.content_checks_read = None  # used once: let go of every post's text after this
+    articles.content_checks_read = None  # used once
     sources, memo, files = read or ({}, {}, content_files(settings["PATH"]))
     posts = _article_posts(articles, sources)
     if pages is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import hashlib
 import html
 import os
 import posixpath
@@ -203,7 +204,8 @@ def _per_text(memo, function, text):
     """FUNCTION(TEXT) as a tuple, worked out once per text while MEMO (a dict) is kept."""
     if memo is None:
         return tuple(function(text))
-    key = (function.__name__, text)
+    # By a digest of the text: the memo holds no post's text (memory at 10,000 posts).
+    key = (function.__name__, hashlib.blake2b(text.encode("utf-8", "surrogatepass")).digest())
     found = memo.get(key)
     if found is None:
         found = memo[key] = tuple(function(text))
