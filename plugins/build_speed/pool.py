@@ -9,6 +9,7 @@ when it is not worth it (too few items, one core, no fork) or cannot be had (no 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -20,6 +21,9 @@ logger = logging.getLogger(__name__)
 # What the pool being started runs: forked workers inherit it (never pickled, so it may be a
 # closure over the build's state). Set only while `pooled` runs.
 _job = None
+# The settings of the build whose long texts may be worked on in parts (split_map): set
+# only inside `splitting`.
+_splitting = None
 
 
 def workers(settings):
@@ -72,3 +76,48 @@ def _begin():
 def _one(pair):
     index, item = pair
     return index, _job[0](item)
+
+
+# One part of a long text is worth a process of its own from about this many parts a worker.
+PARTS_A_WORKER = 2
+
+
+@contextlib.contextmanager
+def splitting(settings):
+    """Within it, this process may split one long text's work over the build's pool."""
+    # Speed (bench/size.py): one post is one pool item, so a 10 MB post used one core while
+    # the other idled. The per-byte cores (theme detection, glossary marks, topics' passages)
+    # cut such a text into parts and ask split_map; outside a build they work in one pass.
+    global _splitting
+    before, _splitting = _splitting, settings
+    try:
+        yield
+    finally:
+        _splitting = before
+
+
+def _may_split():
+    # Never from inside a pool's worker (it inherits _job, and its processes are daemons).
+    return (
+        _splitting is not None
+        and _job is None
+        and not multiprocessing.current_process().daemon
+        and workers(_splitting) >= 2
+        and hasattr(os, "fork")
+    )
+
+
+def split_parts():
+    """How many parts a long text's work is best cut into here: 1 means do it in one pass."""
+    return workers(_splitting) * PARTS_A_WORKER if _may_split() else 1
+
+
+def split_map(function, parts):
+    """[FUNCTION(part)] for PARTS (of one long text) in the build's pool, in order; else None.
+
+    None outside `splitting`, in a pool worker or with no process to be had: the caller then
+    works in one pass, with the same answer.
+    """
+    if not _may_split():
+        return None
+    return pooled(_splitting, function, parts, measured=2, chunk_most=1)
