@@ -78,8 +78,10 @@ def _one(pair):
     return index, _job[0](item)
 
 
-# One part of a long text is worth a process of its own from about this many parts a worker.
+# A text is cut into this many parts a worker (the parts' work is seldom even).
 PARTS_A_WORKER = 2
+# Texts at least this long (characters) are worked on in parts; shorter ones in one pass.
+SPLIT_MIN = 400_000
 
 
 @contextlib.contextmanager
@@ -107,9 +109,39 @@ def _may_split():
     )
 
 
-def split_parts():
-    """How many parts a long text's work is best cut into here: 1 means do it in one pass."""
-    return workers(_splitting) * PARTS_A_WORKER if _may_split() else 1
+def split_parts(size):
+    """How many parts the work on a text of SIZE characters is best cut into here: 1 means
+    in one pass (a short text, or no pool to be had)."""
+    if size < SPLIT_MIN or not _may_split():
+        return 1
+    return workers(_splitting) * PARTS_A_WORKER
+
+
+def paragraph_cuts(text, count):
+    """[(begin, stop)]: TEXT in COUNT runs of whole paragraphs (each but the first starts
+    after a blank line), about equally long; fewer when it has fewer paragraph breaks."""
+    cuts, begin = [], 0
+    for part in range(1, count):
+        at = text.find("\n\n", max(begin, len(text) * part // count))
+        if at == -1 or at + 2 >= len(text):
+            break
+        cuts.append((begin, at + 2))
+        begin = at + 2
+    cuts.append((begin, len(text)))
+    return cuts
+
+
+def runs(sizes, count):
+    """[(first, last)]: the items of SIZES in at most COUNT runs in order, of about equal sums."""
+    total, found, first, sum_ = sum(sizes), [], 0, 0
+    for index, size in enumerate(sizes):
+        sum_ += size
+        if sum_ * count >= total * (len(found) + 1) and len(found) < count - 1:
+            found.append((first, index + 1))
+            first = index + 1
+    if first < len(sizes) or not found:
+        found.append((first, len(sizes)))
+    return found
 
 
 def split_map(function, parts):

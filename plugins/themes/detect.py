@@ -8,7 +8,7 @@ import operator
 import re
 from dataclasses import dataclass
 
-from plugins.build_speed.pool import split_map, split_parts
+from plugins.build_speed.pool import paragraph_cuts, split_map, split_parts
 
 from .settings import DEFAULTS
 
@@ -499,25 +499,6 @@ def _settle_part(text, patterns, folded, begin, stop):
     return kept, reach
 
 
-# Texts at least this long (characters) are settled in parts side by side in the build's pool,
-# when the build has one (plugins.build_speed.pool.split_map); shorter ones in one pass.
-SPLIT_MIN = 400_000
-
-
-def _cuts(text, count):
-    """[(begin, stop)]: TEXT in COUNT runs of whole paragraphs (each but the first starts
-    after a blank line), about equally long; fewer when it has fewer paragraph breaks."""
-    cuts, begin = [], 0
-    for part in range(1, count):
-        at = text.find("\n\n", max(begin, len(text) * part // count))
-        if at == -1 or at + 2 >= len(text):
-            break
-        cuts.append((begin, at + 2))
-        begin = at + 2
-    cuts.append((begin, len(text)))
-    return cuts
-
-
 def _settled_body(text, patterns, starts):
     """(start, end, pattern, sentence) of what _settle(TEXT, PATTERNS) keeps, each with the
     number of its sentence (STARTS: where each sentence starts).
@@ -529,8 +510,8 @@ def _settled_body(text, patterns, starts):
     reaches past the end of its part (_settle_part); otherwise, or with no pool to be had,
     the text is settled in one pass here.
     """
-    count = split_parts() if len(text) >= SPLIT_MIN else 1
-    cuts = _cuts(text, count) if count > 1 else ()
+    count = split_parts(len(text))
+    cuts = paragraph_cuts(text, count) if count > 1 else ()
     if len(cuts) > 1:
         folded = _fold(text)
         position = {id(pattern): index for index, pattern in enumerate(patterns)}
@@ -547,7 +528,7 @@ def _settled_body(text, patterns, starts):
 
         answers = split_map(settle, cuts)
         if answers is not None and all(
-            reach <= stop for (_, reach), (_, stop) in zip(answers, cuts[:-1], strict=False)
+            reach <= stop for (_, reach), (_, stop) in zip(answers[:-1], cuts[:-1], strict=True)
         ):
             return [
                 (start, end, patterns[index], sentence)

@@ -42,14 +42,13 @@ def _random_text(rng, words):
 
 
 def _one_pass(text, patterns, starts, monkeypatch):
-    monkeypatch.setattr(detect, "SPLIT_MIN", len(text) + 1)
+    monkeypatch.setattr(detect, "split_parts", lambda size: 1)
     return _find(text, patterns, False, starts)
 
 
 def _in_parts(text, patterns, starts, monkeypatch, count, log):
     """_find with the text split into COUNT parts, mapped here; LOG gets what happened."""
-    monkeypatch.setattr(detect, "SPLIT_MIN", 0)
-    monkeypatch.setattr(detect, "split_parts", lambda: count)
+    monkeypatch.setattr(detect, "split_parts", lambda size: count)
 
     def mapped(function, parts):
         answers = [function(part) for part in parts]
@@ -103,18 +102,18 @@ def test_a_phrase_over_a_cut_is_found_once_as_in_one_pass(monkeypatch):
 
 def test_cuts_are_runs_of_whole_paragraphs():
     text = "one two.\n\nthree four five.\n\nsix\n\nseven eight nine ten.\n\n"
-    cuts = detect._cuts(text, 3)
+    cuts = pool.paragraph_cuts(text, 3)
     assert [text[a:b] for a, b in cuts] == [
         "one two.\n\nthree four five.\n\n",
         "six\n\nseven eight nine ten.\n\n",
     ]
-    assert [text[a:b] for a, b in detect._cuts(text, 4)] == [
+    assert [text[a:b] for a, b in pool.paragraph_cuts(text, 4)] == [
         "one two.\n\nthree four five.\n\n",
         "six\n\n",
         "seven eight nine ten.\n\n",
     ]
-    assert detect._cuts("no break at all", 4) == [(0, 15)]
-    assert "".join(text[a:b] for a, b in detect._cuts(text, 9)) == text
+    assert pool.paragraph_cuts("no break at all", 4) == [(0, 15)]
+    assert "".join(text[a:b] for a, b in pool.paragraph_cuts(text, 9)) == text
 
 
 def test_a_long_post_in_the_pool_gets_the_one_pass_evidence(vocabulary, monkeypatch):
@@ -130,7 +129,7 @@ def test_a_long_post_in_the_pool_gets_the_one_pass_evidence(vocabulary, monkeypa
         return real(settings, function, items, *args, **kwargs)
 
     monkeypatch.setattr(pool, "pooled", counted)
-    monkeypatch.setattr(detect, "SPLIT_MIN", 1000)
+    monkeypatch.setattr(pool, "SPLIT_MIN", 1000)
     with pool.splitting({"BUILD_WORKERS": 2}):
         assert detect_themes(text, vocabulary, title="A long post") == expected
     assert calls == [2 * pool.PARTS_A_WORKER]
@@ -138,14 +137,16 @@ def test_a_long_post_in_the_pool_gets_the_one_pass_evidence(vocabulary, monkeypa
 
 
 def test_no_split_outside_a_build_or_inside_a_worker(monkeypatch):
-    assert pool.split_parts() == 1
+    assert pool.split_parts(10**9) == 1
     assert pool.split_map(len, ["ab", "c"]) is None
     with pool.splitting({"BUILD_WORKERS": 1}):
-        assert pool.split_parts() == 1
+        assert pool.split_parts(10**9) == 1
         assert pool.split_map(len, ["ab", "c"]) is None
     with pool.splitting({"BUILD_WORKERS": 2}):
-        assert pool.split_parts() == 2 * pool.PARTS_A_WORKER
+        assert pool.split_parts(pool.SPLIT_MIN - 1) == 1  # an ordinary post: one pass
+        assert pool.split_parts(pool.SPLIT_MIN) == 2 * pool.PARTS_A_WORKER
         assert pool.split_map(len, ["ab", "c", "def"]) == [2, 1, 3]
         # A pool's worker never starts a pool of its own.
-        inner = pool.pooled({"BUILD_WORKERS": 2}, lambda _: pool.split_parts(), [1, 2], 2)
+        inner = pool.pooled({"BUILD_WORKERS": 2}, lambda _: pool.split_parts(10**9), [1, 2], 2)
         assert inner == [1, 1]
+    assert pool.split_parts(10**9) == 1
