@@ -141,18 +141,18 @@ def test_a_long_post_in_the_pool_gets_the_one_pass_annotation(law, matchers, mon
     day = dt.date(2016, 1, 1)
     expected = annotate_html(html, law, day, *matchers)
     calls = []
-    real = pool.pooled
+    real = pool._shared
 
-    def counted(settings, function, items, *args, **kwargs):
-        calls.append(len(items))
-        return real(settings, function, items, *args, **kwargs)
+    def counted(function, parts, count):
+        calls.append((len(parts), count))
+        return real(function, parts, count)
 
-    monkeypatch.setattr(pool, "pooled", counted)
+    monkeypatch.setattr(pool, "_shared", counted)
     monkeypatch.setattr(pool, "SPLIT_MIN", 1000)
     with pool.splitting({"BUILD_WORKERS": 2}):
         assert annotate_html(html, law, day, *matchers) == expected
     # The law references' runs, and the terms' runs (the HTML again, with the law linked).
-    assert calls == [2 * pool.PARTS_A_WORKER] * 2
+    assert calls == [(2 * pool.PARTS_A_WORKER, 2)] * 2
     assert expected[1] and expected[2]
 
 

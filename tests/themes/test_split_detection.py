@@ -122,17 +122,17 @@ def test_a_long_post_in_the_pool_gets_the_one_pass_evidence(vocabulary, monkeypa
     text = "\n\n".join(post.body for post in make_posts(60))
     expected = detect_themes(text, vocabulary, title="A long post")
     calls = []
-    real = pool.pooled
+    real = pool._shared
 
-    def counted(settings, function, items, *args, **kwargs):
-        calls.append(len(items))
-        return real(settings, function, items, *args, **kwargs)
+    def counted(function, parts, count):
+        calls.append((len(parts), count))
+        return real(function, parts, count)
 
-    monkeypatch.setattr(pool, "pooled", counted)
+    monkeypatch.setattr(pool, "_shared", counted)
     monkeypatch.setattr(pool, "SPLIT_MIN", 1000)
     with pool.splitting({"BUILD_WORKERS": 2}):
         assert detect_themes(text, vocabulary, title="A long post") == expected
-    assert calls == [2 * pool.PARTS_A_WORKER]
+    assert calls == [(2 * pool.PARTS_A_WORKER, 2)]
     assert sum(len(e.matches) for e in expected) > 500
 
 
@@ -145,8 +145,25 @@ def test_no_split_outside_a_build_or_inside_a_worker(monkeypatch):
     with pool.splitting({"BUILD_WORKERS": 2}):
         assert pool.split_parts(pool.SPLIT_MIN - 1) == 1  # an ordinary post: one pass
         assert pool.split_parts(pool.SPLIT_MIN) == 2 * pool.PARTS_A_WORKER
-        assert pool.split_map(len, ["ab", "c", "def"]) == [2, 1, 3]
-        # A pool's worker never starts a pool of its own.
+        # A pool's worker never splits its work again.
         inner = pool.pooled({"BUILD_WORKERS": 2}, lambda _: pool.split_parts(10**9), [1, 2], 2)
         assert inner == [1, 1]
     assert pool.split_parts(10**9) == 1
+
+
+def test_split_map_answers_in_order_or_not_at_all():
+    parts = [f"part {n}" for n in range(9)]
+    with pool.splitting({"BUILD_WORKERS": 3}):
+        assert pool.split_map(str.upper, parts) == [part.upper() for part in parts]
+        # Nor does a part split again, in this process or a forked one.
+        assert pool.split_map(lambda _: pool.split_parts(10**9), parts) == [1] * 9
+
+        def fails_once(part):
+            if part == "part 5":
+                raise ValueError(part)
+            return part
+
+        # A part that fails, in whichever process takes it: no answer (the caller's one
+        # pass meets the error and reports it).
+        assert pool.split_map(fails_once, parts) is None
+        assert pool.split_map(str.upper, parts) == [part.upper() for part in parts]

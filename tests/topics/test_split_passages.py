@@ -80,17 +80,17 @@ def test_a_long_post_in_the_pool_gets_the_one_pass_quotes(monkeypatch):
     expected = _one_pass(html)
     quotes = [key_quote(sources, words) for words in phrases.values()]
     calls = []
-    real = pool.pooled
+    real = pool._shared
 
-    def counted(settings, function, items, *args, **kwargs):
-        calls.append(len(items))
-        return real(settings, function, items, *args, **kwargs)
+    def counted(function, parts, count):
+        calls.append((len(parts), count))
+        return real(function, parts, count)
 
-    monkeypatch.setattr(pool, "pooled", counted)
+    monkeypatch.setattr(pool, "_shared", counted)
     monkeypatch.setattr(pool, "SPLIT_MIN", 1000)
     with pool.splitting({"BUILD_WORKERS": 2}):
         reader = PassageReader()
         assert reader.read(html) == expected
         assert [key_quote(sources, words, reader) for words in phrases.values()] == quotes
-    assert calls == [2 * pool.PARTS_A_WORKER]
+    assert calls == [(2 * pool.PARTS_A_WORKER, 2)]
     assert sum(quote is not None for quote in quotes) > 3
