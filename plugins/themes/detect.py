@@ -662,57 +662,71 @@ def detect_themes(text, vocabulary, title="", **options):
         need = 1
 
     # Speed (bench/size.py, a 10 MB post: 200,000 matches in 100,000 sentences): one pass over
-    # each sentence's matches, and a phrase's weight worked out once; the same sums, in the
-    # same order, as a phrase's first mention in each sentence.
-    weak_weight, specificity = opts["weak_weight"], {}
+    # a theme's matches, a sentence weighed when the next begins (a body's matches come by
+    # start, so a sentence's are side by side), and a phrase's weight worked out once; the
+    # same sums, in the same order, as a phrase's first mention in each sentence.
+    weak_weight, cap, cooccurrence, specificity = (
+        opts["weak_weight"],
+        opts["sentence_cap"],
+        opts["cooccurrence"],
+        {},
+    )
+
+    def weigh(phrases, any_strong):
+        """(What one sentence's PHRASES {phrase: weak} add to the score, counts as strong)."""
+        # A phrase repeated within one sentence (a quoted list) is one piece of evidence.
+        weight = 0
+        for phrase, weak in phrases.items():
+            if weak:
+                weight += weak_weight
+            else:
+                value = specificity.get(phrase)
+                if value is None:
+                    value = specificity[phrase] = _specificity(phrase, opts)
+                weight += value
+        if any_strong:
+            return min(cap, weight), True
+        # Every phrase of a sentence without a strong one is weak: they are its weak kinds.
+        if cooccurrence and len(phrases) >= cooccurrence:
+            # Several different supporting words in one sentence ("police", "health",
+            # "schools") say as much as one strong phrase does.
+            return min(cap, max(weight, 1.0)), True
+        return min(cap, weight), False
+
     scored = []
     for theme, matches in by_theme.values():
-        title_phrases = {m.phrase: m.weak for m in matches if m.in_title}
+        title_phrases = {}
+        body_score, strong, weak_only = 0.0, 0, 0
+        sentence, phrases, any_strong = None, None, False
+        for m in matches:
+            if m.in_title:
+                title_phrases[m.phrase] = m.weak
+                continue
+            if m.sentence != sentence:
+                if phrases is not None:
+                    value, counts = weigh(phrases, any_strong)
+                    body_score += value
+                    strong += counts
+                    weak_only += not counts
+                sentence, phrases, any_strong = m.sentence, {}, False
+            weak = m.weak
+            phrases[m.phrase] = weak
+            if not weak:
+                any_strong = True
+        if phrases is not None:
+            value, counts = weigh(phrases, any_strong)
+            body_score += value
+            strong += counts
+            weak_only += not counts
         title_score = sum(
             opts["title_weight"] * (opts["weak_weight"] if weak else 1.0)
             for weak in title_phrases.values()
         )
-        sentences = {}
-        for m in matches:
-            if not m.in_title:
-                here = sentences.get(m.sentence)
-                if here is None:
-                    sentences[m.sentence] = [m]
-                else:
-                    here.append(m)
-        body_score, strong, weak_only = 0.0, set(), set()
-        for index, found_here in sentences.items():
-            # A phrase repeated within one sentence (a quoted list) is one piece of evidence.
-            phrases, any_strong = {}, False
-            for m in found_here:
-                phrases[m.phrase] = m.weak
-                if not m.weak:
-                    any_strong = True
-            weight = 0
-            for phrase, weak in phrases.items():
-                if weak:
-                    weight += weak_weight
-                else:
-                    value = specificity.get(phrase)
-                    if value is None:
-                        value = specificity[phrase] = _specificity(phrase, opts)
-                    weight += value
-            if any_strong:
-                strong.add(index)
-            # Every phrase of a sentence without a strong one is weak: they are its weak kinds.
-            elif opts["cooccurrence"] and len(phrases) >= opts["cooccurrence"]:
-                # Several different supporting words in one sentence ("police", "health",
-                # "schools") say as much as one strong phrase does.
-                strong.add(index)
-                weight = max(weight, 1.0)
-            else:
-                weak_only.add(index)
-            body_score += min(opts["sentence_cap"], weight)
         score = round(title_score + body_score, 2)
         strong_title = any(not weak for weak in title_phrases.values())
         # Spread: a sentence with a strong phrase counts 1, one with only weak phrases 1/2.
-        support = len(strong) + 0.5 * len(weak_only)
-        scored.append((theme, matches, score, strong_title, len(strong), support))
+        support = strong + 0.5 * weak_only
+        scored.append((theme, matches, score, strong_title, strong, support))
 
     scored.sort(key=lambda s: (-s[2], s[0].slug))
     top = scored[0][2] if scored else 0.0
