@@ -80,6 +80,18 @@ class AuthorError(AuthorMessage, ValueError):
         return (_rebuild, (type(self), self.__dict__.copy()))
 
 
+class EntryError(AuthorError):
+    """A malformed entry of a table an author keeps (themes, glossary, law): names the file,
+    the entry, what is wrong and how to fix it.
+
+    ENTRY is where in the file ('entry 2 (line 7) 'hcpc'', 'line 3' or ''); FIX is an
+    instruction, shown as "Fix: ...".
+    """
+
+    def __init__(self, path, entry, problem, fix):
+        super().__init__(path, entry_line(entry), problem, labelled_fix(fix), entry=entry)
+
+
 class AuthorErrors(ValueError):
     """Several problems found together and refused at once, so one build lists them all.
 

@@ -43,7 +43,7 @@ from plugins.content_checks import load_vocabulary_or_none  # noqa: E402
 from plugins.themes.decision import exclusions, theme_options  # noqa: E402
 from plugins.themes.report import theme_report  # noqa: E402
 from scripts import preview  # noqa: E402
-from scripts.publish import exchange  # noqa: E402
+from scripts.publish import swap  # noqa: E402
 from scripts.serve import NOT_FOUND_PAGE, bind_error_message  # noqa: E402
 
 # Pelican's content cache, as `make html` keeps it (pelican.conf.py), in a folder of its own:
@@ -403,17 +403,15 @@ class LaterIndex:
 
 def swap_folder(fresh, target):
     """Put the folder FRESH at TARGET, replacing what is there, then remove the old one."""
-    # publish's exchange swaps the two in one step where the file system can, so a search
-    # made at that moment never finds the index missing; elsewhere, two renames.
-    if target.exists() and exchange(fresh, target):
-        shutil.rmtree(fresh, ignore_errors=True)  # the old index, after the exchange
-        return
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        os.replace(target, old)
-    os.replace(fresh, target)
-    shutil.rmtree(old, ignore_errors=True)
+    # publish's swap exchanges the two in one step where the file system can, so a search made
+    # at that moment never finds the index missing. The old index is the devserver's own
+    # scratch (no publish marker), and waits under a hidden name where two renames are needed.
+    swap(
+        fresh,
+        target,
+        remove=lambda folder: shutil.rmtree(folder, ignore_errors=True),
+        old=target.with_name(f".{target.name}.old"),
+    )
 
 
 @contextlib.contextmanager

@@ -226,20 +226,25 @@ def exchange(first, second):
     raise OSError(error, os.strerror(error), str(second))
 
 
-def swap(new, output):
-    """Put NEW in OUTPUT's place, so OUTPUT is never half-written and never missing."""
+def swap(new, output, remove=remove_marked, old=None):
+    """Put NEW in OUTPUT's place, so OUTPUT is never half-written and never missing.
+
+    REMOVE deletes the folder OUTPUT held (publish removes only a folder it marked as its own);
+    OLD names where that folder waits meanwhile when the file system cannot exchange the two in
+    one step (OUTPUT's name + ".old" unless given).
+    """
     if output.exists() and exchange(new, output):
         # NEW now holds the old site; a kill before this removal is tidied by the next publish.
-        remove_marked(new)
+        remove(new)
         return
-    old = output.with_name(output.name + ".old")
+    old = old or output.with_name(output.name + ".old")
     if old.exists():
-        remove_marked(old)
+        remove(old)
     if output.exists():
-        os.rename(output, old)
-    os.rename(new, output)
+        os.replace(output, old)
+    os.replace(new, output)
     if old.exists():
-        remove_marked(old)
+        remove(old)
 
 
 def prepare(output, content):

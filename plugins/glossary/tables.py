@@ -9,7 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from plugins.author_errors import AuthorError, entry_line, labelled_fix
+from plugins.author_errors import EntryError
+from plugins.slug_table import SlugTable
 from plugins.yaml_metadata.bounded import compose_bounded, load_bounded, yaml_error_parts
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -19,15 +20,8 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 _MONTHS += ("September", "October", "November", "December")
 
 
-class TableError(AuthorError):
-    """A malformed glossary or law table: names the file, the entry, the problem and the fix.
-
-    ENTRY is where in the file ('entry 2 (line 7) 'hcpc'', 'line 3' or ''); FIX is an
-    instruction, shown as "Fix: ...".
-    """
-
-    def __init__(self, path, entry, problem, fix):
-        super().__init__(path, entry_line(entry), problem, labelled_fix(fix), entry=entry)
+class TableError(EntryError):
+    """A malformed glossary or law table: file, entry, problem and fix."""
 
 
 @dataclass(frozen=True, order=True)
@@ -106,31 +100,13 @@ class Term:
 
 
 @dataclass(frozen=True)
-class Glossary:
+class Glossary(SlugTable):
     """The glossary's terms in the file's order, found by slug."""
 
+    ENTRIES = "terms"
     terms: tuple[Term, ...]
     path: str = ""
     _by_slug: dict = field(default_factory=dict, repr=False, compare=False)
-
-    def __post_init__(self):
-        for term in self.terms:
-            self._by_slug[term.slug] = term
-
-    def __iter__(self):
-        return iter(self.terms)
-
-    def __len__(self):
-        return len(self.terms)
-
-    def __contains__(self, slug):
-        return slug in self._by_slug
-
-    def __getitem__(self, slug):
-        return self._by_slug[slug]
-
-    def get(self, slug, default=None):
-        return self._by_slug.get(slug, default)
 
 
 @dataclass(frozen=True)

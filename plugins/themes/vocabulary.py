@@ -7,7 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from plugins.author_errors import AuthorError, entry_line, labelled_fix
+from plugins.author_errors import EntryError
+from plugins.slug_table import SlugTable
 from plugins.yaml_metadata.bounded import check_yaml_bounds, yaml_error_parts
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -24,15 +25,8 @@ _FIELDS = {
 _LISTS = ("synonyms", "phrases", "weak_phrases", "not_phrases")
 
 
-class VocabularyError(AuthorError):
-    """A malformed vocabulary: names the file, the entry, what is wrong and how to fix it.
-
-    ENTRY is where in the file ('entry 2 (line 7) 'hcpc'', 'line 3' or ''); FIX is an
-    instruction, shown as "Fix: ...".
-    """
-
-    def __init__(self, path, entry, problem, fix):
-        super().__init__(path, entry_line(entry), problem, labelled_fix(fix), entry=entry)
+class VocabularyError(EntryError):
+    """A malformed vocabulary (content/themes.yaml): file, entry, problem and fix."""
 
 
 # The default of TOPIC_URL, the one setting every topic link, page and sitemap entry follows
@@ -85,9 +79,10 @@ def normalise_label(text):
 
 
 @dataclass(frozen=True)
-class Vocabulary:
+class Vocabulary(SlugTable):
     """The themes in the order the YAML lists them, found by slug or by name or synonym."""
 
+    ENTRIES = "themes"
     themes: tuple[Theme, ...]
     path: str = ""
     _by_slug: dict = field(default_factory=dict, repr=False, compare=False)
@@ -95,26 +90,10 @@ class Vocabulary:
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self):
+        super().__post_init__()
         for theme in self.themes:
-            self._by_slug[theme.slug] = theme
             for label in theme.labels:
                 self._by_label.setdefault(normalise_label(label), theme)
-
-    def __iter__(self):
-        return iter(self.themes)
-
-    def __len__(self):
-        return len(self.themes)
-
-    def __contains__(self, slug):
-        return slug in self._by_slug
-
-    def __getitem__(self, slug):
-        return self._by_slug[slug]
-
-    def get(self, slug, default=None):
-        """The theme with this slug, or DEFAULT."""
-        return self._by_slug.get(slug, default)
 
     def lookup(self, label):
         """The theme a tag or label names (by name, slug or synonym), or None."""
