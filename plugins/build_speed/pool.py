@@ -207,14 +207,15 @@ def _shared(function, parts, count):
         answers.update(run())
     except Exception:  # the one pass the caller falls back on meets it again and says so
         failed = True
-    for pid, readable in children:
-        with os.fdopen(readable, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(pid, 0)
-        if status != 0 or not data:
-            failed = True
-        else:
-            answers.update(pickle.loads(data))
+    finally:  # every forked process is waited for, whatever happened here
+        for pid, readable in children:
+            with os.fdopen(readable, "rb") as pipe:
+                data = pipe.read()
+            _, status = os.waitpid(pid, 0)
+            if status != 0 or not data:
+                failed = True
+            else:
+                answers.update(pickle.loads(data))
     if failed or len(answers) != len(parts):
         return None
     return [answers[index] for index in range(len(parts))]
