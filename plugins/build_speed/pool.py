@@ -84,15 +84,17 @@ def _one(pair):
 # A text is cut into this many parts a worker (the parts' work is seldom even).
 PARTS_A_WORKER = 2
 # Texts at least this long (characters) are worked on in parts; shorter ones in one pass.
-SPLIT_MIN = 400_000
+# Detection's matching and settling cost ~0.13 s of CPU a million characters, a fork of a
+# build holding a long post some 0.05-0.1 s (its system time included).
+SPLIT_MIN = 1_000_000
 
 
 @contextlib.contextmanager
 def splitting(settings):
     """Within it, this process may split one long text's work over the build's pool."""
     # Speed (bench/size.py): one post is one pool item, so a 10 MB post used one core while
-    # the other idled. The per-byte cores (theme detection, glossary marks, topics' passages)
-    # cut such a text into parts and ask split_map; outside a build they work in one pass.
+    # the other idled. A per-byte core (theme detection) cuts such a text into parts and asks
+    # split_map; outside a build it works in one pass.
     global _splitting
     before, _splitting = _splitting, settings
     try:
@@ -132,19 +134,6 @@ def paragraph_cuts(text, count):
         begin = at + 2
     cuts.append((begin, len(text)))
     return cuts
-
-
-def runs(sizes, count):
-    """[(first, last)]: the items of SIZES in at most COUNT runs in order, of about equal sums."""
-    total, found, first, sum_ = sum(sizes), [], 0, 0
-    for index, size in enumerate(sizes):
-        sum_ += size
-        if sum_ * count >= total * (len(found) + 1) and len(found) < count - 1:
-            found.append((first, index + 1))
-            first = index + 1
-    if first < len(sizes) or not found:
-        found.append((first, len(sizes)))
-    return found
 
 
 def split_map(function, parts):

@@ -9,7 +9,6 @@ from pelican.generators import Generator
 
 from plugins import post_model
 from plugins.build_speed.memo import memo_for
-from plugins.build_speed.pool import splitting
 
 from .annotate import (
     GLOSSARY_PLACEHOLDER,
@@ -156,8 +155,7 @@ def annotate_articles(generator):
 
         # Last build's answer while the post, its date, both tables and the settings are the
         # same (the build memo; `make html` and the devserver only).
-        with splitting(settings):  # a long post's reading split over the build's pool
-            html, used, refs, notes = memo.get(memo.key(tables, source, day.isoformat()), work)
+        html, used, refs, notes = memo.get(memo.key(tables, source, day.isoformat()), work)
         html = as_pelican_links(html)
         model.glossary_input, model.glossary_output = source, html
         article._content = html

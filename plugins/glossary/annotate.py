@@ -10,7 +10,6 @@ from html import unescape
 
 from bs4 import NavigableString, Tag
 
-from plugins.build_speed.pool import paragraph_cuts, runs, split_map, split_parts
 from plugins.collector import collector_paused
 from plugins.themes.detect import _fold, words_regex
 from plugins.themes.markup import (
@@ -93,24 +92,19 @@ class TermMatcher:
         for start, end, found, term, form in self.spans(text):
             yield TermMatch(start, end, found, term, form)
 
-    def spans(self, text, begin=0, stop=None, folded=None):
-        """finditer's uses as (start, end, text, term, form) tuples; with BEGIN and STOP, the
-        uses that a look from BEGIN finds starting before STOP (FOLDED: _fold(TEXT), if made).
-        """
+    def spans(self, text):
+        """finditer's uses as (start, end, text, term, form) tuples."""
         # Speed: a regex of every form tried at every position cost milliseconds a post;
         # looking up each word and trying only the forms starting with it costs a tenth, and
         # letting one regex skip to the words that could start a form (in C) a tenth again.
         # Tuples, not TermMatch objects (a 10 MB post has 100,000 uses: bench/size.py).
         by_word, cursor = self.by_word, 0
-        stop = len(text) if stop is None else stop
         if self.folded is not None:
-            words = self.folded.finditer(_fold(text) if folded is None else folded, begin)
+            words = self.folded.finditer(_fold(text))
         else:
-            words = self.candidates.finditer(text, begin)
+            words = self.candidates.finditer(text)
         for word in words:
             start = word.start()
-            if start >= stop:
-                break
             if start < cursor or (start and text[start - 1] == "-"):
                 continue
             token = text[start : word.end()]
@@ -159,34 +153,10 @@ def term_matcher(glossary):
 
 def terms_used(text, matcher):
     """Slugs of the terms TEXT mentions anywhere, in order of first mention."""
-    text = text or ""
-    count = split_parts(len(text))
-    cuts = paragraph_cuts(text, count) if count > 1 else ()
-    if len(cuts) > 1:
-        # Speed (bench/size.py): a long text is read in runs of whole paragraphs side by
-        # side (as theme detection is: detect._settled_body); the runs' terms in order are
-        # the one pass's when no use runs over the end of its run (a look from a blank line
-        # then finds what the look from the start finds after it).
-        folded = _fold(text) if matcher.folded is not None else None
-
-        def used_in(cut):
-            return _terms_in(text, matcher, *cut, folded)
-
-        answers = split_map(used_in, cuts)
-        if answers is not None and all(
-            reach <= stop for (_, reach), (_, stop) in zip(answers[:-1], cuts[:-1], strict=True)
-        ):
-            return tuple(dict.fromkeys(slug for slugs, _ in answers for slug in slugs))
-    return _terms_in(text, matcher, 0, None)[0]
-
-
-def _terms_in(text, matcher, begin, stop, folded=None):
-    """(Slugs of the terms used from BEGIN to STOP in TEXT, in order; where the last use ends)."""
-    found, reach = {}, begin
-    for _, end, _, term, _ in matcher.spans(text, begin, stop, folded):
+    found = {}
+    for _, _, _, term, _ in matcher.spans(text or ""):
         found.setdefault(term.slug, None)
-        reach = end
-    return tuple(found), reach
+    return tuple(found)
 
 
 def _is_abbreviation(term, form):
@@ -490,11 +460,19 @@ def link_law_page(page, table, day, matcher):
     """
     if isinstance(day, dt.datetime):
         day = day.date()
-    found, replaced = [], {}
+    seen, found, replaced = set(), [], {}
     flat = isinstance(page, Flat)
-    for index, picks in _law_picks(page, table, day, matcher):
-        node = page.nodes[index]
+    for index, node in enumerate(page.nodes):
         text = str(node)
+        picks = []
+        for match in matcher.regex.finditer(text):
+            ref = _reference(match, table, day, matcher)
+            if ref is None or ref.label in seen:
+                continue
+            seen.add(ref.label)
+            picks.append((match.start(), match.end(), ref))
+        if not picks:
+            continue
         if flat:
             replaced[page.node_strings[index]] = _law_html(text, picks, day)
             found += [ref for _, _, ref in picks]
@@ -513,53 +491,6 @@ def link_law_page(page, table, day, matcher):
     if not found:
         return (), None
     return tuple(found), (page.splice(replaced) if flat else str(page.soup))
-
-
-def _law_picks(page, table, day, matcher):
-    """[(node index, [(start, end, LawRef)])]: the first reference to each law, by node."""
-    nodes = page.nodes
-    count = split_parts(len(page.text))
-    cuts = runs([len(node) for node in nodes], count) if count > 1 else ()
-    if len(cuts) > 1:
-        # Speed (bench/size.py): the nodes of a long post are read in runs side by side. A
-        # reference is in one node, so each run's first reference to each law, taken in
-        # order when no run before has it, is the first in the post: the one pass's picks.
-        def labels(run):
-            found = _first_references(nodes, table, day, matcher, *run)
-            return [(index, start, ref.label) for index, start, _, ref in found]
-
-        answers = split_map(labels, cuts)
-        if answers is not None:
-            seen, found = set(), []
-            for index, start, label in (pick for answer in answers for pick in answer):
-                if label not in seen:
-                    seen.add(label)
-                    # Matched again here: a LawRef names this process's Act objects.
-                    match = matcher.regex.match(str(nodes[index]), start)
-                    ref = _reference(match, table, day, matcher)
-                    found.append((index, match.start(), match.end(), ref))
-            return _by_node(found)
-    return _by_node(_first_references(nodes, table, day, matcher, 0, len(nodes)))
-
-
-def _by_node(found):
-    picks = {}
-    for index, start, end, ref in found:
-        picks.setdefault(index, []).append((start, end, ref))
-    return list(picks.items())
-
-
-def _first_references(nodes, table, day, matcher, first, last):
-    """[(node index, start, end, LawRef)]: the first reference to each law in NODES[first:last]."""
-    seen, found = set(), []
-    for index in range(first, last):
-        for match in matcher.regex.finditer(str(nodes[index])):
-            ref = _reference(match, table, day, matcher)
-            if ref is None or ref.label in seen:
-                continue
-            seen.add(ref.label)
-            found.append((index, match.start(), match.end(), ref))
-    return found
 
 
 def _law_html(text, picks, day):

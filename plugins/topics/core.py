@@ -13,7 +13,6 @@ from typing import NamedTuple
 
 from bs4 import BeautifulSoup
 
-from plugins.build_speed.pool import runs, split_map, split_parts
 from plugins.themes.markup import RAW_TEXT_ELEMENTS, VOID_ELEMENTS, decode_references
 
 
@@ -138,38 +137,10 @@ def passages(html: str) -> list[tuple[bool, str, str]]:
     too short or too long to be a key quote. The text is what BeautifulSoup's html.parser tree
     gives (_blocks_soup); plain markup is read the same way without building a tree.
     """
-    return _read_blocks(html)[0]
-
-
-def _read_blocks(html):
-    """(passages(HTML), the set of their words, or None when not worked out)."""
     blocks = _blocks_fast(html or "")
     if blocks is None:
         blocks = _blocks_soup(html or "")
     quotes, paragraphs = blocks
-    count = split_parts(len(html or ""))
-    cuts = runs([len(block) for block in paragraphs], count) if count > 1 else ()
-    if len(cuts) > 1:
-        # Speed (bench/size.py): a long post's paragraphs are cut into sentences side by
-        # side in the build's pool, each run with the set of its words (_Read.vocabulary):
-        # each passage is its own block's, so the runs end to end are the one pass's.
-        def read(cut):
-            found = _passages([], paragraphs[cut[0] : cut[1]])
-            return found, set("".join(words for _, _, words in found).split())
-
-        answers = split_map(read, cuts)
-        if answers is not None:
-            found = _passages(quotes, [])
-            vocabulary = set("".join(words for _, _, words in found).split())
-            for part, words in answers:
-                found += part
-                vocabulary |= words
-            return found, frozenset(vocabulary)
-    return _passages(quotes, paragraphs), None
-
-
-def _passages(quotes, paragraphs):
-    """The passages of the texts of QUOTES (blockquotes) and PARAGRAPHS (see passages)."""
     found = [(True, text) for text in quotes]
     for block in paragraphs:
         for sentence in _SENTENCE.split(block):
@@ -311,20 +282,15 @@ class _Read(NamedTuple):
     quotes: int | None
 
 
-def _read(found, vocabulary=None):
-    """FOUND, a post's passages, with what key_quote looks up in them (see _Read).
-
-    VOCABULARY is the set of their words when known already (_read_blocks).
-    """
+def _read(found):
+    """FOUND, a post's passages, with what key_quote looks up in them (see _Read)."""
     found = list(found)
     joined = "".join(words for _, _, words in found)
-    if vocabulary is None:
-        vocabulary = frozenset(joined.split())
     quotes = 0
     while quotes < len(found) and found[quotes][0]:
         quotes += 1
     mixed = any(is_quote for is_quote, _, _ in found[quotes:])
-    return _Read(found, joined, vocabulary, None if mixed else quotes)
+    return _Read(found, joined, frozenset(joined.split()), None if mixed else quotes)
 
 
 class PassageReader:
@@ -347,7 +313,7 @@ class PassageReader:
         """The post's passages with their joined words, word set and blockquote count."""
         known = self._read.get(html)
         if known is None:
-            known = _read(*_read_blocks(html))
+            known = _read(passages(html))
         uses = self._uses
         if uses is None:
             self._read[html] = known

@@ -13,7 +13,6 @@ from pelican.generators import Generator
 from plugins import post_model
 from plugins.build_speed import keys
 from plugins.build_speed.memo import memo_for
-from plugins.build_speed.pool import splitting
 
 from . import core
 from .settings import resolve
@@ -192,8 +191,7 @@ class TopicsGenerator(Generator):
                 for s in sources
             ]
             key = self._memo.key("quote", phrases, posts)
-        with splitting(self.settings):  # a long post's passages read over the build's pool
-            found = self._memo.get(key, lambda: core.key_quote(sources, phrases, self._passages))
+        found = self._memo.get(key, lambda: core.key_quote(sources, phrases, self._passages))
         if found is None:
             return None
         return (found.text, by_url[found.id], found.blockquote)
