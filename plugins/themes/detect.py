@@ -480,22 +480,24 @@ def _settle_part(text, patterns, folded, begin, stop):
     # keeps the order of found among equal starts, so each cluster is settled in the order,
     # and its kept spans come out in the order, that settling all of found at once gives.
     found.sort(key=_first)
-    kept, cluster, reach = [], [], -1
+    kept, cluster, cluster_end = [], [], -1
     for item in found:
-        if item[0] >= reach:  # shares no character with the cluster before it
+        if item[0] >= cluster_end:  # shares no character with the cluster before it
             if len(cluster) == 1:
                 kept.append(cluster[0])
             elif cluster:
                 kept += _contest(cluster)
-            cluster, reach = [item], item[1]
+            cluster, cluster_end = [item], item[1]
         else:
             cluster.append(item)
-            if item[1] > reach:
-                reach = item[1]
+            if item[1] > cluster_end:
+                cluster_end = item[1]
     if len(cluster) == 1:
         kept.append(cluster[0])
     elif cluster:
         kept += _contest(cluster)
+    # Every raw match's end counts (vetoes and the matches they remove too): a veto that
+    # runs over the end of its part may remove a match of the next.
     return kept, reach
 
 

@@ -69,7 +69,7 @@ def test_random_texts_in_parts_find_what_one_pass_finds(vocabulary, monkeypatch)
     # a cut, are the one pass's answer, match for match (sentence numbers included).
     rng = random.Random(12)
     log, checked = [], 0
-    for vocab in (vocabulary, TRICKY):
+    for vocab in (vocabulary, TRICKY, VETOED):
         patterns = _patterns(vocab)
         words = sorted({w for p in patterns for w in p.phrase.replace("*", "").split()})
         words += ["the", "care", "system", "culture", "work", "Blame", "x-ray", "_under"]
@@ -98,6 +98,30 @@ def test_a_phrase_over_a_cut_is_found_once_as_in_one_pass(monkeypatch):
     log = []
     assert _in_parts(text, patterns, starts, monkeypatch, 4, log) == expected
     assert log == [(4, True)]
+
+
+VETOED = parse_vocabulary(
+    """themes:
+  - slug: care
+    name: Care
+    description: d
+    phrases: [system]
+    not_phrases: [care system]
+"""
+)
+
+
+def test_a_veto_over_a_cut_still_vetoes_the_match_after_it(monkeypatch):
+    # "care\n\nsystem" is the not_phrase "care system": it vetoes the "system" it holds,
+    # which starts after the cut, in the next part. The veto reaches past its part's end, so
+    # the text is settled in one pass and no "system" is kept.
+    text = "Is it the care\n\nsystem, " * 8
+    patterns = _patterns(VETOED)
+    starts = _sentence_starts(text)
+    assert _one_pass(text, patterns, starts, monkeypatch) == []
+    log = []
+    assert _in_parts(text, patterns, starts, monkeypatch, 3, log) == []
+    assert [crossed for _, crossed in log] == [True]
 
 
 def test_cuts_are_runs_of_whole_paragraphs():
