@@ -90,6 +90,7 @@ FROM_LAST_BUILD = {
     "article_generator_finalized": {
         "plugins.post_navigation.set_neighbours",  # neighbours: date and status are unchanged
         "plugins.drafts.drop_unpublished_drafts",  # a published post stays published
+        "plugins.build_speed.listed.index_taxonomy_lists",  # the tag pages' lists, unchanged
     },
     "all_generators_finalized": {
         "plugins.related_posts.add_related_posts",

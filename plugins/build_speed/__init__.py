@@ -14,6 +14,7 @@ from .cache import (
     site_folder,
 )
 from .keys import hex_key, key
+from .listed import index_taxonomy_lists
 from .settings import SETTINGS, TABLE, BuildSettingsError
 from .settings import check_settings as fill_settings
 from .writer import ParallelWriter, WriteFailedError, WriteOut, group_by_output, newest_first
@@ -164,6 +165,9 @@ def register():
     # read, and nothing has been written.
     signals.article_generator_finalized.connect(freeze_urls)
     signals.page_generator_finalized.connect(freeze_urls)
+    # article_generator_finalized, again: the tag, category and author lists are made, and
+    # only read after (listed.py).
+    signals.article_generator_finalized.connect(index_taxonomy_lists)
     # get_writer / get_generators: pages are queued as generators write them, then written
     # out in two processes by WriteOut, which Pelican runs after its own generators.
     signals.get_writer.connect(get_writer)

@@ -77,16 +77,30 @@ def load_vocabulary_or_none(settings):
         return None
 
 
-def post_from_content(content, kind, content_root):
-    """A Post record for a Pelican Article or Page."""
+def _paths(source_path, content_root):
+    """(path as shown, path relative to the content folder) of the file SOURCE_PATH."""
+    relpath = Path(os.path.relpath(source_path, content_root)).as_posix()
+    return _shown(source_path), relpath
+
+
+def post_from_content(content, kind, content_root, sources=None):
+    """A Post record for a Pelican Article or Page (SOURCES: a dict of what _paths gave for
+    each file already seen in this build, added to)."""
     source = content.source_path
     with open(source, encoding="utf-8-sig") as handle:
         text = handle.read()
+    if sources is None:
+        path, relpath = _paths(source, content_root)
+    else:
+        key = (source, content_root)
+        if key not in sources:
+            sources[key] = _paths(source, content_root)
+        path, relpath = sources[key]
     metadata = content.metadata
     themes = post_model.get(content, "themes")
     return Post(
-        path=_shown(source),
-        relpath=Path(os.path.relpath(source, content_root)).as_posix(),
+        path=path,
+        relpath=relpath,
         source_text=text,
         title=str(getattr(content, "title", "")),
         slug=getattr(content, "slug", "") or "",
@@ -112,7 +126,7 @@ def on_initialized(pelican):
     _settings(pelican.settings)
 
 
-def _article_posts(generator):
+def _article_posts(generator, sources=None):
     root = generator.settings["PATH"]
     items = [
         *generator.articles,
@@ -121,7 +135,7 @@ def _article_posts(generator):
         *generator.drafts,
         *generator.drafts_translations,
     ]
-    return [post_from_content(item, "article", root) for item in items]
+    return [post_from_content(item, "article", root, sources) for item in items]
 
 
 def _log(problems, already=frozenset()):
@@ -162,14 +176,19 @@ def check_articles(generator):
     # article_generator_pretaxonomy: every article is read, and no plugin has yet built
     # anything from them (related_posts, for one, cannot cope with two posts at one URL).
     settings = generator.settings
+    # What depends on the files alone (their paths as shown, what is searched in their text,
+    # the content folder's list) is kept for run_checks, which checks the same posts again.
+    sources, memo, files = {}, {}, content_files(settings["PATH"])
     problems = check_posts(
-        _article_posts(generator),
-        content_files(settings["PATH"]),
+        _article_posts(generator, sources),
+        files,
         load_vocabulary_or_none(settings),
         _settings(settings),
         style=False,
+        memo=memo,
     )
     generator.content_checks_reported = frozenset(problems)
+    generator.content_checks_read = (sources, memo, files)
     # After the themes plugin (earlier in PLUGINS, same signal) has moved the tags that name a
     # theme out of article.tags: only plain tags make tag pages.
     report_tag_slug_collisions(generator.articles)
@@ -190,17 +209,21 @@ def run_checks(generators):
     if articles is None:
         return
     settings = articles.settings
-    posts = _article_posts(articles)
+    read = getattr(articles, "content_checks_read", None)
+    articles.content_checks_read = None  # used once
+    sources, memo, files = read or ({}, {}, content_files(settings["PATH"]))
+    posts = _article_posts(articles, sources)
     if pages is not None:
         posts += [
-            post_from_content(item, "page", settings["PATH"])
+            post_from_content(item, "page", settings["PATH"], sources)
             for item in [*pages.pages, *pages.hidden_pages, *pages.draft_pages]
         ]
     problems = check_posts(
         posts,
-        content_files(settings["PATH"]),
+        files,
         load_vocabulary_or_none(settings),
         _settings(settings),
+        memo=memo,
     )
     _log(problems, getattr(articles, "content_checks_reported", frozenset()))
 

@@ -422,9 +422,23 @@ def parse_glossary(text, path="<glossary.yaml>"):
     return Glossary(terms=tuple(terms), path=str(path))
 
 
+# Speed (bench/): the last table parsed from each kind of file, by its path and text. A build
+# loads each table more than once (settings check, annotation, pages); the text is read every
+# time, so an edited file is parsed afresh. The tables are frozen, so sharing one is safe.
+_LAST = {}
+
+
+def _parsed(kind, path, text, parse):
+    key = (str(path), text)
+    last = _LAST.get(kind)
+    if last is None or last[0] != key:
+        last = _LAST[kind] = (key, parse(text, path))
+    return last[1]
+
+
 def load_glossary(path):
     """Read and check the glossary at PATH."""
-    return parse_glossary(_read(path), path)
+    return _parsed("glossary", path, _read(path), parse_glossary)
 
 
 _ACT_FIELDS = {
@@ -592,4 +606,4 @@ def parse_law(text, path="<law.yaml>"):
 
 def load_law(path):
     """Read and check the law table at PATH."""
-    return parse_law(_read(path), path)
+    return _parsed("law", path, _read(path), parse_law)

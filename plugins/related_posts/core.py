@@ -200,7 +200,10 @@ def related(
                 common = in_common[kinds_pair] = (sum(weight[t] for t in shared), shared)
             score = common[0]
             if time_weight:
-                score += time_weight * time_closeness(date_i, dates[j])
+                # time_closeness(), inline: called for every pair, on dates already made
+                # datetimes above (the same arithmetic, so the same score).
+                days = abs(date_i - dates[j]).total_seconds() / 86400
+                score += time_weight * (1.0 / (1.0 + days / TIME_SCALE_DAYS))
             if text_weight and size_i and sizes[j]:
                 # word_overlap() on the words as bits: AND and bit_count, no set built.
                 overlap = (mask_i & masks[j]).bit_count()

@@ -117,9 +117,20 @@ _WHY = {
 }
 
 
+# The settings of this build, resolved when it starts (check_settings): (settings, elements).
+_ALLOWED = [None, None]
+
+
+def _allowed_elements(settings):
+    """SAFE_HTML_ALLOW_ELEMENTS of SETTINGS, resolved once per build, not once per post."""
+    if _ALLOWED[0] is not settings:
+        return safe_html_settings(settings)["SAFE_HTML_ALLOW_ELEMENTS"]
+    return _ALLOWED[1]
+
+
 def clean_content(content):
     """Clean one article's or page's HTML (body and summary) and warn about what was removed."""
-    allow = safe_html_settings(content.settings)["SAFE_HTML_ALLOW_ELEMENTS"]
+    allow = _allowed_elements(content.settings)
     content._content, removed = clean(content._content, allow)
     if "summary" in content.metadata:
         summary, more = clean(content.metadata["summary"], allow)
@@ -127,6 +138,8 @@ def clean_content(content):
         if hasattr(content, "_summary"):
             content._summary = summary
         removed += more
+    if not removed:
+        return
     source = shown_path(getattr(content, "source_path", None) or "?")
     for removal in dict.fromkeys((r.kind, r.what) for r in removed):
         problem, fix = _WHY[removal[0]]
@@ -137,7 +150,8 @@ def clean_content(content):
 
 def check_settings(pelican):
     """Refuse an unknown or malformed SAFE_HTML_* setting before anything is read."""
-    safe_html_settings(pelican.settings)
+    allowed = safe_html_settings(pelican.settings)["SAFE_HTML_ALLOW_ELEMENTS"]
+    _ALLOWED[:] = [pelican.settings, allowed]
 
 
 def register():

@@ -22,6 +22,7 @@ Problems are collected and raised together as one UnsafePathError naming the sou
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 import re
@@ -177,16 +178,28 @@ def _pattern(save_as: str) -> re.Pattern:
     return re.compile("".join(regex))
 
 
-def _reserved_by(key: str, reserved) -> str | None:
-    """The reserved path or pattern a content's collision KEY falls on, or None."""
+def _reserved_tests(reserved):
+    """(path, test of a collision key) for each of RESERVED, in order (see _reserved_by)."""
+    tests = []
     for path in reserved:
         if "{" in path:
-            if _pattern(path).fullmatch(key):
-                return path
+            tests.append((path, _pattern(path).fullmatch))
         elif path.endswith("/"):
-            if key.startswith(_fold(path)):
-                return path
-        elif key == collision_key(path):
+            tests.append((path, functools.partial(_starts_with, _fold(path))))
+        else:
+            tests.append((path, collision_key(path).__eq__))
+    return tests
+
+
+def _starts_with(prefix, key):
+    return key.startswith(prefix)
+
+
+def _reserved_by(key: str, tests) -> str | None:
+    """The reserved path or pattern a content's collision KEY falls on, or None (TESTS: what
+    _reserved_tests made of the reserved paths, once for all the site's contents)."""
+    for path, test in tests:
+        if test(key):
             return path
     return None
 
@@ -216,10 +229,11 @@ def check_targets(targets: list[Target], output_path: str, reserved=()) -> list[
     """
     problems = []
     earlier = {id(later): first for first, later in same_file(targets)}
+    tests = _reserved_tests(reserved)
     for target in targets:
         problems += path_problems(target, output_path)
         key = collision_key(target.save_as)
-        taken = _reserved_by(key, reserved) if target.content else None
+        taken = _reserved_by(key, tests) if target.content else None
         if taken is not None:
             problems.append(
                 f"{target.source}: its page '{target.save_as}' is one the site writes itself "

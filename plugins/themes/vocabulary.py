@@ -264,4 +264,10 @@ def load_vocabulary(path):
         raise VocabularyError(
             path, f"byte {error.start}", "is not UTF-8 text", "save the file as UTF-8"
         ) from None
-    return parse_vocabulary(text, path)
+    key = (str(path), text)
+    if _LAST[0] != key:  # Speed (bench/): a build loads it four times; parsed once per text
+        _LAST[:] = [key, parse_vocabulary(text, path)]
+    return _LAST[1]
+
+
+_LAST = [None, None]  # (path, text) and the Vocabulary last parsed from them

@@ -6,8 +6,9 @@ import datetime as dt
 import re
 
 import yaml
+from dateutil import tz
 from pelican.readers import MarkdownReader
-from pelican.utils import get_date
+from pelican.utils import SafeDatetime, get_date
 
 from plugins import post_model
 from plugins.author_errors import AuthorError
@@ -321,6 +322,22 @@ def native_body(text):
     return ""
 
 
+def pelican_date(value):
+    """What Pelican's get_date(VALUE.isoformat()) gives for a date or time VALUE, without
+    writing it out and parsing it again (dateutil's parser costs ~0.1 ms a post)."""
+    offset = value.utcoffset() if isinstance(value, dt.datetime) else None
+    # Parsed as before: a date alone, "+00:00" (dateutil takes it for the machine's own zone
+    # when that is UTC) and an offset with seconds (refused).
+    if (
+        not isinstance(value, dt.datetime)
+        or offset == dt.timedelta(0)
+        or (offset is not None and offset.seconds % 60)
+    ):
+        return get_date(value.isoformat())
+    zone = None if offset is None else tz.tzoffset(None, offset.total_seconds())
+    return SafeDatetime(*value.timetuple()[:6], value.microsecond, tzinfo=zone)
+
+
 def _empty(value):
     """True for a field left empty in the front matter (the reader skips it)."""
     return value is None or value == "" or value == []
@@ -371,7 +388,7 @@ class YAMLMarkdownReader(MarkdownReader):
             if _empty(value):
                 continue
             if name in DATE_FIELDS:
-                metadata[name] = get_date(value.isoformat())
+                metadata[name] = pelican_date(value)
             elif name in self.settings["FORMATTED_FIELDS"]:
                 metadata[name] = self._markdown().convert(_formatted_text(value))
             elif name in ("tags", "authors"):

@@ -123,3 +123,36 @@ def test_an_image_tag_is_seen_in_any_case_as_a_lower_case_copy_sees_it():
     for html in ["<IMG src=a>", "<iMg>", "<p>img</p>", "< img>", "<İmg>", "<imG/>", ""]:
         assert bool(checks._IMG.search(html)) == ("<img" in html.lower()), html
     assert re.search("<img", "<p><Img src='x.png'></p>".lower())
+
+
+def field_line_as_it_was(source_text, name, default=2):
+    """The reference: the whole text split into lines, then the front matter's searched."""
+    lines = source_text.replace("\r\n", "\n").split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip() in ("---", "..."):
+            break
+        match = checks._FIELD.match(line)
+        if match and match.group(1).lower() == name:
+            return number
+    return default
+
+
+def test_a_front_matter_field_is_found_on_the_line_it_was():
+    names = ["title", "slug", "tags", "summary", "themes_exclude", "date", "x"]
+    pieces = [*PIECES, "slug: a", "tags: [b]", "Title:", "  summary :", "date\r:", "\r\r\n"]
+    rng = random.Random(7)
+    texts = real_texts() + [
+        rng.choice(["", "---\n", "---\r\n", " --- \n"])
+        + "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        for _ in range(3000)
+    ]
+    found = 0
+    for text in texts:
+        for name in names:
+            expected = field_line_as_it_was(text, name, default=None)
+            assert checks.field_line(text, name, default=None) == expected, (text, name)
+            assert checks.field_line(text, name) == field_line_as_it_was(text, name)
+            found += expected is not None
+    assert found > 500
