@@ -9,9 +9,13 @@ when it is not worth it (too few items, one core, no fork) or cannot be had (no 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
+import pickle
+
+from plugins.collector import collector_paused
 
 from .settings import SETTINGS
 
@@ -20,6 +24,9 @@ logger = logging.getLogger(__name__)
 # What the pool being started runs: forked workers inherit it (never pickled, so it may be a
 # closure over the build's state). Set only while `pooled` runs.
 _job = None
+# The settings of the build whose long texts may be worked on in parts (split_map): set
+# only inside `splitting`.
+_splitting = None
 
 
 def workers(settings):
@@ -72,3 +79,132 @@ def _begin():
 def _one(pair):
     index, item = pair
     return index, _job[0](item)
+
+
+# A text is cut into this many parts a worker (the parts' work is seldom even).
+PARTS_A_WORKER = 2
+# Texts at least this long (characters) are worked on in parts; shorter ones in one pass.
+# Detection's matching and settling cost ~0.13 s of CPU a million characters, a fork of a
+# build holding a long post some 0.05-0.1 s (its system time included).
+SPLIT_MIN = 1_000_000
+
+
+@contextlib.contextmanager
+def splitting(settings):
+    """Within it, this process may split one long text's work over the build's pool."""
+    # Speed (bench/size.py): one post is one pool item, so a 10 MB post used one core while
+    # the other idled. A per-byte core (theme detection) cuts such a text into parts and asks
+    # split_map; outside a build it works in one pass.
+    global _splitting
+    before, _splitting = _splitting, settings
+    try:
+        yield
+    finally:
+        _splitting = before
+
+
+def _may_split():
+    # Never from inside a pool's worker (it inherits _job, and its processes are daemons).
+    return (
+        _splitting is not None
+        and _job is None
+        and not multiprocessing.current_process().daemon
+        and workers(_splitting) >= 2
+        and hasattr(os, "fork")
+    )
+
+
+def split_parts(size):
+    """How many parts the work on a text of SIZE characters is best cut into here: 1 means
+    in one pass (a short text, or no pool to be had)."""
+    if size < SPLIT_MIN or not _may_split():
+        return 1
+    return workers(_splitting) * PARTS_A_WORKER
+
+
+def paragraph_cuts(text, count):
+    """[(begin, stop)]: TEXT in COUNT runs of whole paragraphs (each but the first starts
+    after a blank line), about equally long; fewer when it has fewer paragraph breaks."""
+    cuts, begin = [], 0
+    for part in range(1, count):
+        at = text.find("\n\n", max(begin, len(text) * part // count))
+        if at == -1 or at + 2 >= len(text):
+            break
+        cuts.append((begin, at + 2))
+        begin = at + 2
+    cuts.append((begin, len(text)))
+    return cuts
+
+
+def split_map(function, parts):
+    """[FUNCTION(part)] for PARTS (of one long text), this process and BUILD_WORKERS - 1 forked
+    ones taking the next part in turn; None when no process is to be had or one failed.
+
+    None too outside `splitting` or inside a part: the caller then works in one pass, with
+    the same answer.
+    """
+    global _splitting
+    if not _may_split():
+        return None
+    settings, _splitting = _splitting, None  # no split inside a part, here or in a child
+    try:
+        # Memory and speed (bench/size.py, a 10 MB post): while the build holds a long
+        # post's many objects, a full pass of the cycle collector walks them all (a quarter
+        # second); in a forked process it also writes to every one, so the process copies
+        # the whole heap it shares with the build. No pass runs here or there meanwhile.
+        with collector_paused():
+            return _shared(function, parts, min(workers(settings), len(parts)))
+    finally:
+        _splitting = settings
+
+
+def _shared(function, parts, count):
+    # This process works too (it would only wait), so a build of two workers forks once
+    # per split, not twice: each fork of a process holding a long post costs tens of ms.
+    context = multiprocessing.get_context("fork")
+    taken = context.Value("i", 0)
+
+    def run():
+        done = []
+        while True:
+            with taken.get_lock():
+                index = taken.value
+                taken.value += 1
+            if index >= len(parts):
+                return done
+            done.append((index, function(parts[index])))
+
+    children, answers, failed = [], {}, False
+    try:
+        for _ in range(count - 1):
+            readable, writable = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child: its parts' answers down the pipe, then gone
+                status = 1
+                try:
+                    os.close(readable)
+                    with os.fdopen(writable, "wb") as pipe:
+                        pickle.dump(run(), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+                    status = 0
+                finally:
+                    os._exit(status)
+            os.close(writable)
+            children.append((pid, readable))
+    except OSError as error:  # no processes to be had: the others take every part
+        logger.debug("build_speed: no worker process (%s); fewer share the parts", error)
+    try:
+        answers.update(run())
+    except Exception:  # the one pass the caller falls back on meets it again and says so
+        failed = True
+    finally:  # every forked process is waited for, whatever happened here
+        for pid, readable in children:
+            with os.fdopen(readable, "rb") as pipe:
+                data = pipe.read()
+            _, status = os.waitpid(pid, 0)
+            if status != 0 or not data:
+                failed = True
+            else:
+                answers.update(pickle.loads(data))
+    if failed or len(answers) != len(parts):
+        return None
+    return [answers[index] for index in range(len(parts))]

@@ -6,6 +6,7 @@ from pelican import signals
 
 from plugins import post_model
 from plugins.build_speed.memo import memo_for
+from plugins.build_speed.pool import splitting
 
 from . import batch
 from .crosslinks import PLACEHOLDER, add_crosslinks, as_pelican_links
@@ -86,6 +87,12 @@ def _report_exclusions(article, decision):
         )
 
 
+def _answer_here(job, vocabulary, options, crosslink_class, settings):
+    """batch.answer in this process; a long post's detection split over the build's pool."""
+    with splitting(settings):
+        return batch.answer(job, vocabulary, options, crosslink_class)
+
+
 def assign_themes(generator):
     """Give every article its themes, and let tags that name a theme join it."""
     # article_generator_pretaxonomy: all content is read, and Pelican has not yet built
@@ -126,8 +133,8 @@ def assign_themes(generator):
         # site never holds every post's whole answer at once (memory at 10,000 posts).
         worked_out = index in fresh
         if worked_out:
-            decision, linked = fresh.pop(index) or batch.answer(
-                jobs[index], vocabulary, options, crosslink_class
+            decision, linked = fresh.pop(index) or _answer_here(
+                jobs[index], vocabulary, options, crosslink_class, settings
             )
             answers[index] = batch.Answer(keys[index], decision, linked)
             memo.keep(keys[index], batch.trimmed(answers[index]))

@@ -2,10 +2,13 @@
 
 import bisect
 import functools
+import itertools
 import math
 import operator
 import re
 from dataclasses import dataclass
+
+from plugins.build_speed.pool import paragraph_cuts, split_map, split_parts
 
 from .settings import DEFAULTS
 
@@ -335,9 +338,10 @@ class _PatternSet(tuple):
             positions += leads.get(word[:size], ())
         return tuple((position, self[position].regex) for position in sorted(positions))
 
-    def matches(self, text, folded):
+    def matches(self, text, folded, begin=0, stop=None):
         """[(pattern, [(start, end)])] of the matches pattern.regex.finditer(TEXT) gives, for
-        the patterns that match.
+        the patterns that match; with BEGIN and STOP, those that finditer(TEXT, BEGIN) gives
+        starting before STOP (see _settle_part).
 
         Speed (bench/): a match starts where a run of word characters starts (every regex
         opens with (?<!\\w)), so when a pattern's first_word is known, the regex need only
@@ -349,16 +353,19 @@ class _PatternSet(tuple):
         """
         # Where each pattern may match next: the end of its last match (a list: faster than a dict).
         by_position, free = {}, [0] * len(self)
+        stop = len(text) if stop is None else stop
         if self.first_words is not None:
             memo = self._memo
-            for word in self.first_words.finditer(folded):
+            for word in self.first_words.finditer(folded, begin):
+                at = word.start()
+                if at >= stop:
+                    break
                 key = word.group()
                 candidates = memo.get(key)
                 if candidates is None:
                     if len(memo) >= _WORD_MEMO:
                         memo.clear()
                     candidates = memo[key] = self.beginning(key)
-                at = word.start()
                 for position, regex in candidates:
                     if free[position] <= at:
                         match = regex.match(text, at)
@@ -370,7 +377,8 @@ class _PatternSet(tuple):
                             else:
                                 by_position[position] = [(at, end)]
         for position in self.searched:
-            spans = [match.span() for match in _finditer(self[position], text, folded)]
+            found = _finditer(self[position], text, folded, begin, stop)
+            spans = [match.span() for match in found]
             if spans:
                 by_position[position] = spans
         return [(self[position], by_position[position]) for position in sorted(by_position)]
@@ -380,19 +388,22 @@ class _PatternSet(tuple):
 _WORD_MEMO = 200_000
 
 
-def _raw_matches(patterns, text, folded):
-    """[(pattern, [(start, end)])] for the PATTERNS with a match in TEXT, in their order."""
+def _raw_matches(patterns, text, folded, begin=0, stop=None):
+    """[(pattern, [(start, end)])] for the PATTERNS with a match in TEXT, in their order
+    (with BEGIN and STOP: those finditer(TEXT, BEGIN) gives that start before STOP)."""
     if isinstance(patterns, _PatternSet):
-        return patterns.matches(text, folded)
+        return patterns.matches(text, folded, begin, stop)
     # A plain list of patterns, as tests may pass.
     found = [
-        (pattern, [m.span() for m in _finditer(pattern, text, folded)]) for pattern in patterns
+        (pattern, [m.span() for m in _finditer(pattern, text, folded, begin, stop)])
+        for pattern in patterns
     ]
     return [(pattern, spans) for pattern, spans in found if spans]
 
 
-def _finditer(pattern, text, folded):
-    """The matches pattern.regex.finditer(TEXT) gives, found by trying only where one can start.
+def _finditer(pattern, text, folded, begin=0, stop=None):
+    """The matches pattern.regex.finditer(TEXT, BEGIN) gives that start before STOP, found by
+    trying only where one can start.
 
     Every match starts with the pattern's lead and contains its literals (in FOLDED, the text
     folded as re.IGNORECASE compares, when the pattern ignores case), so the regex runs only
@@ -403,12 +414,15 @@ def _finditer(pattern, text, folded):
     haystack = folded if pattern.ignores_case else text
     if any(literal not in haystack for literal in pattern.literals):
         return ()
+    stop = len(text) if stop is None else stop
     lead = pattern.lead
     if not lead:
-        return regex.finditer(text)
+        if begin == 0 and stop >= len(text):
+            return regex.finditer(text)
+        return list(itertools.takewhile(lambda m: m.start() < stop, regex.finditer(text, begin)))
     matches = []
-    at = haystack.find(lead)
-    while at != -1:
+    at = haystack.find(lead, begin)
+    while at != -1 and at < stop:
         match = regex.match(text, at)
         if match:
             matches.append(match)
@@ -433,8 +447,22 @@ _first = operator.itemgetter(0)
 
 def _settle(text, patterns):
     """(start, end, pattern) of the phrase occurrences _find keeps in TEXT, by start."""
-    found, vetoes = [], {}
-    for pattern, spans in _raw_matches(patterns, text, _fold(text)):
+    return _settle_part(text, patterns, _fold(text), 0, None)[0]
+
+
+def _settle_part(text, patterns, folded, begin, stop):
+    """(What _settle keeps of the raw matches that start in TEXT[BEGIN:STOP], their furthest end).
+
+    FOLDED is _fold(TEXT). The raw matches are those finditer(TEXT, BEGIN) gives: when no raw
+    match of the parts before BEGIN reaches past it (it is where they stop), they are the
+    ones a search of the whole text gives there, and as spans settle only with the spans they
+    share a character with, the parts' answers end to end are _settle's (_settled_body).
+    """
+    found, vetoes, reach = [], {}, begin
+    for pattern, spans in _raw_matches(patterns, text, folded, begin, stop):
+        # A pattern's matches do not overlap, so its last one ends furthest.
+        if spans[-1][1] > reach:
+            reach = spans[-1][1]
         if pattern.weak is None:
             vetoes.setdefault(id(pattern.theme), []).extend(spans)
         else:
@@ -452,23 +480,67 @@ def _settle(text, patterns):
     # keeps the order of found among equal starts, so each cluster is settled in the order,
     # and its kept spans come out in the order, that settling all of found at once gives.
     found.sort(key=_first)
-    kept, cluster, reach = [], [], -1
+    kept, cluster, cluster_end = [], [], -1
     for item in found:
-        if item[0] >= reach:  # shares no character with the cluster before it
+        if item[0] >= cluster_end:  # shares no character with the cluster before it
             if len(cluster) == 1:
                 kept.append(cluster[0])
             elif cluster:
                 kept += _contest(cluster)
-            cluster, reach = [item], item[1]
+            cluster, cluster_end = [item], item[1]
         else:
             cluster.append(item)
-            if item[1] > reach:
-                reach = item[1]
+            if item[1] > cluster_end:
+                cluster_end = item[1]
     if len(cluster) == 1:
         kept.append(cluster[0])
     elif cluster:
         kept += _contest(cluster)
-    return kept
+    # Every raw match's end counts (vetoes and the matches they remove too): a veto that
+    # runs over the end of its part may remove a match of the next.
+    return kept, reach
+
+
+def _settled_body(text, patterns, starts):
+    """(start, end, pattern, sentence) of what _settle(TEXT, PATTERNS) keeps, each with the
+    number of its sentence (STARTS: where each sentence starts).
+
+    Speed (bench/size.py, a 10 MB post): a long text is cut into runs of whole paragraphs
+    that are matched and settled side by side in the build's pool (split_map). A run begins
+    after a blank line, where no word goes on, so the words of the first-word search are the
+    whole text's. The parts' answers end to end are the one pass's answer when no raw match
+    reaches past the end of its part (_settle_part); otherwise, or with no pool to be had,
+    the text is settled in one pass here.
+    """
+    count = split_parts(len(text))
+    cuts = paragraph_cuts(text, count) if count > 1 else ()
+    if len(cuts) > 1:
+        folded = _fold(text)
+        position = {id(pattern): index for index, pattern in enumerate(patterns)}
+
+        def settle(cut):
+            kept, reach = _settle_part(text, patterns, folded, *cut)
+            # Positions, not patterns: what comes back is pickled, and must name this
+            # process's own pattern objects.
+            numbered = [
+                (start, end, position[id(pattern)], bisect.bisect_right(starts, start) - 1)
+                for start, end, pattern in kept
+            ]
+            return numbered, reach
+
+        answers = split_map(settle, cuts)
+        if answers is not None and all(
+            reach <= stop for (_, reach), (_, stop) in zip(answers[:-1], cuts[:-1], strict=True)
+        ):
+            return [
+                (start, end, patterns[index], sentence)
+                for numbered, _ in answers
+                for start, end, index, sentence in numbered
+            ]
+    return [
+        (start, end, pattern, bisect.bisect_right(starts, start) - 1)
+        for start, end, pattern in _settle(text, patterns)
+    ]
 
 
 def _contest(found):
@@ -519,6 +591,10 @@ def _find(text, patterns, in_title, starts):
 
     A theme's not_phrases veto any of that theme's matches they overlap.
     """
+    if in_title:
+        settled = [(start, end, pattern, -1) for start, end, pattern in _settle(text, patterns)]
+    else:
+        settled = _settled_body(text, patterns, starts)
     return [
         (
             pattern.theme,
@@ -527,12 +603,12 @@ def _find(text, patterns, in_title, starts):
                 text=text[start:end],
                 start=start,
                 end=end,
-                sentence=-1 if in_title else bisect.bisect_right(starts, start) - 1,
+                sentence=sentence,
                 in_title=in_title,
                 weak=pattern.weak,
             ),
         )
-        for start, end, pattern in _settle(text, patterns)
+        for start, end, pattern, sentence in settled
     ]
 
 
@@ -588,57 +664,71 @@ def detect_themes(text, vocabulary, title="", **options):
         need = 1
 
     # Speed (bench/size.py, a 10 MB post: 200,000 matches in 100,000 sentences): one pass over
-    # each sentence's matches, and a phrase's weight worked out once; the same sums, in the
-    # same order, as a phrase's first mention in each sentence.
-    weak_weight, specificity = opts["weak_weight"], {}
+    # a theme's matches, a sentence weighed when the next begins (a body's matches come by
+    # start, so a sentence's are side by side), and a phrase's weight worked out once; the
+    # same sums, in the same order, as a phrase's first mention in each sentence.
+    weak_weight, cap, cooccurrence, specificity = (
+        opts["weak_weight"],
+        opts["sentence_cap"],
+        opts["cooccurrence"],
+        {},
+    )
+
+    def weigh(phrases, any_strong):
+        """(What one sentence's PHRASES {phrase: weak} add to the score, counts as strong)."""
+        # A phrase repeated within one sentence (a quoted list) is one piece of evidence.
+        weight = 0
+        for phrase, weak in phrases.items():
+            if weak:
+                weight += weak_weight
+            else:
+                value = specificity.get(phrase)
+                if value is None:
+                    value = specificity[phrase] = _specificity(phrase, opts)
+                weight += value
+        if any_strong:
+            return min(cap, weight), True
+        # Every phrase of a sentence without a strong one is weak: they are its weak kinds.
+        if cooccurrence and len(phrases) >= cooccurrence:
+            # Several different supporting words in one sentence ("police", "health",
+            # "schools") say as much as one strong phrase does.
+            return min(cap, max(weight, 1.0)), True
+        return min(cap, weight), False
+
     scored = []
     for theme, matches in by_theme.values():
-        title_phrases = {m.phrase: m.weak for m in matches if m.in_title}
+        title_phrases = {}
+        body_score, strong, weak_only = 0.0, 0, 0
+        sentence, phrases, any_strong = None, None, False
+        for m in matches:
+            if m.in_title:
+                title_phrases[m.phrase] = m.weak
+                continue
+            if m.sentence != sentence:
+                if phrases is not None:
+                    value, counts = weigh(phrases, any_strong)
+                    body_score += value
+                    strong += counts
+                    weak_only += not counts
+                sentence, phrases, any_strong = m.sentence, {}, False
+            weak = m.weak
+            phrases[m.phrase] = weak
+            if not weak:
+                any_strong = True
+        if phrases is not None:
+            value, counts = weigh(phrases, any_strong)
+            body_score += value
+            strong += counts
+            weak_only += not counts
         title_score = sum(
             opts["title_weight"] * (opts["weak_weight"] if weak else 1.0)
             for weak in title_phrases.values()
         )
-        sentences = {}
-        for m in matches:
-            if not m.in_title:
-                here = sentences.get(m.sentence)
-                if here is None:
-                    sentences[m.sentence] = [m]
-                else:
-                    here.append(m)
-        body_score, strong, weak_only = 0.0, set(), set()
-        for index, found_here in sentences.items():
-            # A phrase repeated within one sentence (a quoted list) is one piece of evidence.
-            phrases, any_strong = {}, False
-            for m in found_here:
-                phrases[m.phrase] = m.weak
-                if not m.weak:
-                    any_strong = True
-            weight = 0
-            for phrase, weak in phrases.items():
-                if weak:
-                    weight += weak_weight
-                else:
-                    value = specificity.get(phrase)
-                    if value is None:
-                        value = specificity[phrase] = _specificity(phrase, opts)
-                    weight += value
-            if any_strong:
-                strong.add(index)
-            # Every phrase of a sentence without a strong one is weak: they are its weak kinds.
-            elif opts["cooccurrence"] and len(phrases) >= opts["cooccurrence"]:
-                # Several different supporting words in one sentence ("police", "health",
-                # "schools") say as much as one strong phrase does.
-                strong.add(index)
-                weight = max(weight, 1.0)
-            else:
-                weak_only.add(index)
-            body_score += min(opts["sentence_cap"], weight)
         score = round(title_score + body_score, 2)
         strong_title = any(not weak for weak in title_phrases.values())
         # Spread: a sentence with a strong phrase counts 1, one with only weak phrases 1/2.
-        support = len(strong) + 0.5 * len(weak_only)
-        scored.append((theme, matches, score, strong_title, len(strong), support))
+        support = strong + 0.5 * weak_only
+        scored.append((theme, matches, score, strong_title, strong, support))
 
     scored.sort(key=lambda s: (-s[2], s[0].slug))
     top = scored[0][2] if scored else 0.0

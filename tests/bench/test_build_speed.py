@@ -203,3 +203,31 @@ def test_fast_yaml_loader_reads_the_benchmark_corpus_as_the_python_loader_does(t
         slow = yaml.load(front, Loader=yaml_reader._StringDatesLoader)
         assert fast == slow
         assert {type(v) for v in fast.values()} == {type(v) for v in slow.values()}
+
+
+@pytest.mark.slow
+def test_a_long_post_split_over_the_build_s_processes_gives_the_same_site(tmp_path, monkeypatch):
+    # A post long enough for its detection to be split into runs of paragraphs
+    # (plugins/build_speed/pool.py) is built byte for byte as in one process.
+    from bench.size import HEAD, long_text
+    from plugins.build_speed import pool
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "site", content)
+    text, last = long_text(0.8, plain=False)
+    (content / "articles" / "long.md").write_text(HEAD + text, encoding="utf-8")
+    splits = []
+    real = pool._shared
+
+    def counted(function, parts, count):
+        splits.append(len(parts))
+        return real(function, parts, count)
+
+    monkeypatch.setattr(pool, "_shared", counted)
+    monkeypatch.setattr(pool, "SPLIT_MIN", 400_000)  # a smaller post, a quicker test
+    build_site(content, tmp_path / "off", extra_settings=OFF)
+    assert splits == []
+    build_site(content, tmp_path / "on", extra_settings={**NO_CACHE, "BUILD_WORKERS": 2})
+    assert splits == [2 * pool.PARTS_A_WORKER]
+    _assert_same_site(tmp_path / "off", tmp_path / "on")
+    assert last in (tmp_path / "on" / "2020" / "03" / "long" / "index.html").read_text()
