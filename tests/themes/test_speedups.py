@@ -32,25 +32,7 @@ from plugins.yaml_metadata.engine import markdown_engine
 ROOT = Path(__file__).resolve().parents[2]
 
 from bench.corpus import load_theme_phrases, make_posts, yaml_text  # noqa: E402
-
-# Phrases of every shape the matcher indexes differently: hyphens, apostrophes, wildcards,
-# acronyms, inflections (y, e, s), digits, underscores, non-ASCII, one letter, not_phrases.
-TRICKY = parse_vocabulary(
-    """themes:
-  - slug: tricky
-    name: Tricky
-    description: d
-    phrases: [no-blame culture, a say in, re-referral*, S.47 enquiry, children's home,
-      Ofsted’s view, party, blame, box, policy-makers, multi-agency working, UNCRC, A-level,
-      CP-IS, _under, 24-hour cover, café culture, élan, x, ab*, MP, ſocial work, thing]
-    weak_phrases: [work, home, culture]
-    not_phrases: [social care system, party line]
-  - slug: other
-    name: Other
-    description: d
-    phrases: [blame culture, working, line, care system, children, home office]
-"""
-)
+from tests.themes.vocabularies import TRICKY  # noqa: E402
 
 AWKWARD_TEXTS = [
     "İstanbul ſocial worK and ſocial work; SOCIAL WORK, social-work.",

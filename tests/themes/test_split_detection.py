@@ -9,27 +9,10 @@ from bench.corpus import make_posts
 from plugins.build_speed import pool
 from plugins.themes import detect, parse_vocabulary
 from plugins.themes.detect import _APOSTROPHES, _find, _patterns, _sentence_starts, detect_themes
+from tests.themes.vocabularies import TRICKY
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Phrases that straddle a blank line ("blame\n\nculture" is "blame culture" to a regex),
-# nest, chain, veto and start with no known first word ("_under", "24-hour cover").
-TRICKY = parse_vocabulary(
-    """themes:
-  - slug: tricky
-    name: Tricky
-    description: d
-    phrases: [no-blame culture, a say in, re-referral*, S.47 enquiry, children's home,
-      party, blame, box, multi-agency working, UNCRC, CP-IS, _under, 24-hour cover,
-      café culture, x, ab*, MP, thing]
-    weak_phrases: [work, home, culture]
-    not_phrases: [social care system, party line]
-  - slug: other
-    name: Other
-    description: d
-    phrases: [blame culture, working, line, care system, children, home office]
-"""
-)
 SEPARATORS = [" ", " ", " ", "\n\n", "\n", "-", ". ", ", "]
 
 
