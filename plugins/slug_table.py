@@ -29,3 +29,19 @@ class SlugTable:
     def get(self, slug, default=None):
         """The entry with this SLUG, or DEFAULT."""
         return self._by_slug.get(slug, default)
+
+
+# Speed (bench/): the last table parsed from each kind of file, by its path and text. A build
+# loads each table several times (the vocabulary four: settings check, detection, topics,
+# content checks); the text is read every time, so an edited file is parsed afresh. The tables
+# are frozen, so sharing one is safe.
+_LAST = {}
+
+
+def parsed_once(kind, path, text, parse):
+    """parse(TEXT, PATH), or the table it gave last for this KIND of file and the same text."""
+    key = (str(path), text)
+    last = _LAST.get(kind)
+    if last is None or last[0] != key:
+        last = _LAST[kind] = (key, parse(text, path))
+    return last[1]

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from plugins.author_errors import EntryError
-from plugins.slug_table import SlugTable
+from plugins.slug_table import SlugTable, parsed_once
 from plugins.yaml_metadata.bounded import compose_bounded, load_bounded, yaml_error_parts
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -422,23 +422,9 @@ def parse_glossary(text, path="<glossary.yaml>"):
     return Glossary(terms=tuple(terms), path=str(path))
 
 
-# Speed (bench/): the last table parsed from each kind of file, by its path and text. A build
-# loads each table more than once (settings check, annotation, pages); the text is read every
-# time, so an edited file is parsed afresh. The tables are frozen, so sharing one is safe.
-_LAST = {}
-
-
-def _parsed(kind, path, text, parse):
-    key = (str(path), text)
-    last = _LAST.get(kind)
-    if last is None or last[0] != key:
-        last = _LAST[kind] = (key, parse(text, path))
-    return last[1]
-
-
 def load_glossary(path):
     """Read and check the glossary at PATH."""
-    return _parsed("glossary", path, _read(path), parse_glossary)
+    return parsed_once("glossary", path, _read(path), parse_glossary)
 
 
 _ACT_FIELDS = {
@@ -606,4 +592,4 @@ def parse_law(text, path="<law.yaml>"):
 
 def load_law(path):
     """Read and check the law table at PATH."""
-    return _parsed("law", path, _read(path), parse_law)
+    return parsed_once("law", path, _read(path), parse_law)

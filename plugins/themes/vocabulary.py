@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from plugins.author_errors import EntryError
-from plugins.slug_table import SlugTable
+from plugins.slug_table import SlugTable, parsed_once
 from plugins.yaml_metadata.bounded import check_yaml_bounds, yaml_error_parts
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -264,10 +264,4 @@ def load_vocabulary(path):
         raise VocabularyError(
             path, f"byte {error.start}", "is not UTF-8 text", "save the file as UTF-8"
         ) from None
-    key = (str(path), text)
-    if _LAST[0] != key:  # Speed (bench/): a build loads it four times; parsed once per text
-        _LAST[:] = [key, parse_vocabulary(text, path)]
-    return _LAST[1]
-
-
-_LAST = [None, None]  # (path, text) and the Vocabulary last parsed from them
+    return parsed_once("vocabulary", path, text, parse_vocabulary)

@@ -139,3 +139,15 @@ def test_authors_add_a_theme_by_editing_the_yaml_alone(tmp_path):
     )
     vocabulary = load_vocabulary(path)
     assert vocabulary.lookup("gardening").url == "topics/gardening/"
+
+
+def test_a_build_parses_the_vocabulary_once_and_an_edit_to_it_again(tmp_path):
+    # A build loads the vocabulary four times; the devserver loads it again on every save.
+    path = tmp_path / "themes.yaml"
+    path.write_text(textwrap.dedent(GOOD), encoding="utf-8")
+    first = load_vocabulary(path)
+    assert load_vocabulary(path) is first
+    path.write_text(textwrap.dedent(GOOD).replace("Blame culture", "Culture of blame"), "utf-8")
+    edited = load_vocabulary(path)
+    assert edited["blame-culture"].name == "Culture of blame"
+    assert load_vocabulary(path) is edited
