@@ -175,29 +175,32 @@ def _rebuild_messages(tmp_path, label, caplog, capsys, edit, previews=True):
     return logged, printed, seen, before, page.read_bytes()
 
 
+def _refused_preview(tmp_path, caplog, capsys, edit):
+    """Rebuild after EDIT with previews on and off; assert no preview was written and the
+    console said the same both ways; return (logged, printed, page before, page after)."""
+    with_preview = _rebuild_messages(tmp_path, "on", caplog, capsys, edit)
+    without = _rebuild_messages(tmp_path, "off", caplog, capsys, edit, previews=False)
+    logged, printed, seen, before, after = with_preview
+    assert seen == []  # the preview wrote nothing
+    assert (logged, printed) == (without[0], without[1])
+    return logged, printed, before, after
+
+
 def test_broken_front_matter_gives_the_full_builds_error_and_no_preview(tmp_path, caplog, capsys):
     def broken(text):
         return text.replace("title: No Blame Culture", "title: [No Blame Culture") + "\nMore.\n"
 
-    with_preview = _rebuild_messages(tmp_path, "on", caplog, capsys, broken)
-    without = _rebuild_messages(tmp_path, "off", caplog, capsys, broken, previews=False)
-    logged, printed, seen, before, after = with_preview
-    assert seen == []  # the preview wrote nothing
+    logged, _printed, before, after = _refused_preview(tmp_path, caplog, capsys, broken)
     assert after == before  # the last good page stays
     assert any("no-blame-culture.md, line" in message for message in logged)
-    assert (logged, printed) == (without[0], without[1])
 
 
 def test_a_privacy_error_gives_the_full_builds_message_and_no_preview(tmp_path, caplog, capsys):
     def identifying(text):
         return text + "\nI visited Jayden Smith, aged 7, at 14 Acacia Avenue, Bolton BL1 4AA.\n"
 
-    with_preview = _rebuild_messages(tmp_path, "on", caplog, capsys, identifying)
-    without = _rebuild_messages(tmp_path, "off", caplog, capsys, identifying, previews=False)
-    logged, printed, seen, _before, _after = with_preview
-    assert seen == []
+    _logged, printed, _before, _after = _refused_preview(tmp_path, caplog, capsys, identifying)
     assert "error: " in printed and "privacy" in printed
-    assert (logged, printed) == (without[0], without[1])
 
 
 def test_the_preview_carries_the_posts_new_glossary_marks_and_themes(tmp_path):
@@ -365,9 +368,5 @@ def test_a_content_check_error_in_the_body_gives_the_full_builds_message_and_no_
     def broken_link(text):
         return text + "\nThen read [the follow-up]({filename}no-blame-culture-part-two.md).\n"
 
-    with_preview = _rebuild_messages(tmp_path, "on", caplog, capsys, broken_link)
-    without = _rebuild_messages(tmp_path, "off", caplog, capsys, broken_link, previews=False)
-    logged, printed, seen, _before, _after = with_preview
-    assert seen == []
+    logged, _printed, _before, _after = _refused_preview(tmp_path, caplog, capsys, broken_link)
     assert any("no-blame-culture-part-two.md" in message for message in logged)
-    assert (logged, printed) == (without[0], without[1])
