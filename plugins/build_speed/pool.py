@@ -10,6 +10,7 @@ when it is not worth it (too few items, one core, no fork) or cannot be had (no 
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import multiprocessing
 import os
@@ -208,3 +209,87 @@ def _shared(function, parts, count):
     if failed or len(answers) != len(parts):
         return None
     return [answers[index] for index in range(len(parts))]
+
+
+def shared_map(settings, function, items, measured):
+    """[FUNCTION(item)] for ITEMS, this process and BUILD_WORKERS - 1 forked ones each taking
+    the next item in turn; None when not worth it (as `pooled`) or a process failed.
+
+    For a step the build's process would otherwise do alone while the other cores idle (the
+    glossary's marks after the themes' pool): it works too rather than wait, so a build of
+    two workers forks once, and only the forked processes' answers are pickled. On None the
+    caller works every item out in this process, with the same answers.
+    """
+    items = list(items)
+    if (
+        not worth_a_pool(settings, len(items), measured)
+        or _job is not None
+        or multiprocessing.current_process().daemon
+    ):
+        return None
+    with collector_paused():  # a pass here or in the child would walk (copy) the whole heap
+        return _shared(function, items, min(workers(settings), len(items)))
+
+
+class Background:
+    """FUNCTION() being worked out in one forked process: `result()` waits for its answer."""
+
+    def __init__(self, pid, readable):
+        self._pid, self._readable = pid, readable
+        self._answer = None
+
+    def result(self):
+        """(True, FUNCTION()) once the forked process has answered; (False, None) if it failed."""
+        if self._pid is not None:
+            pid, self._pid = self._pid, None
+            _running.discard(self)
+            with os.fdopen(self._readable, "rb") as pipe:
+                data = pipe.read()
+            _, status = os.waitpid(pid, 0)
+            self._answer = (True, pickle.loads(data)) if status == 0 and data else (False, None)
+        return self._answer
+
+
+# Background work not yet waited for (a build stopped before it asked): reaped at the next.
+_running = set()
+
+
+def in_background(settings, function, count, measured):
+    """A Background working out FUNCTION() in a forked process while this one goes on; None
+    when COUNT (the caller's measure of the work) is under MEASURED (BUILD_POOL_MIN overrides
+    it), the build has one worker, no fork, or no process to be had (the caller then works
+    it out itself).
+
+    For a step whose answer is needed only later (topics' key quotes, read when the topic
+    pages are written), so it runs beside the build's next steps on a core that would idle.
+    FUNCTION reaches the process by fork and sees the build as it is now; its answer is
+    pickled back.
+    """
+    for stale in list(_running):
+        stale.result()
+    if (
+        not worth_a_pool(settings, count, measured)
+        or _job is not None
+        or multiprocessing.current_process().daemon
+    ):
+        return None
+    try:
+        readable, writable = os.pipe()
+        pid = os.fork()
+    except OSError as error:
+        logger.debug("build_speed: no background process (%s); working in this process", error)
+        return None
+    if pid == 0:  # the child: the answer down the pipe, then gone
+        status = 1
+        try:
+            gc.disable()  # its passes would walk (copy) the heap it shares with the build
+            os.close(readable)
+            with os.fdopen(writable, "wb") as pipe:
+                pickle.dump(function(), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(writable)
+    running = Background(pid, readable)
+    _running.add(running)
+    return running
