@@ -182,3 +182,29 @@ def test_topic_quotes_found_beside_the_build_are_the_quotes_found_in_it(tmp_path
     shared.finish_quotes()
     assert _quotes(shared) == expected
     assert pids_file.read_text() != str(os.getpid())
+
+
+def test_reading_times_counted_beside_the_build_are_in_place_before_the_writing(
+    tmp_path, monkeypatch
+):
+    import plugins.reading_time as reading_time
+
+    htmls = _corpus_html(30)
+    settings = {"CACHE_CONTENT": False}
+    alone = SimpleNamespace(settings={**settings, **ALONE}, articles=_articles(htmls), drafts=[])
+    reading_time.add_reading_time(alone)
+    expected = [post_model.of(article).reading_time for article in alone.articles]
+    assert len(set(expected)) > 1
+    pids_file = tmp_path / "pids"
+    minutes = reading_time.reading_minutes
+
+    def noting_the_process(html, speed):
+        pids_file.write_text(str(os.getpid()))
+        return minutes(html, speed)
+
+    monkeypatch.setattr(reading_time, "reading_minutes", noting_the_process)
+    shared = SimpleNamespace(settings={**settings, **SHARED}, articles=_articles(htmls), drafts=[])
+    reading_time.add_reading_time(shared)
+    reading_time.finish_reading_times(None)  # get_writer
+    assert [post_model.of(article).reading_time for article in shared.articles] == expected
+    assert pids_file.read_text() != str(os.getpid())
