@@ -15,6 +15,8 @@ import logging
 import multiprocessing
 import os
 import pickle
+import signal
+import weakref
 
 from plugins.collector import collector_paused
 
@@ -235,23 +237,30 @@ class Background:
     """FUNCTION() being worked out in one forked process: `result()` waits for its answer."""
 
     def __init__(self, pid, readable):
-        self._pid, self._readable = pid, readable
         self._answer = None
+        # Never asked (the build stopped before it needed the answer): the process is ended
+        # and waited for when this is let go, so none is left behind (the devserver).
+        self._waiting = weakref.finalize(self, _end, pid, readable)
 
     def result(self):
         """(True, FUNCTION()) once the forked process has answered; (False, None) if it failed."""
-        if self._pid is not None:
-            pid, self._pid = self._pid, None
-            _running.discard(self)
-            with os.fdopen(self._readable, "rb") as pipe:
+        waiting = self._waiting.detach()
+        if waiting is not None:
+            pid, readable = waiting[2]
+            with os.fdopen(readable, "rb") as pipe:
                 data = pipe.read()
             _, status = os.waitpid(pid, 0)
             self._answer = (True, pickle.loads(data)) if status == 0 and data else (False, None)
         return self._answer
 
 
-# Background work not yet waited for (a build stopped before it asked): reaped at the next.
-_running = set()
+def _end(pid, readable):
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        os.close(readable)
+    with contextlib.suppress(OSError):
+        os.waitpid(pid, 0)
 
 
 def in_background(settings, function, count, measured):
@@ -265,8 +274,6 @@ def in_background(settings, function, count, measured):
     FUNCTION reaches the process by fork and sees the build as it is now; its answer is
     pickled back.
     """
-    for stale in list(_running):
-        stale.result()
     if (
         not worth_a_pool(settings, count, measured)
         or _job is not None
@@ -275,8 +282,14 @@ def in_background(settings, function, count, measured):
         return None
     try:
         readable, writable = os.pipe()
+    except OSError as error:
+        logger.debug("build_speed: no background process (%s); working in this process", error)
+        return None
+    try:
         pid = os.fork()
     except OSError as error:
+        os.close(readable)
+        os.close(writable)
         logger.debug("build_speed: no background process (%s); working in this process", error)
         return None
     if pid == 0:  # the child: the answer down the pipe, then gone
@@ -290,6 +303,4 @@ def in_background(settings, function, count, measured):
         finally:
             os._exit(status)
     os.close(writable)
-    running = Background(pid, readable)
-    _running.add(running)
-    return running
+    return Background(pid, readable)

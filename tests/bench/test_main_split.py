@@ -8,11 +8,15 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from pelican.generators import ArticlesGenerator
 
 import plugins.glossary as glossary_plugin
+import plugins.reading_time as reading_time
+import plugins.related_posts as related_posts
 from bench.corpus import make_posts, yaml_text
 from plugins import post_model
 from plugins.build_speed.pool import in_background, shared_map
+from plugins.themes.vocabulary import load_vocabulary
 from plugins.topics import generator as topics_generator
 from plugins.yaml_metadata.engine import markdown_engine
 
@@ -137,8 +141,6 @@ def test_glossary_marks_made_in_two_processes_are_the_marks_of_one(tmp_path, mon
 
 
 def _topics_generator(settings, tmp_path):
-    from plugins.themes.vocabulary import load_vocabulary
-
     vocabulary = list(load_vocabulary(ROOT / "content" / "themes.yaml"))
     articles = _articles(_corpus_html(80))
     for index, article in enumerate(articles):
@@ -187,8 +189,6 @@ def test_topic_quotes_found_beside_the_build_are_the_quotes_found_in_it(tmp_path
 def test_reading_times_counted_beside_the_build_are_in_place_before_the_writing(
     tmp_path, monkeypatch
 ):
-    import plugins.reading_time as reading_time
-
     htmls = _corpus_html(30)
     settings = {"CACHE_CONTENT": False}
     alone = SimpleNamespace(settings={**settings, **ALONE}, articles=_articles(htmls), drafts=[])
@@ -208,3 +208,62 @@ def test_reading_times_counted_beside_the_build_are_in_place_before_the_writing(
     reading_time.finish_reading_times(None)  # get_writer
     assert [post_model.of(article).reading_time for article in shared.articles] == expected
     assert pids_file.read_text() != str(os.getpid())
+
+
+def _articles_generator(settings):
+    vocabulary = list(load_vocabulary(ROOT / "content" / "themes.yaml"))
+    generator = object.__new__(ArticlesGenerator)
+    generator.settings = {"CACHE_CONTENT": False, **settings}
+    generator.articles = _articles(_corpus_html(60))
+    generator.drafts = []
+    for index, article in enumerate(generator.articles):
+        post_model.of(article).themes = [vocabulary[index % 4], vocabulary[(index + 1) % 9]]
+        article.url = f"post-{index}/"
+    return generator
+
+
+def _related(generator):
+    return [
+        [(other.url, reason) for other, reason in post_model.of(article).related]
+        for article in generator.articles
+    ]
+
+
+def test_related_posts_ranked_beside_the_build_are_in_place_before_the_writing(
+    tmp_path, monkeypatch
+):
+    alone = _articles_generator(ALONE)
+    related_posts.add_related_posts([alone])
+    expected = _related(alone)
+    assert sum(map(len, expected)) > 100
+    pids_file = tmp_path / "pids"
+    rank = related_posts.related
+
+    def noting_the_process(*args, **kwargs):
+        pids_file.write_text(str(os.getpid()))
+        return rank(*args, **kwargs)
+
+    monkeypatch.setattr(related_posts, "related", noting_the_process)
+    shared = _articles_generator(SHARED)
+    related_posts.add_related_posts([shared])
+    related_posts.finish_related_posts(None)  # get_writer
+    assert _related(shared) == expected
+    assert pids_file.read_text() != str(os.getpid())
+
+
+def test_background_work_never_asked_for_leaves_no_process_behind(tmp_path):
+    pid_file = tmp_path / "pid"
+
+    def slow():
+        pid_file.write_text(str(os.getpid()))
+        time.sleep(60)
+
+    running = in_background(SHARED, slow, 10, 2)
+    for _ in range(500):
+        if pid_file.exists() and pid_file.read_text():
+            break
+        time.sleep(0.01)
+    pid = int(pid_file.read_text())
+    del running  # a build stopped before it needed the answer
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # ended and already waited for
