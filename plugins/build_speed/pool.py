@@ -5,6 +5,9 @@ A pool is a few forked processes that live for one call: each gets its state onc
 Every caller keeps a way to do the same work in its own process, so a pool is only speed:
 when it is not worth it (too few items, one core, no fork) or cannot be had (no processes),
 `pooled` returns None and the caller works in this process, with the same results.
+`shared_map` is the same with this process taking its share; `in_background` works one
+step out in a forked process while this one goes on to the next (its answer asked for
+later), for the steps after the themes' pool that the build's process did alone.
 """
 
 from __future__ import annotations

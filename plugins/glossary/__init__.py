@@ -172,7 +172,7 @@ def annotate_articles(generator):
     # Speed (issue 15): the build's process did this alone, the other core idle, after the
     # themes' pool; each post's marks are a function of its own text and date only.
     worked = shared_map(settings, work, todo, POOL_MIN)
-    worked = iter(worked if worked is not None else [work(pair) for pair in todo])
+    worked = iter(worked) if worked is not None else (work(pair) for pair in todo)
     for (article, model, source, _, key), found in zip(posts, answers, strict=True):
         if found is _UNKNOWN:
             found = next(worked)
