@@ -12,6 +12,8 @@ signal, in the order Pelican sends them (README.md, "What the plugins add to a p
                                   imported_comments (PLUGINS order)
   get_generators / generate_context  topics (theme_neighbours)
   all_generators_finalized        related_posts
+  get_writer                      reading_time and related_posts, when a forked process
+                                  worked them out beside the build (build_speed/pool.py)
 
 Pelican's own fields that our plugins change are not here, as they are Pelican's (see
 PELICAN_FIELDS_WRITTEN). The slots make the declaration binding: setting a field that is
@@ -87,7 +89,7 @@ class PostModel:
     glossary_input: str | None = None
     glossary_output: str | None = None
 
-    # --- reading_time, article_generator_finalized ---
+    # --- reading_time, article_generator_finalized (or get_writer: in_background) ---
     # Minutes to read, at least 1 (READING_TIME_WORDS_PER_MINUTE); None if not worked out.
     reading_time: int | None = None
 
@@ -104,7 +106,7 @@ class PostModel:
     # [(theme, previous post, next post)] within each of the post's themes.
     theme_neighbours: list = field(default_factory=list)
 
-    # --- related_posts, all_generators_finalized ---
+    # --- related_posts, all_generators_finalized (or get_writer: in_background) ---
     # [(post, reason)]: the related posts, most related first, each with why ("Also about: ...").
     related: list = field(default_factory=list)
 

@@ -5,15 +5,21 @@ A pool is a few forked processes that live for one call: each gets its state onc
 Every caller keeps a way to do the same work in its own process, so a pool is only speed:
 when it is not worth it (too few items, one core, no fork) or cannot be had (no processes),
 `pooled` returns None and the caller works in this process, with the same results.
+`shared_map` is the same with this process taking its share; `in_background` works one
+step out in a forked process while this one goes on to the next (its answer asked for
+later), for the steps after the themes' pool that the build's process did alone.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import multiprocessing
 import os
 import pickle
+import signal
+import weakref
 
 from plugins.collector import collector_paused
 
@@ -208,3 +214,96 @@ def _shared(function, parts, count):
     if failed or len(answers) != len(parts):
         return None
     return [answers[index] for index in range(len(parts))]
+
+
+def shared_map(settings, function, items, measured):
+    """[FUNCTION(item)] for ITEMS, this process and BUILD_WORKERS - 1 forked ones each taking
+    the next item in turn; None when not worth it (as `pooled`) or a process failed.
+
+    For a step the build's process would otherwise do alone while the other cores idle (the
+    glossary's marks after the themes' pool): it works too rather than wait, so a build of
+    two workers forks once, and only the forked processes' answers are pickled. On None the
+    caller works every item out in this process, with the same answers.
+    """
+    items = list(items)
+    if (
+        not worth_a_pool(settings, len(items), measured)
+        or _job is not None
+        or multiprocessing.current_process().daemon
+    ):
+        return None
+    with collector_paused():  # a pass here or in the child would walk (copy) the whole heap
+        return _shared(function, items, min(workers(settings), len(items)))
+
+
+class Background:
+    """FUNCTION() being worked out in one forked process: `result()` waits for its answer."""
+
+    def __init__(self, pid, readable):
+        self._answer = None
+        # Never asked (the build stopped before it needed the answer): the process is ended
+        # and waited for when this is let go, so none is left behind (the devserver).
+        self._waiting = weakref.finalize(self, _end, pid, readable)
+
+    def result(self):
+        """(True, FUNCTION()) once the forked process has answered; (False, None) if it failed."""
+        waiting = self._waiting.detach()
+        if waiting is not None:
+            pid, readable = waiting[2]
+            with os.fdopen(readable, "rb") as pipe:
+                data = pipe.read()
+            _, status = os.waitpid(pid, 0)
+            self._answer = (True, pickle.loads(data)) if status == 0 and data else (False, None)
+        return self._answer
+
+
+def _end(pid, readable):
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        os.close(readable)
+    with contextlib.suppress(OSError):
+        os.waitpid(pid, 0)
+
+
+def in_background(settings, function, count, measured):
+    """A Background working out FUNCTION() in a forked process while this one goes on; None
+    when COUNT (the caller's measure of the work) is under MEASURED (BUILD_POOL_MIN overrides
+    it), the build has one worker, no fork, or no process to be had (the caller then works
+    it out itself).
+
+    For a step whose answer is needed only later (topics' key quotes, read when the topic
+    pages are written), so it runs beside the build's next steps on a core that would idle.
+    FUNCTION reaches the process by fork and sees the build as it is now; its answer is
+    pickled back.
+    """
+    if (
+        not worth_a_pool(settings, count, measured)
+        or _job is not None
+        or multiprocessing.current_process().daemon
+    ):
+        return None
+    try:
+        readable, writable = os.pipe()
+    except OSError as error:
+        logger.debug("build_speed: no background process (%s); working in this process", error)
+        return None
+    try:
+        pid = os.fork()
+    except OSError as error:
+        os.close(readable)
+        os.close(writable)
+        logger.debug("build_speed: no background process (%s); working in this process", error)
+        return None
+    if pid == 0:  # the child: the answer down the pipe, then gone
+        status = 1
+        try:
+            gc.disable()  # its passes would walk (copy) the heap it shares with the build
+            os.close(readable)
+            with os.fdopen(writable, "wb") as pipe:
+                pickle.dump(function(), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(writable)
+    return Background(pid, readable)

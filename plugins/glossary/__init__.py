@@ -9,6 +9,7 @@ from pelican.generators import Generator
 
 from plugins import post_model
 from plugins.build_speed.memo import memo_for
+from plugins.build_speed.pool import shared_map
 
 from .annotate import (
     GLOSSARY_PLACEHOLDER,
@@ -65,6 +66,11 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+# The fewest posts to mark for which sharing the work with a forked process paid (issue 15,
+# a cold build of 1,000 posts; BUILD_POOL_MIN overrides it).
+POOL_MIN = 100
+_UNKNOWN = object()
 
 
 @dataclass(frozen=True)
@@ -140,6 +146,7 @@ def annotate_articles(generator):
             Path(settings["GLOSSARY_LAW_FILE"]).read_text(encoding="utf-8"),
             *(settings[key] for key in sorted(SETTINGS)),
         )
+    posts = []
     for article in _all_articles(generator):
         model = post_model.of(article)
         model.cpd_url = None
@@ -149,13 +156,28 @@ def annotate_articles(generator):
         else:
             source = article._content
         day = article.date.date()
+        posts.append((article, model, source, day, memo.key(tables, source, day.isoformat())))
+    # Last build's answer while the post, its date, both tables and the settings are the
+    # same (the build memo; `make html` and the devserver only); the others worked out here.
+    answers = [memo.find(key, _UNKNOWN) for _, _, _, _, key in posts]
+    todo = [
+        (source, day)
+        for (_, _, source, day, _), found in zip(posts, answers, strict=True)
+        if found is _UNKNOWN
+    ]
 
-        def work(source=source, day=day):
-            return annotate_article(source, day, glossary, law, settings, matchers)
+    def work(pair):
+        return annotate_article(pair[0], pair[1], glossary, law, settings, matchers)
 
-        # Last build's answer while the post, its date, both tables and the settings are the
-        # same (the build memo; `make html` and the devserver only).
-        html, used, refs, notes = memo.get(memo.key(tables, source, day.isoformat()), work)
+    # Speed (issue 15): the build's process did this alone, the other core idle, after the
+    # themes' pool; each post's marks are a function of its own text and date only.
+    worked = shared_map(settings, work, todo, POOL_MIN)
+    worked = iter(worked) if worked is not None else (work(pair) for pair in todo)
+    for (article, model, source, _, key), found in zip(posts, answers, strict=True):
+        if found is _UNKNOWN:
+            found = next(worked)
+            memo.keep(key, found)
+        html, used, refs, notes = found
         html = as_pelican_links(html)
         model.glossary_input, model.glossary_output = source, html
         article._content = html

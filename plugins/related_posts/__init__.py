@@ -8,6 +8,7 @@ from pelican.generators import ArticlesGenerator
 
 from plugins import post_model
 from plugins.build_speed.memo import memo_for
+from plugins.build_speed.pool import in_background
 
 from .core import (
     OperationCounter,
@@ -35,6 +36,13 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+# The fewest posts whose keywords are to be found for which ranking in a forked process beside
+# the build's next steps paid (issue 15; 1,000 posts took 0.5 s).
+BACKGROUND_MIN = 200
+_KEPT = object()
+# [(Background or None, work, finish)]: rankings being worked out (add_related_posts).
+_ranking = []
 
 
 def theme_label(theme):
@@ -90,14 +98,11 @@ def add_related_posts(generators):
     memo = memo_for(articles_generator.settings, "RelatedPosts")
     limit = options["RELATED_POSTS_KEYWORDS"]
 
-    def tokens(html):
-        return memo.get(memo.key("keywords", limit, html), lambda: keywords(html, limit))
-
     # Keyed by URL and source file: two posts that clash on a URL are the content checks' error
     # to report; here they must not crash the build (the devserver keeps serving after it).
     by_id = {}
-    posts = []
     names = {}
+    rows = []  # (post id, theme slugs, date, html, keywords' memo key, kept keywords or None)
     # article.url is formatted afresh on every read: read it once per article.
     post_ids = [(article.url, article.source_path) for article in articles]
     for article, post_id in zip(articles, post_ids, strict=True):
@@ -106,19 +111,27 @@ def add_related_posts(generators):
             if theme.slug not in names:
                 names[theme.slug] = theme_label(theme)
         by_id[post_id] = article
-        posts.append(
-            Post(
-                id=post_id,
-                themes=tuple(theme.slug for theme in themes),
-                date=article.date,
-                tokens=tokens(article._content),
-            )
-        )
+        html = article._content
+        key = memo.key("keywords", limit, html)
+        slugs = tuple(theme.slug for theme in themes)
+        rows.append((post_id, slugs, article.date, html, key, memo.find(key)))
     # Counting steps costs time on every pair; only worth it when the count is logged.
     counter = OperationCounter() if logger.isEnabledFor(logging.DEBUG) else None
 
-    def rank():
-        return related(
+    def work():
+        """(the keywords not kept, the ranking's memo key, the ranking or _KEPT)."""
+        found = [keywords(html, limit) for _, _, _, html, _, kept in rows if kept is None]
+        made = iter(found)
+        posts = [
+            Post(id=post_id, themes=slugs, date=date, tokens=next(made) if kept is None else kept)
+            for post_id, slugs, date, _, _, kept in rows
+        ]
+        key = (
+            None if counter is not None or not memo.enabled else _ranking_key(memo, posts, options)
+        )
+        if key in memo.kept:  # read only here: this may be a forked process
+            return found, key, _KEPT
+        ranking = related(
             posts,
             options["RELATED_POSTS_MAX"],
             window=options["RELATED_POSTS_WINDOW"],
@@ -126,19 +139,44 @@ def add_related_posts(generators):
             text_weight=options["RELATED_POSTS_TEXT_WEIGHT"],
             counter=counter,
         )
+        return found, key, ranking
 
-    if counter is not None or not memo.enabled:  # counting steps means ranking afresh
-        ranking = rank()
-    else:
-        ranking = memo.get(_ranking_key(memo, posts, options), rank)
-    memo.save()
-    for article, post_id in zip(articles, post_ids, strict=True):
-        post_model.of(article).related = [
-            (by_id[entry.id], reason_text(names[slug] for slug in entry.reasons))
-            for entry in ranking[post_id]
-        ]
-    if counter is not None:
-        logger.debug("related_posts: %d articles ranked in %d steps", len(posts), counter.count)
+    def finish(answer):
+        found, key, ranking = answer
+        made = iter(found)
+        for _, _, _, _, keywords_key, kept in rows:
+            if kept is None:
+                memo.keep(keywords_key, next(made))
+        if ranking is _KEPT:
+            ranking = memo.find(key)
+        elif key is not None:
+            memo.keep(key, ranking)
+        memo.save()
+        for article, post_id in zip(articles, post_ids, strict=True):
+            post_model.of(article).related = [
+                (by_id[entry.id], reason_text(names[slug] for slug in entry.reasons))
+                for entry in ranking[post_id]
+            ]
+        if counter is not None:
+            logger.debug("related_posts: %d articles ranked in %d steps", len(rows), counter.count)
+
+    # Speed (issue 15): the related posts are read only when the pages are written, so a
+    # forked process works them out while this one checks the site (the build's process did
+    # this alone); not when only a few posts changed (the devserver), nor when counting.
+    missing = sum(kept is None for *_, kept in rows) if counter is None else 0
+    running = in_background(articles_generator.settings, work, missing, BACKGROUND_MIN)
+    _ranking.append((running, work, finish))
+    if running is None:
+        finish_related_posts()
+
+
+def finish_related_posts(*_args):
+    """Every article's related posts in place (waiting for the forked process ranking them)."""
+    # get_writer: nothing is written before it; add_related_posts without a process to wait for.
+    while _ranking:
+        running, work, finish = _ranking.pop(0)
+        done, answer = running.result() if running is not None else (False, None)
+        finish(answer if done else work())
 
 
 def register():
@@ -148,3 +186,5 @@ def register():
     # article_generator_finalized receiver has changed the bodies whose words are compared,
     # and no page is written yet (plugins/post_model.py lists who fills what, and when).
     signals.all_generators_finalized.connect(add_related_posts)
+    # get_writer: every page's content is made, none written yet; the ranking is waited for.
+    signals.get_writer.connect(finish_related_posts)

@@ -1,0 +1,269 @@
+"""The build's own steps after the themes' pool share their work with a forked process
+(issue 15): the same answers as in one process, the work done in two."""
+
+import datetime as dt
+import os
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from pelican.generators import ArticlesGenerator
+
+import plugins.glossary as glossary_plugin
+import plugins.reading_time as reading_time
+import plugins.related_posts as related_posts
+from bench.corpus import make_posts, yaml_text
+from plugins import post_model
+from plugins.build_speed.pool import in_background, shared_map
+from plugins.themes.vocabulary import load_vocabulary
+from plugins.topics import generator as topics_generator
+from plugins.yaml_metadata.engine import markdown_engine
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = {"BUILD_WORKERS": 2, "BUILD_POOL_MIN": 0}
+ALONE = {"BUILD_WORKERS": 1}
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="forked processes only")
+
+
+def _square_and_pid(number):
+    time.sleep(0.005)  # long enough that both processes take some items
+    return number * number, os.getpid()
+
+
+def test_shared_map_gives_each_items_answer_in_order_worked_out_by_two_processes():
+    answers = shared_map(SHARED, _square_and_pid, range(40), 2)
+    assert [square for square, _ in answers] == [n * n for n in range(40)]
+    pids = {pid for _, pid in answers}
+    assert os.getpid() in pids and len(pids) == 2
+
+
+def test_shared_map_leaves_the_work_to_the_caller_when_not_worth_it_or_a_process_fails():
+    assert shared_map(ALONE, _square_and_pid, range(40), 2) is None
+    assert shared_map({"BUILD_WORKERS": 2}, _square_and_pid, range(5), 10) is None
+    parent = os.getpid()
+
+    def fails_in_the_child(number):
+        time.sleep(0.005)
+        if os.getpid() != parent:
+            raise ValueError("no")
+        return number
+
+    assert shared_map(SHARED, fails_in_the_child, range(40), 2) is None
+
+
+def test_in_background_works_in_another_process_on_the_build_as_it_was_at_the_fork():
+    state = [1, 2]
+    running = in_background(SHARED, lambda: (sum(state), os.getpid()), 10, 2)
+    state.append(100)  # after the fork: not seen by the forked process
+    done, (total, pid) = running.result()
+    assert done and total == 3 and pid != os.getpid()
+    assert running.result() == (True, (3, pid))  # asked again: the same answer
+
+
+def test_in_background_is_none_for_one_worker_or_little_work_and_says_when_it_failed():
+    assert in_background(ALONE, lambda: 1, 10, 2) is None
+    assert in_background({"BUILD_WORKERS": 2}, lambda: 1, 1, 2) is None
+    running = in_background(SHARED, lambda: 1 / 0, 10, 2)
+    assert running.result() == (False, None)
+
+
+def _corpus_html(count):
+    return [
+        markdown_engine().convert(yaml_text(post).split("---\n", 2)[2])
+        for post in make_posts(count, seed=7)
+    ]
+
+
+def _articles(htmls):
+    return [
+        SimpleNamespace(
+            _content=html,
+            date=dt.datetime(2008 + index % 17, 1 + index % 12, 1 + index % 28),
+            status="published",
+            save_as=f"post-{index}/index.html",
+            slug=f"post-{index}",
+            source_path=f"post-{index}.md",
+        )
+        for index, html in enumerate(htmls)
+    ]
+
+
+def _glossary_generator(settings, htmls):
+    values = {
+        **glossary_plugin.SETTINGS,
+        "GLOSSARY_FILE": str(ROOT / "content" / "glossary.yaml"),
+        "GLOSSARY_LAW_FILE": str(ROOT / "content" / "law.yaml"),
+        "CACHE_CONTENT": False,
+        **settings,
+    }
+    generator = SimpleNamespace(settings=values, context={}, articles=_articles(htmls))
+    for name in ("translations", "hidden_articles", "hidden_translations", "drafts"):
+        setattr(generator, name, [])
+    generator.drafts_translations = []
+    return generator
+
+
+def _marked(generator):
+    return [
+        (
+            article._content,
+            [term.slug for term in post_model.of(article).glossary_terms],
+            post_model.of(article).law_refs,
+            post_model.of(article).since_written,
+            post_model.of(article).cpd_url,
+        )
+        for article in generator.articles
+    ]
+
+
+def test_glossary_marks_made_in_two_processes_are_the_marks_of_one(tmp_path, monkeypatch):
+    htmls = _corpus_html(60)
+    alone = _glossary_generator(ALONE, htmls)
+    glossary_plugin.annotate_articles(alone)
+    marks_file = tmp_path / "pids"
+    annotate = glossary_plugin.annotate_article
+
+    def annotate_noting_the_process(*args, **kwargs):
+        with open(marks_file, "a", encoding="utf-8") as handle:
+            handle.write(f"{os.getpid()}\n")
+        time.sleep(0.002)
+        return annotate(*args, **kwargs)
+
+    monkeypatch.setattr(glossary_plugin, "annotate_article", annotate_noting_the_process)
+    shared = _glossary_generator(SHARED, htmls)
+    glossary_plugin.annotate_articles(shared)
+    assert _marked(shared) == _marked(alone)
+    assert any("term" in html for html, *_ in _marked(shared))
+    pids = marks_file.read_text().split()
+    assert len(pids) == len(htmls) and len(set(pids)) == 2 and str(os.getpid()) in pids
+
+
+def _topics_generator(settings, tmp_path):
+    vocabulary = list(load_vocabulary(ROOT / "content" / "themes.yaml"))
+    articles = _articles(_corpus_html(80))
+    for index, article in enumerate(articles):
+        post_model.of(article).themes = [vocabulary[index % 5], vocabulary[(index + 2) % 7]]
+        article.url = f"post-{index}/"
+    values = {
+        **topics_generator.resolve({}),
+        "CACHE_CONTENT": False,
+        "RELATIVE_URLS": False,
+        **settings,
+    }
+    generator = object.__new__(topics_generator.TopicsGenerator)
+    generator.settings = values
+    generator.options = topics_generator.resolve(values)
+    generator.context = {"articles": articles, "drafts": [], "theme_vocabulary": vocabulary}
+    return generator
+
+
+def _quotes(generator):
+    return [
+        (topic.slug, topic.quote and (topic.quote[0], topic.quote[1].url, topic.quote[2]))
+        for topic in generator.topics
+    ]
+
+
+def test_topic_quotes_found_beside_the_build_are_the_quotes_found_in_it(tmp_path, monkeypatch):
+    alone = _topics_generator(ALONE, tmp_path)
+    alone.generate_context()
+    expected = _quotes(alone)
+    assert sum(quote is not None for _, quote in expected) >= 3
+    pids_file = tmp_path / "pids"
+    key_quotes = topics_generator._key_quotes
+
+    def noting_the_process(work):
+        pids_file.write_text(str(os.getpid()))
+        return key_quotes(work)
+
+    monkeypatch.setattr(topics_generator, "_key_quotes", noting_the_process)
+    shared = _topics_generator(SHARED, tmp_path)
+    shared.generate_context()
+    shared.finish_quotes()
+    assert _quotes(shared) == expected
+    assert pids_file.read_text() != str(os.getpid())
+
+
+def test_reading_times_counted_beside_the_build_are_in_place_before_the_writing(
+    tmp_path, monkeypatch
+):
+    htmls = _corpus_html(30)
+    settings = {"CACHE_CONTENT": False}
+    alone = SimpleNamespace(settings={**settings, **ALONE}, articles=_articles(htmls), drafts=[])
+    reading_time.add_reading_time(alone)
+    expected = [post_model.of(article).reading_time for article in alone.articles]
+    assert len(set(expected)) > 1
+    pids_file = tmp_path / "pids"
+    minutes = reading_time.reading_minutes
+
+    def noting_the_process(html, speed):
+        pids_file.write_text(str(os.getpid()))
+        return minutes(html, speed)
+
+    monkeypatch.setattr(reading_time, "reading_minutes", noting_the_process)
+    shared = SimpleNamespace(settings={**settings, **SHARED}, articles=_articles(htmls), drafts=[])
+    reading_time.add_reading_time(shared)
+    reading_time.finish_reading_times(None)  # get_writer
+    assert [post_model.of(article).reading_time for article in shared.articles] == expected
+    assert pids_file.read_text() != str(os.getpid())
+
+
+def _articles_generator(settings):
+    vocabulary = list(load_vocabulary(ROOT / "content" / "themes.yaml"))
+    generator = object.__new__(ArticlesGenerator)
+    generator.settings = {"CACHE_CONTENT": False, **settings}
+    generator.articles = _articles(_corpus_html(60))
+    generator.drafts = []
+    for index, article in enumerate(generator.articles):
+        post_model.of(article).themes = [vocabulary[index % 4], vocabulary[(index + 1) % 9]]
+        article.url = f"post-{index}/"
+    return generator
+
+
+def _related(generator):
+    return [
+        [(other.url, reason) for other, reason in post_model.of(article).related]
+        for article in generator.articles
+    ]
+
+
+def test_related_posts_ranked_beside_the_build_are_in_place_before_the_writing(
+    tmp_path, monkeypatch
+):
+    alone = _articles_generator(ALONE)
+    related_posts.add_related_posts([alone])
+    expected = _related(alone)
+    assert sum(map(len, expected)) > 100
+    pids_file = tmp_path / "pids"
+    rank = related_posts.related
+
+    def noting_the_process(*args, **kwargs):
+        pids_file.write_text(str(os.getpid()))
+        return rank(*args, **kwargs)
+
+    monkeypatch.setattr(related_posts, "related", noting_the_process)
+    shared = _articles_generator(SHARED)
+    related_posts.add_related_posts([shared])
+    related_posts.finish_related_posts(None)  # get_writer
+    assert _related(shared) == expected
+    assert pids_file.read_text() != str(os.getpid())
+
+
+def test_background_work_never_asked_for_leaves_no_process_behind(tmp_path):
+    pid_file = tmp_path / "pid"
+
+    def slow():
+        pid_file.write_text(str(os.getpid()))
+        time.sleep(60)
+
+    running = in_background(SHARED, slow, 10, 2)
+    for _ in range(500):
+        if pid_file.exists() and pid_file.read_text():
+            break
+        time.sleep(0.01)
+    pid = int(pid_file.read_text())
+    del running  # a build stopped before it needed the answer
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # ended and already waited for
