@@ -62,8 +62,10 @@ def read_pages(site, names):
 
 
 def listing_order(site, names):
-    """NAMES in the order of a walk of SITE that lists each folder as the file system does,
-    or None when one is missing. Only folders holding two or more of them are listed."""
+    """NAMES in the order of a walk of SITE that lists each folder as the file system does.
+
+    Only folders holding two or more of them are listed (one alone has no order to keep); None
+    when such a folder cannot be listed or lacks one of them."""
     tree = {}
     for name in names:
         node = tree
