@@ -105,7 +105,9 @@ class EarlyIndex:
 
     def start(self, glob):
         """Start Pagefind on the pages GLOB names; its bundle goes to a folder beside SITE."""
-        self._scratch = Path(tempfile.mkdtemp(prefix=".search-early-", dir=self.site.parent))
+        # Absolute: Pagefind takes --output-path from the folder it runs in.
+        scratch = tempfile.mkdtemp(prefix=".search-early-", dir=self.site.parent)
+        self._scratch = Path(os.path.abspath(scratch))
         # Pagefind reads its configuration from the folder it runs in (see _run_pagefind).
         (self._scratch / "pagefind.json").write_text(json.dumps({"glob": glob}), "utf-8")
         command = [
@@ -159,6 +161,7 @@ class EarlyIndex:
             remove_old_bundle(target)
             if target.exists():  # a folder Pagefind would have written into: index as before
                 return None
+            target.parent.mkdir(parents=True, exist_ok=True)  # a SEARCH_BUNDLE_DIR of a/b
             shutil.move(str(self.bundle), str(target))
             return count
         finally:

@@ -329,3 +329,26 @@ def test_a_built_site_publishes_the_index_started_early(tmp_path, runs_after_the
     assert len(list(site.glob("*/*/*/index.html"))) == 30
     assert bundle(site) == indexed_after_the_writing(site, tmp_path)
     assert scratch_left(site) == []
+
+
+def test_a_bundle_folder_inside_another_and_a_relative_output_path(
+    tmp_path, finalized_indexes, runs_after_the_writing, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    site = Path("site")
+    names = posts_site(site)
+    settings = {"SEARCH_BUNDLE_DIR": "assets/search"}
+    writer = started(site, names, settings)
+    assert search._Early.run is not None
+    the_rest(site)
+    search.index_site(writer)
+    assert runs_after_the_writing == []
+    copy = tmp_path / "after-the-writing"
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("assets"))
+    build_index(copy, "assets/search")
+    folder = site / "assets" / "search"
+    made = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    folder = copy / "assets" / "search"
+    expected = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert made == expected and len(made) > 5
+    assert scratch_left(tmp_path / "site") == []
