@@ -27,6 +27,26 @@ from .index import (
     remove_old_bundle,
 )
 
+SCRATCH = ".search-early-"  # then the build's process id, a dash and tempfile's letters
+
+
+def remove_abandoned(folder):
+    """Remove the scratch folders in FOLDER of early runs whose build is gone (killed)."""
+    try:
+        names = [name for name in os.listdir(folder) if name.startswith(SCRATCH)]
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(SCRATCH) :].partition("-")[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(os.path.join(folder, name), ignore_errors=True)
+        except OSError:  # alive, another user's
+            continue
+
 
 def _signature(status):
     """What changes whenever a file is written: its inode, size and times."""
@@ -105,8 +125,9 @@ class EarlyIndex:
 
     def start(self, glob):
         """Start Pagefind on the pages GLOB names; its bundle goes to a folder beside SITE."""
+        remove_abandoned(self.site.parent)
         # Absolute: Pagefind takes --output-path from the folder it runs in.
-        scratch = tempfile.mkdtemp(prefix=".search-early-", dir=self.site.parent)
+        scratch = tempfile.mkdtemp(prefix=f"{SCRATCH}{os.getpid()}-", dir=self.site.parent)
         self._scratch = Path(os.path.abspath(scratch))
         # Pagefind reads its configuration from the folder it runs in (see _run_pagefind).
         (self._scratch / "pagefind.json").write_text(json.dumps({"glob": glob}), "utf-8")

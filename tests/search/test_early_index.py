@@ -352,3 +352,21 @@ def test_a_bundle_folder_inside_another_and_a_relative_output_path(
     expected = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
     assert made == expected and len(made) > 5
     assert scratch_left(tmp_path / "site") == []
+
+
+def test_the_folder_of_a_killed_build_s_early_run_is_removed_by_the_next(
+    tmp_path, finalized_indexes
+):
+    # SIGKILL runs no exit handler: the next build removes what the killed one left.
+    import subprocess
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    abandoned = tmp_path / f"{early_module.SCRATCH}{gone.pid}-abc"
+    (abandoned / "bundle").mkdir(parents=True)
+    alive = tmp_path / f"{early_module.SCRATCH}1-xyz"  # pid 1 lives: another build's
+    alive.mkdir()
+    site = tmp_path / "site"
+    started(site, posts_site(site))
+    assert search._Early.run is not None
+    assert not abandoned.exists() and alive.is_dir()
