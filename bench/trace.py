@@ -13,6 +13,7 @@ nothing in the build imports it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import json
 import os
@@ -20,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -28,9 +30,26 @@ ROOT = Path(__file__).resolve().parents[1]
 _folder = None  # where each process appends its steps, one JSON line each: {pid}.jsonl
 
 
-def _record(name, start, end):
-    with open(os.path.join(_folder, f"{os.getpid()}.jsonl"), "a", encoding="utf-8") as handle:
+def _record(name, start, end, pid=None):
+    pid = os.getpid() if pid is None else pid
+    with open(os.path.join(_folder, f"{pid}.jsonl"), "a", encoding="utf-8") as handle:
         handle.write(json.dumps([name, start, end, os.getppid()]) + "\n")
+
+
+class _TracedPopen(subprocess.Popen):
+    """A command the build starts, drawn as a row of its own from its start to its end (not to
+    when the build waits for it: Pagefind may run beside the page writers)."""
+
+    def __init__(self, args, *rest, **kwargs):
+        start = time.time()
+        super().__init__(args, *rest, **kwargs)
+        name = f"{Path(str(args[0] if isinstance(args, (list, tuple)) else args)).name}"
+        threading.Thread(target=self._ended, args=(name, start), daemon=True).start()
+
+    def _ended(self, name, start):
+        with contextlib.suppress(ChildProcessError, OSError):
+            os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOWAIT)  # ended, not yet reaped
+        _record(name, start, time.time(), pid=self.pid)
 
 
 def _timed(name, function):
@@ -89,6 +108,7 @@ def _install(plugins=()):
         writer.ParallelWriter._write,
     )
     subprocess.run = _timed(lambda args: f"run {Path(str(args[0][0])).name}", subprocess.run)
+    subprocess.Popen = _TracedPopen
 
 
 def _subclasses(klass):

@@ -19,6 +19,11 @@ template that renders nothing and a file that keeps nothing), so a plugin listen
 (a sitemap, a list of written files) sees every page of the build.
 Calls made after the write-out (a generator run later) are written at once, as Pelican does.
 A child that fails (a template error, a fatal log) stops the build with its error shown.
+
+The posts' pages come first (newest_first); once every one of them is on disk, whichever
+process wrote it, the writer sends `post_pages_written` in this process, while the rest is
+still being written (the search plugin starts Pagefind on them then). The writer keeps, from
+then on, the names of those pages written again (`rewritten`).
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import pickle
 import sys
 import traceback
 
+from blinker import signal
 from pelican import signals
 from pelican.writers import Writer
 
@@ -38,6 +44,10 @@ from .feed_text import FeedTexts, escaping_once
 from .pool import workers as build_workers
 
 logger = logging.getLogger(__name__)
+
+# Sent by the ParallelWriter (the sender) in the build's own process, once the page of every
+# post is written, before the other pages are: pages=[output names, in the order queued].
+post_pages_written = signal("build_speed_post_pages_written")
 
 
 class WriteFailedError(RuntimeError):
@@ -63,7 +73,10 @@ class _Taker:
         self.count = count
         self.children = max(0, min(workers, count) - 1)
         self.free_end = count - self.children  # the groups after it are the children's first
-        self._next = multiprocessing.get_context("fork").Value("l", 1 if count else 0)
+        context = multiprocessing.get_context("fork")
+        self._next = context.Value("l", 1 if count else 0)
+        self.first = 0  # the groups before it are the posts' pages (set before forking)
+        self._first_written = context.Value("l", 0)
 
     def taken(self, worker):
         """Yield the group indices WORKER (0 = this process, k = child k) writes, in order."""
@@ -85,10 +98,29 @@ class _Taker:
                 self._next.value = end
             yield from range(start, end)
 
+    def wrote(self, index):
+        """Note that group INDEX is on disk (called by the process that wrote it)."""
+        if index < self.first:
+            with self._first_written.get_lock():
+                self._first_written.value += 1
+
+    def firsts_written(self):
+        """True once every group before `first` is on disk, whichever process wrote it."""
+        return self._first_written.value >= self.first
+
     def stop(self):
         """Hand out no more groups: the build stops, so no process starts another page."""
         with self._next.get_lock():
             self._next.value = self.free_end
+
+
+def _saved(call):
+    """Minus the time CALL's post was saved (ns); 0 for a call that writes no post's page."""
+    content = call[2].get("article") or call[2].get("page")
+    try:
+        return -os.stat(content.source_path).st_mtime_ns
+    except (AttributeError, TypeError, OSError):
+        return 0  # not a post's page (a listing, a feed): after the posts, in order
 
 
 def newest_first(calls):
@@ -96,15 +128,12 @@ def newest_first(calls):
 
     In a preview the post the author just saved is the page they are waiting for.
     """
+    return [call for _, call in _newest_first(calls)]
 
-    def saved(call):
-        content = call[2].get("article") or call[2].get("page")
-        try:
-            return -os.stat(content.source_path).st_mtime_ns
-        except (AttributeError, TypeError, OSError):
-            return 0  # not a post's page (a listing, a feed): after the posts, in order
 
-    return sorted(calls, key=saved)
+def _newest_first(calls):
+    """newest_first's order as (_saved(call), call) pairs."""
+    return sorted(((_saved(call), call) for call in calls), key=lambda pair: pair[0])
 
 
 class ParallelWriter(Writer):
@@ -116,6 +145,8 @@ class ParallelWriter(Writer):
         self._queueing = True
         self._announcing = False  # True while content_written is sent for a child's pages
         self._feed_texts = FeedTexts()  # each long text escaped once for all feeds (feed_text)
+        self._posts_pages = {}  # {absolute path: name} of the pages post_pages_written named
+        self.rewritten = set()  # the names of those pages written again since
 
     def _create_new_feed(self, feed_type, feed_title, context):
         feed = super()._create_new_feed(feed_type, feed_title, context)
@@ -140,17 +171,28 @@ class ParallelWriter(Writer):
 
     def write_out(self, workers):
         """Make every queued write_file call, in WORKERS processes; later calls write at once."""
-        calls, self._queued, self._queueing = newest_first(self._queued), [], False
+        ordered, self._queued, self._queueing = _newest_first(self._queued), [], False
+        calls = [call for _, call in ordered]
+        posts = sum(1 for saved, _ in ordered if saved < 0)  # the posts' pages come first
         if workers < 2 or not hasattr(os, "fork"):
-            self._write(calls)
+            self._write(calls[:posts])
+            if posts:
+                self._posts_written([name for name, _, _ in calls[:posts]])
+            self._write(calls[posts:])
             return
         groups = group_by_output(calls)
+        of_posts = {id(call) for call in calls[:posts]}
+        first = next(
+            (n for n, group in enumerate(groups) if id(group[0]) not in of_posts), len(groups)
+        )
         try:
             taker = _Taker(len(groups), workers)
         except (OSError, ImportError) as error:  # no shared counter (no sem_open): write here
             logger.debug("build_speed: no shared counter for the writers (%s)", error)
             self._write(calls)
             return
+        taker.first = first
+        announced = first == 0
         children = []
         try:
             for worker in range(1, 1 + taker.children):
@@ -159,10 +201,15 @@ class ParallelWriter(Writer):
             logger.debug("build_speed: cannot fork a writer (%s); writing here", error)
             for worker in range(1 + len(children), 1 + taker.children):
                 self._write(groups[taker.count - worker])
+                taker.wrote(taker.count - worker)
         failure = None
         try:
             for index in taker.taken(0):
                 self._write(groups[index])
+                taker.wrote(index)
+                if not announced and taker.firsts_written():
+                    announced = True
+                    self._posts_written([group[0][0] for group in groups[:first]])
         except BaseException as error:  # wait for the children before stopping the build
             taker.stop()
             failure = error
@@ -174,9 +221,16 @@ class ParallelWriter(Writer):
                 # The child's own exception, so the build stops with the message it would have
                 # given writing that page here (a full disk, a missing template...).
                 raise report
+        if not announced:  # a child wrote the last of the posts' pages after this one's last
+            self._posts_written([group[0][0] for group in groups[:first]])
         if _listened(signals.content_written):
             for index in sorted(index for taken in reports for index in taken):
                 self._announce(groups[index])  # the groups children wrote, in queue order
+
+    def _posts_written(self, names):
+        """Send post_pages_written for the pages NAMES; note the ones written again after."""
+        self._posts_pages = {os.path.abspath(os.path.join(self.output_path, n)): n for n in names}
+        post_pages_written.send(self, pages=names)
 
     def _announce(self, calls):
         """Send content_written here for the pages CALLS wrote in a child, as Pelican would."""
@@ -204,6 +258,8 @@ class ParallelWriter(Writer):
         # already written and recorded, so nothing is opened and nothing is checked.
         if self._announcing:
             return open(os.devnull, "w", encoding=encoding)
+        if filename in self._posts_pages:
+            self.rewritten.add(self._posts_pages[filename])
         return super()._open_w(filename, encoding, override=override)
 
     def _write(self, calls):
@@ -227,6 +283,7 @@ class ParallelWriter(Writer):
                         for index in taker.taken(worker):
                             taken.append(index)
                             self._write(groups[index])
+                            taker.wrote(index)
                     except BaseException:
                         taker.stop()
                         raise

@@ -111,25 +111,64 @@ _MARK = b"data-pagefind-body"
 _NOINDEX = re.compile(rb"<meta\s+name=\"robots\"\s+content=\"[^\"]*noindex", re.IGNORECASE)
 
 
+def examine_page(data):
+    """(fingerprint, marked) of a page's bytes DATA for the index, or None for a page kept out
+    of it (marked noindex)."""
+    if _NOINDEX.search(data, 0, data.find(b"</head>") + 1 or len(data)):
+        return None
+    return key(data), _MARK in data
+
+
+def html_files(site):
+    """The relative paths (as tuples of parts) of SITE's files named *.html, sorted by parts:
+    what sorted(Path(SITE).rglob("*.html")) gives, files only, and no folder reached through
+    a symbolic link (rglob does not descend into one), in a fraction of its time."""
+    found = []
+
+    def walk(folder, prefix):
+        try:
+            listing = os.scandir(folder)
+        except PermissionError:  # rglob passes over a folder it may not list
+            return
+        with listing as entries:
+            for entry in entries:
+                name = entry.name
+                try:
+                    if name.endswith(".html") and entry.is_file():
+                        found.append((*prefix, name))
+                    if entry.is_dir(follow_symlinks=False):
+                        walk(entry.path, (*prefix, name))
+                except OSError:  # gone or unreadable since it was listed, as rglob skips it
+                    continue
+
+    walk(site, ())
+    found.sort()
+    return found
+
+
 def pages_to_index(site, bundle_dir):
     """{relative path: fingerprint} of the HTML files Pagefind would index in SITE, in path order.
 
     Pagefind indexes only pages marked data-pagefind-body when any page is marked (our article
     pages are), and every page otherwise. Pages marked noindex (hidden posts) are never given
     to it. Each page is read once and only its fingerprint kept (`key` of its bytes): the
-    whole site's HTML is never held at once.
+    whole site's HTML is never held at once. An unmarked page is only fingerprinted (read
+    again) when no page is marked.
     """
-    pages, marked = {}, {}
-    for path in sorted(site.rglob("*.html")):
-        relative = path.relative_to(site)
-        if relative.parts[0] != bundle_dir and path.is_file():
-            data = path.read_bytes()
+    site = Path(site)
+    unmarked, marked = [], {}
+    for parts in html_files(site):
+        if parts[0] != bundle_dir:
+            name = "/".join(parts)
+            data = (site / name).read_bytes()
             if not _NOINDEX.search(data, 0, data.find(b"</head>") + 1 or len(data)):
-                name, fingerprint = relative.as_posix(), key(data)
-                pages[name] = fingerprint
                 if _MARK in data:
-                    marked[name] = fingerprint
-    return marked or pages
+                    marked[name] = key(data)
+                elif not marked:
+                    unmarked.append(name)
+    if marked:
+        return marked
+    return {name: key((site / name).read_bytes()) for name in unmarked}
 
 
 def index_key(pages, binary, part_count=1):
@@ -143,7 +182,7 @@ def index_key(pages, binary, part_count=1):
     return hex_key(*parts, size=16)
 
 
-def _link_or_copy(source, target):
+def link_or_copy(source, target):
     """Hard-link SOURCE at TARGET; copy it where links cannot be made (another file system)."""
     try:
         os.link(source, target)
@@ -156,7 +195,7 @@ def _mirror(pages, site, folder):
     for name in pages:
         target = folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        _link_or_copy(site / name, target)
+        link_or_copy(site / name, target)
 
 
 # Characters a glob gives a meaning to: a page whose path holds one is indexed from a mirror.
@@ -206,7 +245,16 @@ def part_folders(bundle):
     return sorted(named, key=lambda name: int(name[len(PART_PREFIX) :]))
 
 
-def build_index(site_dir, bundle_dir="pagefind", executable=None, memo=None, part_most=None):
+def remove_old_bundle(bundle):
+    """Remove the Pagefind bundle at BUNDLE (a folder holding pagefind-entry.json), if any."""
+    bundle = Path(bundle)
+    if bundle.is_dir() and (bundle / "pagefind-entry.json").is_file():
+        shutil.rmtree(bundle)
+
+
+def build_index(
+    site_dir, bundle_dir="pagefind", executable=None, memo=None, part_most=None, pages=None
+):
     """Index every page of SITE_DIR marked data-pagefind-body; return how many were indexed.
 
     The bundle is then canonicalised (see canonical.py): the same site gives the same bytes.
@@ -216,6 +264,7 @@ def build_index(site_dir, bundle_dir="pagefind", executable=None, memo=None, par
     disks). More than PART_MOST pages (SEARCH_PART_PAGES) are indexed in parts: the first
     part is the bundle, the others are bundles in BUNDLE/part-2/, part-3/, ... (part_folders).
     With MEMO (the build memo's FolderMemo), a bundle made for exactly the same pages is reused.
+    PAGES, when given, is pages_to_index(SITE_DIR) worked out already.
 
     The old bundle is removed first so fragments of deleted posts do not linger
     across rebuilds (Pagefind names its files by content hash and never prunes).
@@ -231,16 +280,15 @@ def build_index(site_dir, bundle_dir="pagefind", executable=None, memo=None, par
         )
     part_most = DEFAULTS["SEARCH_PART_PAGES"] if part_most is None else part_most
     bundle = site / bundle_dir
-    if bundle.is_dir() and (bundle / "pagefind-entry.json").is_file():
-        shutil.rmtree(bundle)
-    pages = pages_to_index(site, bundle_dir)
+    remove_old_bundle(bundle)
+    pages = pages_to_index(site, bundle_dir) if pages is None else pages
     if not pages:
         raise SearchError(f"cannot index {site}: it has no HTML pages")
     parts = split_pages(pages, part_most)
     key = index_key(pages, binary, len(parts)) if memo is not None else None
     # Hard links: nothing writes into a bundle in place (a new build removes it first), and a
     # thousand links cost a fraction of a thousand copies.
-    if memo is not None and memo.restore(key, bundle, _link_or_copy):
+    if memo is not None and memo.restore(key, bundle, link_or_copy):
         drop_unused(bundle)  # a bundle kept before they were dropped
         return len(pages)
     glob = pages_glob(pages) if len(parts) == 1 else None
@@ -255,7 +303,7 @@ def build_index(site_dir, bundle_dir="pagefind", executable=None, memo=None, par
             target = bundle if number == 1 else bundle / f"{PART_PREFIX}{number}"
             count += _index_mirror(binary, part, site, bundle_dir, target)
     if memo is not None:
-        memo.keep(key, bundle, _link_or_copy)
+        memo.keep(key, bundle, link_or_copy)
     return count
 
 
@@ -313,13 +361,19 @@ def _run_pagefind(binary, site, bundle_dir, shown, glob=None):
         if glob is not None:
             Path(folder, "pagefind.json").write_text(json.dumps({"glob": glob}), "utf-8")
         process = subprocess.run(command, capture_output=True, text=True, check=False, cwd=folder)
+    return finish_bundle(process.returncode, process.stdout, process.stderr, bundle, shown)
+
+
+def finish_bundle(returncode, stdout, stderr, bundle, shown):
+    """Check a Pagefind run (its RETURNCODE and console output) and canonicalise the BUNDLE it
+    wrote for the site SHOWN; return the pages it indexed. Raises SearchError saying why."""
     # Pagefind repeats the glob it was given: a line of every page, no help in a message.
     output = "\n".join(
         line if len(line) <= 300 else line[:300] + " ..."
-        for line in f"{process.stdout}\n{process.stderr}".splitlines()
+        for line in f"{stdout}\n{stderr}".splitlines()
     )
-    if process.returncode != 0:
-        raise SearchError(f"pagefind failed ({process.returncode}) on {shown}:\n{output.strip()}")
+    if returncode != 0:
+        raise SearchError(f"pagefind failed ({returncode}) on {shown}:\n{output.strip()}")
     # Pagefind writes its filters in hash-map order, which changes with every run; rewrite
     # them in one canonical order so the same site always gives the same published files.
     try:

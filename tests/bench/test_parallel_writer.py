@@ -225,3 +225,80 @@ def test_cache_folder_changes_with_settings_and_prunes_other_versions(tmp_path):
     content.rename(tmp_path / "moved")
     cache_folder(root, {**settings, "PATH": str(tmp_path / "moved")})
     assert not site_folder(root, content).exists()
+
+
+def _posts_and_listings(tmp_path, writer, posts=8, listings=30, template=None):
+    """Queue the pages of POSTS posts (each with its source file) and LISTINGS other pages."""
+    template = template or _template("<h1>{{ title }}</h1>")
+    names = []
+    for n in range(posts):
+        source = tmp_path / "content" / f"post{n}.md"
+        source.parent.mkdir(exist_ok=True)
+        source.write_text("x")
+        os.utime(source, (1_000_000 + n, 1_000_000 + n))
+        name = f"2020/post-{n}/index.html"
+        post = SimpleNamespace(source_path=str(source))
+        writer.write_file(name, template, _context(), title=name, article=post)
+        names.append(name)
+    for n in range(listings):
+        writer.write_file(f"tag/t{n}/index.html", template, _context(), title=f"t{n}")
+    return names
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_search_is_told_once_every_posts_page_is_on_disk(tmp_path, workers):
+    from plugins.build_speed.writer import post_pages_written
+
+    writer = ParallelWriter(str(tmp_path / "out"), settings=SETTINGS)
+    posts = _posts_and_listings(tmp_path, writer)
+    told = []
+
+    def receiver(sender, pages):
+        out = tmp_path / "out"
+        on_disk = {name: (out / name).read_text() for name in pages}
+        listings = sorted(p.parent.name for p in (out / "tag").glob("*/index.html"))
+        told.append((sender, pages, on_disk, listings, os.getpid()))
+
+    post_pages_written.connect(receiver)
+    try:
+        writer.write_out(workers)
+    finally:
+        post_pages_written.disconnect(receiver)
+    assert len(told) == 1
+    sender, pages, on_disk, listings, pid = told[0]
+    assert sender is writer and pid == os.getpid()
+    assert pages == list(reversed(posts)), "the posts' pages, newest first"
+    assert on_disk == {name: f"<h1>{name}</h1>" for name in posts}, "each written whole"
+    if workers == 1:
+        assert listings == [], "told before any other page was written"
+    assert len(_files(tmp_path / "out")) == 38
+
+
+def test_no_post_no_word_to_the_search(tmp_path):
+    from plugins.build_speed.writer import post_pages_written
+
+    writer = ParallelWriter(str(tmp_path / "out"), settings=SETTINGS)
+    _posts_and_listings(tmp_path, writer, posts=0)
+    told = []
+    receiver = told.append
+    post_pages_written.connect(receiver)
+    try:
+        writer.write_out(2)
+    finally:
+        post_pages_written.disconnect(receiver)
+    assert told == []
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_posts_page_written_again_after_the_search_was_told_is_noted(tmp_path, workers):
+    writer = ParallelWriter(str(tmp_path / "out"), settings=SETTINGS)
+    template = _template("<h1>{{ title }}</h1>")
+    posts = _posts_and_listings(tmp_path, writer, template=template)
+    # A later generator's page written over a post's (Pelican allows one override).
+    writer.write_file(posts[3], template, _context(), title="over", override_output=True)
+    writer.write_out(workers)
+    assert writer.rewritten == ({posts[3]} if workers == 1 else set())
+    # After the write-out the writer writes at once: over a post's page, and over another.
+    writer.write_file(posts[5], template, _context(), title="late", override_output=True)
+    writer.write_file("tag/t3/index.html", template, _context(), title="late", override_output=True)
+    assert posts[5] in writer.rewritten and "tag/t3/index.html" not in writer.rewritten
