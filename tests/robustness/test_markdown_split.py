@@ -50,6 +50,8 @@ WHOLE_ONLY = [
     "A [reference][r] link.\n\n[r]: https://x.example/r",
     "A note[^1].\n\n[^1]: The note.",
     "Term\n: definition",
+    ": a definition first",
+    "Term\n~ definition",
     "<!-- a comment\n\nstill the comment -->",
     "<pre>\nkept\n\nas is\n</pre>",
     "<script>\nx\n</script>",
