@@ -37,9 +37,9 @@ BASE_N = 1000
 
 def timed(command, cwd, log):
     """Run COMMAND; return (seconds, max RSS in MB, CPU seconds). Fail loudly on error."""
-    # The previous build's pages and the output folder just removed are still being written
-    # back to disk for seconds after; flushed first, they are not counted in this build's time
-    # (on this machine they added 1-4 s of system time to whichever build came next).
+    # The previous build's pages are still being written back to disk for seconds after;
+    # flushed first, they are not counted in this build's time (on this machine they added
+    # 1-4 s of system time to whichever build came next).
     os.sync()
     with open(log, "w") as handle:
         start = time.perf_counter()
@@ -58,8 +58,36 @@ def _count_files(folder):
     return sum(1 for path in Path(folder).rglob("*") if path.is_file())
 
 
+# Folders of earlier builds, set aside to be removed when the run ends (see _set_aside).
+_SET_ASIDE = []
+
+
+def _set_aside(folder):
+    """Move FOLDER out of the way, to be removed by _remove_set_aside when the run ends."""
+    # Not removed now: on a file system that checks each new file against recently deleted
+    # ones (ext4 without a journal, as on this project's build machine), every file and
+    # folder made within a minute of removing thousands costs ~0.3 ms more, so the bench's
+    # own clean-up of the last build would slow the next one, the more the more it writes.
+    folder = Path(folder)
+    if not folder.exists():
+        return
+    aside = folder.with_name(f".{folder.name}.set-aside-{len(_SET_ASIDE)}")
+    try:
+        folder.rename(aside)
+    except OSError:  # another file system, say: remove it now after all
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    _SET_ASIDE.append(aside)
+
+
+def _remove_set_aside():
+    """Remove every folder _set_aside moved away in this run."""
+    while _SET_ASIDE:
+        shutil.rmtree(_SET_ASIDE.pop(), ignore_errors=True)
+
+
 def _fresh(folder):
-    shutil.rmtree(folder, ignore_errors=True)
+    _set_aside(folder)
     Path(folder).mkdir(parents=True)
 
 
@@ -85,7 +113,7 @@ def _cold_cache_reset(content):
 
     settings = read_settings(str(ROOT / "pelican.conf.py"))
     if settings.get("LOAD_CONTENT_CACHE") or settings.get("CACHE_CONTENT"):
-        shutil.rmtree(site_folder(settings["CACHE_PATH"], content), ignore_errors=True)
+        _set_aside(site_folder(settings["CACHE_PATH"], content))
 
 
 def _article_page(post):
@@ -95,7 +123,7 @@ def _article_page(post):
 def measure(n, pairs, seed, workdir, edits, profile):
     """Build corpus N; run PAIRS of A B; return the figures as a dict."""
     corpus_root = workdir / f"corpus-{n}"
-    shutil.rmtree(corpus_root, ignore_errors=True)
+    _set_aside(corpus_root)
     start = time.perf_counter()
     corpus = write_corpus(corpus_root, n, seed, ROOT / "content" / "themes.yaml")
     themes = ROOT / "content" / "themes.yaml"
@@ -180,7 +208,7 @@ def edit_to_preview(corpus, post, workdir, n, edits):
     """Warm devserver rebuilds after editing one post (median of EDITS)."""
     output, cache = workdir / f"out-dev-{n}", workdir / f"cache-dev-{n}"
     _fresh(output)
-    shutil.rmtree(cache, ignore_errors=True)
+    _set_aside(cache)
     source = corpus["yaml"] / "articles" / f"{post.date:%Y}" / f"{post.slug}.md"
     command = [
         sys.executable,
@@ -424,6 +452,7 @@ def main(argv=None):
                 measure(n, pairs, args.seed, workdir, edits, args.profile and not is_base)
             )
     finally:
+        _remove_set_aside()
         if not args.keep and args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
     if len(sizes) > 1:

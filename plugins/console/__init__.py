@@ -62,24 +62,30 @@ _SAID_BY_CHECKS = (
     "Empty alt attribute for image %s in %s",
 )
 NO_THEME = " has no theme tags and no theme was detected"
+# How many posts the themes message lists before it counts the rest. A first build after an
+# import can have hundreds of untagged posts: a screen per post would bury every other
+# warning (and laying out thousands of lines costs the build a third of a second);
+# `make themes` lists them all, with the evidence.
+LISTED_MOST = 10
+MORE = "... and {count} more: `make themes` lists every post's themes with the evidence."
+_MANY = " posts have no theme tags:"
 
 
-def without_undetected(message):
-    """The themes plugin's detection MESSAGE without its posts that have no theme at all (the
-    checks' 'no theme was found' warning names them with the fix); None when nothing is left."""
+def themes_message(message, most=LISTED_MOST):
+    """The themes plugin's detection MESSAGE as the console shows it: without its posts that
+    have no theme at all (the checks' 'no theme was found' warning names them with the fix),
+    and at most MOST posts listed; None when nothing is left."""
     lines = message.split("\n")
     if len(lines) == 1:  # "themes: PATH has no theme tags and no theme was detected"
         return None if message.endswith(NO_THEME) else message
     header, *rest = lines
-    if not (header.startswith("themes: ") and header.endswith(" posts have no theme tags:")):
+    if not (header.startswith("themes: ") and header.endswith(_MANY)):
         return message
     posts = [
         line for line in rest if " has no theme tags" in line and not line.startswith("themes:")
     ]
     kept = [line for line in posts if not line.endswith(NO_THEME)]
     notes = [line for line in rest if line not in posts]  # the advice, the earlier-build count
-    if len(kept) == len(posts):
-        return message
     if not kept:
         notes = [line for line in notes if line.startswith("themes: ")]  # drop the advice
         return "\n".join(notes) or None
@@ -87,7 +93,8 @@ def without_undetected(message):
         return "\n".join(
             [f"themes: {kept[0]} {notes[0]}" if notes else f"themes: {kept[0]}", *notes[1:]]
         )
-    return "\n".join([f"themes: {len(kept)} posts have no theme tags:", *kept, *notes])
+    shown = kept if len(kept) <= most else [*kept[:most], MORE.format(count=len(kept) - most)]
+    return "\n".join([f"themes: {len(kept)}{_MANY}", *shown, *notes])
 
 
 class CleanContentErrors(logging.Filter):
@@ -101,9 +108,8 @@ class CleanContentErrors(logging.Filter):
             and not record.args
             and isinstance(record.msg, str)
             and record.msg.startswith("themes: ")
-            and NO_THEME in record.msg
         ):
-            record.msg = without_undetected(record.msg)
+            record.msg = themes_message(record.msg)
             return record.msg is not None
         if record.msg == "Could not process %s":
             error = sys.exc_info()[1]  # logged from inside Pelican's `except` block

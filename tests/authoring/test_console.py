@@ -4,7 +4,7 @@ import shutil
 
 from authoring_helpers import FIXTURES, PELICAN, ROOT, flat, run
 
-from plugins.console import without_undetected
+from plugins.console import LISTED_MOST, MORE, themes_message
 from plugins.themes.detect import detect_themes
 from plugins.themes.report import theme_report
 from plugins.themes.vocabulary import load_vocabulary
@@ -81,14 +81,34 @@ def test_the_themes_message_keeps_every_post_that_has_detected_themes():
             advice,
         ]
     )
-    assert without_undetected(message).split("\n") == [
+    assert themes_message(message).split("\n") == [
         "themes: 2 posts have no theme tags:",
         "a.md has no theme tags; detected Supervision (title).",
         "c.md has no theme tags; detected Caseloads (x2).",
         advice,
     ]
     two = message.replace("c.md has no theme tags; detected Caseloads (x2).", "")
-    assert without_undetected(two.replace("3 posts", "2 posts").replace("\n\n", "\n")) == (
+    assert themes_message(two.replace("3 posts", "2 posts").replace("\n\n", "\n")) == (
         f"themes: a.md has no theme tags; detected Supervision (title). {advice}"
     )
-    assert without_undetected("themes: b.md has no theme tags and no theme was detected") is None
+    assert themes_message("themes: b.md has no theme tags and no theme was detected") is None
+
+
+def test_the_themes_message_lists_at_most_ten_posts_and_counts_the_rest():
+    advice = "Add them to tags: to keep them, or list a slug in themes_exclude: to drop one."
+    detected = [f"p{n:03}.md has no theme tags; detected Supervision (title)." for n in range(30)]
+    undetected = [f"q{n}.md has no theme tags and no theme was detected" for n in range(3)]
+    message = "\n".join(["themes: 33 posts have no theme tags:", *detected, *undetected, advice])
+    lines = themes_message(message).split("\n")
+    # The count is of every post the console would have listed, not only those shown.
+    assert lines[0] == "themes: 30 posts have no theme tags:"
+    assert lines[1 : LISTED_MOST + 1] == detected[:LISTED_MOST]
+    assert lines[LISTED_MOST + 1] == MORE.format(count=30 - LISTED_MOST)
+    assert "`make themes`" in lines[LISTED_MOST + 1]
+    assert lines[-1] == advice
+    assert len(lines) == LISTED_MOST + 3
+    # Up to the limit, every post is listed and nothing is counted.
+    full = "\n".join(
+        [f"themes: {LISTED_MOST} posts have no theme tags:", *detected[:LISTED_MOST], advice]
+    )
+    assert themes_message(full) == full

@@ -49,6 +49,8 @@ def test_harness_writes_the_results_files_with_every_figure(tmp_path):
     assert "1 of 1 edits by the preview" in text
     assert "native `Key: value` metadata header" in text
     assert "| N | build | rounds |" in process.stdout
+    # Earlier builds' folders were set aside, not removed between builds, and removed at the end.
+    assert not list((tmp_path / "work").glob(".*set-aside*"))
 
 
 def test_corpus_is_deterministic_and_the_same_posts_in_both_formats(tmp_path):
@@ -78,3 +80,18 @@ def test_posts_are_realistic_length_spread_over_twenty_years_and_on_theme():
         assert phrase in bodies
     assert "\n- " in bodies and "\n> " in bodies and "\n## " in bodies
     assert len({post.slug for post in posts}) == len(posts)
+
+
+def test_a_folder_set_aside_is_gone_at_once_and_removed_when_the_run_ends(tmp_path):
+    from bench import run
+
+    output = tmp_path / "out-A-20"
+    (output / "2024").mkdir(parents=True)
+    (output / "2024" / "index.html").write_text("last build")
+    run._fresh(output)
+    assert output.is_dir() and not any(output.iterdir())  # the next build's empty folder
+    (aside,) = tmp_path.glob(".out-A-20.set-aside-*")
+    assert (aside / "2024" / "index.html").read_text() == "last build"
+    run._set_aside(tmp_path / "never-made")  # nothing to set aside: nothing happens
+    run._remove_set_aside()
+    assert not aside.exists() and output.is_dir()
