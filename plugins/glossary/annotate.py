@@ -458,6 +458,12 @@ def link_law_page(page, table, day, matcher):
 
     Returns (the LawRefs linked, the HTML with them linked or None).
     """
+    found, written, _ = _link_law_page(page, table, day, matcher)
+    return found, written
+
+
+def _link_law_page(page, table, day, matcher):
+    """link_law_page's answer, and for a Flat page the HTML put for each string it replaced."""
     if isinstance(day, dt.datetime):
         day = day.date()
     seen, found, replaced = set(), [], {}
@@ -489,8 +495,8 @@ def link_law_page(page, table, day, matcher):
                 node.insert_before(piece)
         node.extract()
     if not found:
-        return (), None
-    return tuple(found), (page.splice(replaced) if flat else str(page.soup))
+        return (), None, replaced
+    return tuple(found), (page.splice(replaced) if flat else str(page.soup)), replaced
 
 
 def _law_html(text, picks, day):
@@ -616,11 +622,12 @@ def _annotate_html(html, law, day, term_re, law_re, law_links, terms, css_class)
     refs, page = (), None
     if law_links and html and law_re.regex.search(unescape(html)):
         page = read_html(html)
-        refs, linked = link_law_page(page, law, day, law_re)
+        refs, linked, replaced = _link_law_page(page, law, day, law_re)
         if refs:
             html = linked
             if isinstance(page, Flat):
-                page = read_html(html)  # what _as_parsed makes of the tree: a parse of it
+                # What _as_parsed makes of the tree: a parse of it (only the links are read).
+                page = page.respliced(replaced) or read_html(html)
             else:
                 _as_parsed(page.soup)
                 page = read_soup(page.soup)

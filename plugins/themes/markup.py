@@ -1,6 +1,7 @@
 """One parse of a post's HTML: its plain text for detection and the text nodes links may go in."""
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from html import unescape
 from itertools import accumulate
@@ -201,6 +202,7 @@ class Flat:
         self.nodes = tuple(strings[i] for i in nodes)
         self.text, self._out, self._slots, self._marks = text, out, slots, marks
         self.root = root
+        self.loose = False  # read_flat ignored an end tag (its HTML reads otherwise)
         self._starts = None
 
     def starts(self):
@@ -238,6 +240,141 @@ class Flat:
     def html(self):
         """str(soup) of the tree, nothing replaced."""
         return "".join(self._out)
+
+    def respliced(self, replaced):
+        """read_flat(self.splice(REPLACED)), reading only the replacements; None when one is
+        not plain inline markup (a block, a tag left open or closed too often, a blank a read
+        changes) or goes inside <pre>, or when SELF's HTML ignored an end tag: read the
+        spliced HTML then. Uses SELF up (its elements move to the Flat returned).
+        """
+        # Speed (bench/size.py, a 10 MB post): the glossary marks terms in the post as its
+        # law links leave it; reading that whole HTML again cost 0.16 s for a few links.
+        if self.loose:  # strings an ignored end tag kept apart are read as one from the HTML
+            return None
+        order = sorted(replaced)
+        subs = []
+        for index in order:
+            sub = read_flat(replaced[index])
+            if sub is None or sub.html() != replaced[index] or _breaks_or_keeps(sub._out):
+                return None
+            if any(e.name in _PRESERVE for e in self.parents[index].parents()):
+                return None
+            subs.append(sub)
+        strings, parents, marks, out, slots, text = [], [], [], [], [], []
+        shifts = []  # (string index, strings added there), for the elements' first and last
+        added_nodes = []  # the linkable strings of each replacement
+        done = slot_done = at_text = 0
+        old_text, old_slots = self.text, self._slots
+        for index, sub in zip(order, subs, strict=True):
+            # The strings, out pieces and text before this one, as they were.
+            strings += self.strings[done:index]
+            parents += self.parents[done:index]
+            marks += self._marks[done:index]
+            slot = old_slots[index]
+            base = len(out) - slot_done
+            slots += [s + base for s in old_slots[done:index]]
+            out += self._out[slot_done:slot]
+            # Where this string is in the text: after its strings and the blank lines so far.
+            breaks = len(_BREAK.findall("".join(self._out[slot_done:slot])))
+            text_at = at_text + sum(map(len, self.strings[done:index])) + 2 * breaks
+            text.append(old_text[at_text:text_at])
+            # The replacement's elements hang from this string's element.
+            parent = self.parents[index]
+            first = len(strings)
+            for element in _elements_of(sub):  # parents before children
+                element.first += first
+                element.last += first
+                if element.parent is sub.root:
+                    element.parent = parent
+                element.skipped = element.parent.skipped or element.name in SKIP
+            sub_slot = len(out)
+            own = []
+            for number, string in enumerate(sub.strings):
+                element = sub.parents[number]
+                element = parent if element is sub.root else element
+                if not element.skipped and string.strip():
+                    own.append(first + number)
+                parents.append(element)
+                marks.append(self._marks[index])
+                slots.append(sub._slots[number] + sub_slot)
+            strings += sub.strings
+            out += sub._out
+            text.append(sub.text)
+            shifts.append((index, len(sub.strings) - 1))
+            added_nodes.append(own)
+            done, slot_done = index + 1, slot + 1
+            at_text = text_at + len(self.strings[index])
+        strings += self.strings[done:]
+        parents += self.parents[done:]
+        marks += self._marks[done:]
+        base = len(out) - slot_done
+        slots += [s + base for s in old_slots[done:]]
+        out += self._out[slot_done:]
+        text.append(old_text[at_text:])
+        _shift_elements(self.parents, self.root, shifts)
+        # The linkable strings: the others moved along, the replacements' own in their place.
+        moved, done, by = [], 0, 0
+        old_nodes = self.node_strings
+        for (index, count), own in zip(shifts, added_nodes, strict=True):
+            cut = bisect_left(old_nodes, index, done)
+            moved += [n + by for n in old_nodes[done:cut]] if by else old_nodes[done:cut]
+            done = cut + 1 if cut < len(old_nodes) and old_nodes[cut] == index else cut
+            moved += own
+            by += count
+        moved += [n + by for n in old_nodes[done:]] if by else old_nodes[done:]
+        return Flat(strings, parents, tuple(moved), "".join(text), out, slots, marks, self.root)
+
+
+# What ends a block in the text (a blank line): a block's end tag, a void block's tag.
+_BREAK = re.compile(
+    "</(?:{})>|<(?:{})(?:[ /][^>]*)?>".format(
+        "|".join(sorted(BLOCKS, key=len, reverse=True)),
+        "|".join(sorted(BLOCKS & VOID_ELEMENTS, key=len, reverse=True)),
+    )
+)
+
+
+def _breaks_or_keeps(out):
+    """Whether written pieces OUT hold a tag of a block or of an element keeping blanks."""
+    for piece in out:
+        if piece[:1] == "<":
+            name = _NAME.match(piece).group(1)
+            if name in BLOCKS or name in _PRESERVE:
+                return True
+    return False
+
+
+def _elements_of(flat):
+    """The elements FLAT's strings are in, and their ancestors (not the root), parents first."""
+    found = {}
+    for element in flat.parents:
+        chain = []
+        while element is not flat.root and id(element) not in found:
+            chain.append(element)
+            element = element.parent
+        for element in reversed(chain):
+            found[id(element)] = element
+    return list(found.values())
+
+
+def _shift_elements(parents, root, shifts):
+    """Move the first and last of the elements of PARENTS (with ancestors and ROOT) by SHIFTS:
+    (string index, strings added there), in order."""
+    elements = set(parents)  # an element hashes as itself
+    elements.add(root)
+    added = elements
+    while added:
+        added = {e.parent for e in added if e.parent is not None} - elements
+        elements |= added
+    indices, moved = [index for index, _ in shifts], [0]
+    for _, count in shifts:
+        moved.append(moved[-1] + count)
+    # A string after the index of a replaced one moves by the strings added there.
+    first = indices[0]
+    for element in elements:
+        if element.last > first:
+            element.last += moved[bisect_left(indices, element.last)]
+            element.first += moved[bisect_left(indices, element.first)]
 
 
 def escape_text(text):
@@ -324,6 +461,7 @@ def read_flat(html):
     strings, parents, nodes, text, out, slots, marks = [], [], [], [], [], [], []
     marked = 0  # blank lines so far at block starts (Flat.marked_text)
     preserved = 0  # open <pre> elements
+    loose = False  # an end tag was ignored
     last = len(pieces) - 1
     for at in range(0, len(pieces), 2):
         data = pieces[at]
@@ -369,6 +507,7 @@ def read_flat(html):
         else:
             name = info[1]
         if not open_names.get(name):
+            loose = True  # (respliced: the strings either side are one string written out)
             continue  # an end tag with nothing to close: BeautifulSoup ignores it
         while True:
             element = stack.pop()
@@ -391,4 +530,6 @@ def read_flat(html):
             text.append("\n\n")
     root.last = len(strings)
     marks.append(marked)
-    return Flat(strings, parents, tuple(nodes), "".join(text), out, slots, marks, root)
+    flat = Flat(strings, parents, tuple(nodes), "".join(text), out, slots, marks, root)
+    flat.loose = loose
+    return flat

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from plugins.build_speed.pool import split_map, split_parts
 from plugins.collector import collector_paused
 from plugins.settings_table import Setting, SettingsError, SettingsTable, boolean
 
@@ -132,7 +133,62 @@ class MarkdownEngine:
         """HTML for the Markdown TEXT (no final newline, as the blog's pages always had)."""
         # A token object per piece of the post: no collector pass while they are alive.
         with collector_paused():
-            return self.md.render(text or "").rstrip("\n")
+            text = text or ""
+            count = split_parts(len(text))
+            cuts = markdown_cuts(text, count) if count > 1 else ()
+            if len(cuts) > 1:
+                # Speed (bench/size.py): a long post is rendered in runs of whole blocks side
+                # by side (build_speed.pool.split_map, inside `splitting` only).
+                parts = split_map(self.render_part, [text[begin:stop] for begin, stop in cuts])
+                if parts is not None:
+                    return number_headings("".join(parts)).rstrip("\n")
+            return self.md.render(text).rstrip("\n")
+
+    def render_part(self, text):
+        """The HTML of TEXT, a run of markdown_cuts, with its headings' ids left to
+        number_headings (a repeated heading's _1 counts the headings of the runs before)."""
+        return self.md.render(text, {_SLUGS_ONLY: True})
+
+
+# A text rendered in runs gives the same HTML as in one pass when no block runs on over a
+# cut and nothing one run defines is used in another: each cut is a blank line followed by a
+# line that starts a paragraph at the margin (a letter), which closes every list, quotation,
+# table, paragraph and indented code before it; and a text holding what may run on over a
+# blank line (a fence, an HTML block of kinds 1-5: comments, <script>, <pre>...), be
+# defined for the whole text (a link reference "[x]: ...", footnotes), or join blocks on both
+# sides of one (a definition list's ":" lines) is rendered in one pass.
+# tests/robustness/test_markdown_split.py compares the runs with the one pass.
+# (Each alternative starts with a character, so the regex engine skips to them in C: a
+# tenth of the time a start of line "^" would take on a 10 MB post.)
+_WHOLE_ONLY = re.compile(r"\]:|\[\^|```|~~~|\r|<[!?]|<(?i:script|pre|style|textarea)|\n[ \t>]*[:~]")
+_DEFINITION_FIRST = re.compile(r"[ \t>]*[:~]")  # a definition list's ":" line first
+_CUT = re.compile(r"\n\n+(?=[A-Za-z])")
+# A heading's slug between two of these stands for its id until number_headings (NUL never
+# reaches rendered HTML: markdown-it reads it as U+FFFD).
+_SLUGS_ONLY, _MARK = "heading slugs only", "\x00"
+_MARKED_SLUG = re.compile(f"{_MARK}([^{_MARK}]*){_MARK}")
+
+
+def markdown_cuts(text, count):
+    """[(begin, stop)]: TEXT in at most COUNT runs of whole blocks, about equally long; one
+    run when it holds what only a reading of the whole text gets right (see above)."""
+    if _WHOLE_ONLY.search(text) or _DEFINITION_FIRST.match(text):
+        return [(0, len(text))]
+    cuts, begin = [], 0
+    for part in range(1, count):
+        found = _CUT.search(text, max(begin, len(text) * part // count))
+        if found is None:
+            break
+        cuts.append((begin, found.end()))
+        begin = found.end()
+    cuts.append((begin, len(text)))
+    return cuts
+
+
+def number_headings(html):
+    """HTML with each heading's marked slug made its id, as one pass gives it (unique)."""
+    used = set()
+    return _MARKED_SLUG.sub(lambda found: unique(found.group(1), used), html)
 
 
 # Pelican's own link syntax, `{filename}path`, `{static}path`, `|tag|name`...: resolved by
@@ -419,6 +475,7 @@ def heading_text(html_text):
 
 def _heading_ids_rule(state):
     used = set()
+    slugs_only = state.env.get(_SLUGS_ONLY)
     tokens = state.tokens
     renderer = state.md.renderer
     for index, token in enumerate(tokens):
@@ -427,4 +484,5 @@ def _heading_ids_rule(state):
         inline = tokens[index + 1]
         children = [c for c in inline.children or () if c.type != "footnote_ref"]
         inner = renderer.renderInline(children, state.md.options, state.env)
-        token.attrSet("id", unique(slugify(heading_text(inner)), used))
+        slug = slugify(heading_text(inner))
+        token.attrSet("id", f"{_MARK}{slug}{_MARK}" if slugs_only else unique(slug, used))

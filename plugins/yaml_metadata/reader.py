@@ -20,6 +20,7 @@ from plugins.author_text import (
     printable,
     slug_problem,
 )
+from plugins.build_speed.pool import splitting
 
 from .bounded import YAMLLimitError, check_yaml_bounds
 from .engine import markdown_engine
@@ -382,7 +383,8 @@ class YAMLMarkdownReader(MarkdownReader):
             )
         self._source_path = source_path
         markdown = self._markdown()
-        content = markdown.convert(body)
+        with splitting(self.settings):  # a long post rendered in runs side by side
+            content = markdown.convert(body)
         metadata = {}
         for name, value in fields.items():
             if _empty(value):
