@@ -164,6 +164,19 @@ def split_map(function, parts):
         _splitting = settings
 
 
+def _answer_and_exit(produce, readable, writable):
+    """In a forked child: pickle PRODUCE()'s answer down the pipe WRITABLE, then exit (1 if it
+    failed); never returns, so the child never runs the build's code after the fork."""
+    status = 1
+    try:
+        os.close(readable)
+        with os.fdopen(writable, "wb") as pipe:
+            pickle.dump(produce(), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+        status = 0
+    finally:
+        os._exit(status)
+
+
 def _shared(function, parts, count):
     # This process works too (it would only wait), so a build of two workers forks once
     # per split, not twice: each fork of a process holding a long post costs tens of ms.
@@ -186,14 +199,7 @@ def _shared(function, parts, count):
             readable, writable = os.pipe()
             pid = os.fork()
             if pid == 0:  # the child: its parts' answers down the pipe, then gone
-                status = 1
-                try:
-                    os.close(readable)
-                    with os.fdopen(writable, "wb") as pipe:
-                        pickle.dump(run(), pipe, protocol=pickle.HIGHEST_PROTOCOL)
-                    status = 0
-                finally:
-                    os._exit(status)
+                _answer_and_exit(run, readable, writable)
             os.close(writable)
             children.append((pid, readable))
     except OSError as error:  # no processes to be had: the others take every part
@@ -296,14 +302,7 @@ def in_background(settings, function, count, measured):
         logger.debug("build_speed: no background process (%s); working in this process", error)
         return None
     if pid == 0:  # the child: the answer down the pipe, then gone
-        status = 1
-        try:
-            gc.disable()  # its passes would walk (copy) the heap it shares with the build
-            os.close(readable)
-            with os.fdopen(writable, "wb") as pipe:
-                pickle.dump(function(), pipe, protocol=pickle.HIGHEST_PROTOCOL)
-            status = 0
-        finally:
-            os._exit(status)
+        gc.disable()  # its passes would walk (copy) the heap it shares with the build
+        _answer_and_exit(function, readable, writable)
     os.close(writable)
     return Background(pid, readable)

@@ -11,6 +11,7 @@ from robust_helpers import ROOT
 from bench.corpus import make_posts
 from plugins.build_speed import pool
 from plugins.yaml_metadata.engine import markdown_cuts, markdown_engine, number_headings
+from tests.split_calls import counted_splits
 
 FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 
@@ -148,15 +149,7 @@ def test_a_long_post_in_the_pool_renders_as_one_pass(monkeypatch):
     # Two processes (this one and a fork) render the runs: the HTML is the one pass's.
     text = "\n\n".join(post.body for post in make_posts(60))
     expected = one_pass(text)
-    calls = []
-    real = pool._shared
-
-    def counted(function, parts, count):
-        calls.append((len(parts), count))
-        return real(function, parts, count)
-
-    monkeypatch.setattr(pool, "_shared", counted)
-    monkeypatch.setattr(pool, "SPLIT_MIN", 1000)
+    calls = counted_splits(monkeypatch)
     with pool.splitting({"BUILD_WORKERS": 2}):
         assert markdown_engine().convert(text) == expected
     assert calls == [(2 * pool.PARTS_A_WORKER, 2)]

@@ -9,6 +9,7 @@ from bench.corpus import make_posts
 from plugins.build_speed import pool
 from plugins.themes import detect, parse_vocabulary
 from plugins.themes.detect import _APOSTROPHES, _find, _patterns, _sentence_starts, detect_themes
+from tests.split_calls import counted_splits
 from tests.themes.vocabularies import TRICKY
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -128,15 +129,7 @@ def test_a_long_post_in_the_pool_gets_the_one_pass_evidence(vocabulary, monkeypa
     # evidence (score, decision, matches, snippets) is the one pass's.
     text = "\n\n".join(post.body for post in make_posts(60))
     expected = detect_themes(text, vocabulary, title="A long post")
-    calls = []
-    real = pool._shared
-
-    def counted(function, parts, count):
-        calls.append((len(parts), count))
-        return real(function, parts, count)
-
-    monkeypatch.setattr(pool, "_shared", counted)
-    monkeypatch.setattr(pool, "SPLIT_MIN", 1000)
+    calls = counted_splits(monkeypatch)
     with pool.splitting({"BUILD_WORKERS": 2}):
         assert detect_themes(text, vocabulary, title="A long post") == expected
     assert calls == [(2 * pool.PARTS_A_WORKER, 2)]
