@@ -7,7 +7,9 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-from sitepages import PUBLISH_URL, ROOT, html_files, parse
+from sitepages import PUBLISH_URL, ROOT, SITE, html_files, parse
+
+from tests.sitebuild import build_site
 
 STYLESHEET = ROOT / "theme" / "static" / "css" / "site.css"
 
@@ -552,3 +554,23 @@ def test_colour_schemes_meet_wcag_aa(scheme):
 def test_fixture_pages_are_copies_of_the_blogs_pages(name):
     fixture = ROOT / "tests" / "fixtures" / "site" / "pages" / name
     assert fixture.read_bytes() == (ROOT / "content" / "pages" / name).read_bytes()
+
+
+def _about_links(output, url=""):
+    nav = page(output, url).find("nav", class_="site-nav")
+    return [link["href"] for link in nav.find_all("a") if link.get_text() == "About"]
+
+
+def test_the_about_link_goes_where_page_url_puts_the_about_page(tmp_path):
+    settings = {"PAGE_URL": '"pages/{slug}.html"', "PAGE_SAVE_AS": '"pages/{slug}.html"'}
+    build_site(SITE, tmp_path, extra_settings=settings)
+    assert (tmp_path / "pages" / "about.html").is_file()
+    assert _about_links(tmp_path) == ["./pages/about.html"]
+    assert _about_links(tmp_path, "archives/") == ["../pages/about.html"]
+
+
+def test_a_site_without_an_about_page_has_no_about_link(tmp_path):
+    build_site(ROOT / "tests" / "fixtures" / "topics-site", tmp_path)
+    assert not (tmp_path / "about").exists()
+    assert _about_links(tmp_path) == []
+    assert _about_links(tmp_path, "archives/") == []
