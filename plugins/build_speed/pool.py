@@ -109,12 +109,16 @@ def splitting(settings):
         _splitting = before
 
 
+def _outside_a_pool():
+    """True unless this is a pool's worker (it inherits _job, and its processes are daemons):
+    a worker never forks processes of its own."""
+    return _job is None and not multiprocessing.current_process().daemon
+
+
 def _may_split():
-    # Never from inside a pool's worker (it inherits _job, and its processes are daemons).
     return (
         _splitting is not None
-        and _job is None
-        and not multiprocessing.current_process().daemon
+        and _outside_a_pool()
         and workers(_splitting) >= 2
         and hasattr(os, "fork")
     )
@@ -232,11 +236,7 @@ def shared_map(settings, function, items, measured):
     caller works every item out in this process, with the same answers.
     """
     items = list(items)
-    if (
-        not worth_a_pool(settings, len(items), measured)
-        or _job is not None
-        or multiprocessing.current_process().daemon
-    ):
+    if not (worth_a_pool(settings, len(items), measured) and _outside_a_pool()):
         return None
     with collector_paused():  # a pass here or in the child would walk (copy) the whole heap
         return _shared(function, items, min(workers(settings), len(items)))
@@ -263,6 +263,13 @@ class Background:
         return self._answer
 
 
+def answer_of(running, function):
+    """FUNCTION()'s answer: from RUNNING (a Background, or None) when its forked process
+    answered, else worked out here (no process was started, or it failed)."""
+    done, answer = running.result() if running is not None else (False, None)
+    return answer if done else function()
+
+
 def _end(pid, readable):
     with contextlib.suppress(OSError):
         os.kill(pid, signal.SIGKILL)
@@ -283,11 +290,7 @@ def in_background(settings, function, count, measured):
     FUNCTION reaches the process by fork and sees the build as it is now; its answer is
     pickled back.
     """
-    if (
-        not worth_a_pool(settings, count, measured)
-        or _job is not None
-        or multiprocessing.current_process().daemon
-    ):
+    if not (worth_a_pool(settings, count, measured) and _outside_a_pool()):
         return None
     try:
         readable, writable = os.pipe()

@@ -192,6 +192,7 @@ class ParallelWriter(Writer):
             self._write(calls)
             return
         taker.first = first
+        posts_pages = [group[0][0] for group in groups[:first]]
         announced = first == 0
         children = []
         try:
@@ -209,7 +210,7 @@ class ParallelWriter(Writer):
                 taker.wrote(index)
                 if not announced and taker.firsts_written():
                     announced = True
-                    self._posts_written([group[0][0] for group in groups[:first]])
+                    self._posts_written(posts_pages)
         except BaseException as error:  # wait for the children before stopping the build
             taker.stop()
             failure = error
@@ -222,7 +223,7 @@ class ParallelWriter(Writer):
                 # given writing that page here (a full disk, a missing template...).
                 raise report
         if not announced:  # a child wrote the last of the posts' pages after this one's last
-            self._posts_written([group[0][0] for group in groups[:first]])
+            self._posts_written(posts_pages)
         if _listened(signals.content_written):
             for index in sorted(index for taken in reports for index in taken):
                 self._announce(groups[index])  # the groups children wrote, in queue order

@@ -8,7 +8,7 @@ from pelican import signals
 
 from plugins import post_model
 from plugins.build_speed.memo import memo_for
-from plugins.build_speed.pool import in_background
+from plugins.build_speed.pool import answer_of, in_background
 from plugins.reading_time.count import striptags, word_count, wordcount
 from plugins.settings_table import Setting, SettingsTable, whole
 
@@ -69,8 +69,7 @@ def finish_reading_times(*_args):
     # get_writer: nothing is written before it; add_reading_time without a process to wait for.
     while _counting:
         running, todo, work, memo = _counting.pop(0)
-        done, minutes = running.result() if running is not None else (False, None)
-        for (model, key, _), value in zip(todo, minutes if done else work(), strict=True):
+        for (model, key, _), value in zip(todo, answer_of(running, work), strict=True):
             model.reading_time = value
             memo.keep(key, value)
         memo.save()

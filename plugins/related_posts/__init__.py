@@ -8,7 +8,7 @@ from pelican.generators import ArticlesGenerator
 
 from plugins import post_model
 from plugins.build_speed.memo import memo_for
-from plugins.build_speed.pool import in_background
+from plugins.build_speed.pool import answer_of, in_background
 
 from .core import (
     OperationCounter,
@@ -175,8 +175,7 @@ def finish_related_posts(*_args):
     # get_writer: nothing is written before it; add_related_posts without a process to wait for.
     while _ranking:
         running, work, finish = _ranking.pop(0)
-        done, answer = running.result() if running is not None else (False, None)
-        finish(answer if done else work())
+        finish(answer_of(running, work))
 
 
 def register():

@@ -111,10 +111,15 @@ _MARK = b"data-pagefind-body"
 _NOINDEX = re.compile(rb"<meta\s+name=\"robots\"\s+content=\"[^\"]*noindex", re.IGNORECASE)
 
 
+def _kept_out(data):
+    """True when a page's bytes DATA ask search engines not to index it (noindex in its head)."""
+    return _NOINDEX.search(data, 0, data.find(b"</head>") + 1 or len(data)) is not None
+
+
 def examine_page(data):
     """(fingerprint, marked) of a page's bytes DATA for the index, or None for a page kept out
     of it (marked noindex)."""
-    if _NOINDEX.search(data, 0, data.find(b"</head>") + 1 or len(data)):
+    if _kept_out(data):
         return None
     return key(data), _MARK in data
 
@@ -161,7 +166,7 @@ def pages_to_index(site, bundle_dir):
         if parts[0] != bundle_dir:
             name = "/".join(parts)
             data = (site / name).read_bytes()
-            if not _NOINDEX.search(data, 0, data.find(b"</head>") + 1 or len(data)):
+            if not _kept_out(data):
                 if _MARK in data:
                     marked[name] = key(data)
                 elif not marked:

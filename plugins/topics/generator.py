@@ -13,7 +13,7 @@ from pelican.generators import Generator
 from plugins import post_model
 from plugins.build_speed import keys
 from plugins.build_speed.memo import memo_for
-from plugins.build_speed.pool import in_background
+from plugins.build_speed.pool import answer_of, in_background
 
 from . import core
 from .settings import resolve
@@ -192,8 +192,8 @@ class TopicsGenerator(Generator):
         running, self._quotes_running = getattr(self, "_quotes_running", None), None
         if running is None:
             return
-        done, found = running.result()
-        self._set_quotes(found if done else _key_quotes(self._quotes))
+        work = self._quotes
+        self._set_quotes(answer_of(running, lambda: _key_quotes(work)))
 
     def _quote(self, topic, urls, by_url):
         """Set topic.quote, (text, article, is_blockquote) or None, from the build memo; or
