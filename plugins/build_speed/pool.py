@@ -19,9 +19,16 @@ import multiprocessing
 import os
 import pickle
 import signal
+import struct
+import threading
 import weakref
 
 from plugins.collector import collector_paused
+
+try:
+    import fcntl
+except ImportError:  # not on Windows, which has no fork either
+    fcntl = None
 
 from .settings import SETTINGS
 
@@ -309,3 +316,166 @@ def in_background(settings, function, count, measured):
         _answer_and_exit(function, readable, writable)
     os.close(writable)
     return Background(pid, readable)
+
+
+class Stream:
+    """Items worked out in one forked process as this one makes them; the rest shared at the end.
+
+    For work whose items appear one at a time while this process is busy making them (each
+    post's theme decision, as Pelican reads the posts one after the other on one core): from
+    the MEASURED-th item put (BUILD_POOL_MIN overrides it), one process is forked, and it works
+    the items in the order they were put, as they come, on a core this process leaves idle.
+    `results()` then has this process take items from the end while the forked one goes on
+    from the front, until they meet: [FUNCTION(item)] for every item, in order. None when no
+    process was worth it or to be had (the caller works the items out as before); an item the
+    forked process failed on (it died) is worked out here.
+    """
+
+    def __init__(self, settings, function, measured):
+        self.items = []
+        self._settings, self._function, self._measured = settings, function, measured
+        self._child = None  # (pid, the items' pipe, the answers' read end)
+        self._bounds = None  # shared: [the next item the forked process takes, the end]
+        self._given_up = False
+
+    def put(self, item):
+        """Add ITEM, and send it to the forked process (forked now if it is time)."""
+        self.items.append(item)
+        if self._given_up:
+            return
+        if self._child is None:
+            if not (
+                worth_a_pool(self._settings, len(self.items), self._measured) and _outside_a_pool()
+            ):
+                return
+            if not self._start():
+                return
+            for earlier in self.items[:-1]:
+                self._send(earlier)
+        self._send(item)
+
+    def _start(self):
+        try:
+            self._bounds = multiprocessing.get_context("fork").Array("q", [0, _NO_END])
+            items_read, items_write = os.pipe()
+            answers_read, answers_write = os.pipe()
+        except OSError as error:
+            logger.debug("build_speed: no stream process (%s); working in this process", error)
+            self._given_up = True
+            return False
+        with contextlib.suppress(OSError, AttributeError):  # Linux: room for many items
+            fcntl.fcntl(items_write, fcntl.F_SETPIPE_SZ, 1 << 20)
+        try:
+            pid = os.fork()
+        except OSError as error:
+            for end in (items_read, items_write, answers_read, answers_write):
+                os.close(end)
+            logger.debug("build_speed: no stream process (%s); working in this process", error)
+            self._given_up = True
+            return False
+        if pid == 0:  # the child: works the items as they come, then its answers, then gone
+            os.close(items_write)
+            _answer_and_exit(
+                lambda: _stream_work(self._function, self._bounds, items_read),
+                answers_read,
+                answers_write,
+            )
+        os.close(items_read)
+        os.close(answers_write)
+        self._child = (pid, os.fdopen(items_write, "wb"), answers_read)
+        # Let go unasked (the build stopped before it needed the answers): the process is
+        # ended and waited for, so none is left behind (the devserver).
+        self._left = weakref.finalize(self, _end, pid, answers_read)
+        return True
+
+    def _send(self, item):
+        data = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            self._child[1].write(struct.pack("<Q", len(data)))
+            self._child[1].write(data)
+            self._child[1].flush()
+        except OSError:  # it ended: what it did not answer is worked out here
+            self._given_up = True
+
+    def results(self):
+        """[FUNCTION(item)] for every item put, in order (see the class); None without a
+        forked process."""
+        if self._child is None:
+            return None
+        pid, items, answers_read = self._child
+        self._child = None
+        self._left.detach()
+        bounds, answers = self._bounds, {}
+        try:
+            with bounds.get_lock():
+                bounds[1] = len(self.items)
+            while True:
+                with bounds.get_lock():
+                    if bounds[1] <= bounds[0]:
+                        break
+                    bounds[1] -= 1
+                    index = bounds[1]
+                answers[index] = self._function(self.items[index])
+        finally:
+            with contextlib.suppress(OSError):
+                items.close()  # the forked process's end of the items
+            with os.fdopen(answers_read, "rb") as pipe:
+                data = pipe.read()
+            _, status = os.waitpid(pid, 0)
+        if status == 0 and data:
+            answers.update(pickle.loads(data))
+        return [
+            answers[index] if index in answers else self._function(item)
+            for index, item in enumerate(self.items)
+        ]
+
+    def close(self):
+        """Stop the forked process, if any, without its answers (the build stopped)."""
+        if self._child is not None:
+            items = self._child[1]
+            self._child = None
+            with contextlib.suppress(OSError):
+                items.close()
+            self._left()
+
+
+_NO_END = 2**62  # the end of a stream's items while they still come
+
+
+def _stream_work(function, bounds, readable):
+    """In a Stream's forked process: [(index, FUNCTION(item))] for the items it takes."""
+    global _job
+    _job = (function, None)  # a worker: it never forks processes of its own
+    gc.freeze()  # its passes would walk (copy) the heap it shares with the build
+    arrived, ended, ready = [], [False], threading.Condition()
+
+    def take_in():
+        # A thread, so the build's process never waits to write an item while this one works.
+        with os.fdopen(readable, "rb") as pipe:
+            while True:
+                header = pipe.read(8)
+                if len(header) < 8:
+                    break
+                item = pickle.loads(pipe.read(struct.unpack("<Q", header)[0]))
+                with ready:
+                    arrived.append(item)
+                    ready.notify()
+        with ready:
+            ended[0] = True
+            ready.notify()
+
+    threading.Thread(target=take_in, daemon=True).start()
+    done = []
+    while True:
+        with bounds.get_lock():
+            index = bounds[0]
+            if index >= bounds[1]:
+                return done
+            bounds[0] = index + 1
+        with ready:
+            while len(arrived) <= index and not ended[0]:
+                ready.wait()
+            if len(arrived) <= index:
+                return done  # the items ended before this one: the build's process works it
+            item, arrived[index] = arrived[index], None
+        done.append((index, function(item)))

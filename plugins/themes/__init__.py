@@ -3,10 +3,11 @@
 import logging
 
 from pelican import signals
+from pelican.contents import Article
 
 from plugins import post_model
 from plugins.build_speed.memo import memo_for
-from plugins.build_speed.pool import splitting
+from plugins.build_speed.pool import Stream, splitting
 
 from . import batch
 from .crosslinks import PLACEHOLDER, add_crosslinks, as_pelican_links
@@ -68,6 +69,7 @@ def _all_articles(generator):
 
 def check_at_start(pelican):
     """Check THEMES_* settings and the vocabulary before any content is read."""
+    _Streamed.close()  # one an earlier build in this process left
     try:
         check_settings(pelican.settings)
         load_vocabulary(pelican.settings["THEMES_VOCABULARY"])
@@ -93,20 +95,86 @@ def _answer_here(job, vocabulary, options, crosslink_class, settings):
         return batch.answer(job, vocabulary, options, crosslink_class)
 
 
+def _setup(settings):
+    """(vocabulary with its topic URLs, detector options, cross-link class or None) of a build."""
+    # Every theme's url follows TOPIC_URL (the topics plugin's setting), for links and lists.
+    url_format = settings.get("TOPIC_URL", DEFAULT_TOPIC_URL)
+    vocabulary = load_vocabulary(settings["THEMES_VOCABULARY"]).with_topic_url(url_format)
+    crosslink_class = settings["THEMES_CROSSLINK_CLASS"] if settings["THEMES_CROSSLINKS"] else None
+    return vocabulary, theme_options(settings), crosslink_class
+
+
+class _Streamed:
+    """The posts' theme decisions worked out as Pelican reads the posts (a Stream), with the
+    key of the build's vocabulary and options they were made with. Armed (with the build's
+    settings) only while a build's articles generator reads its posts."""
+
+    armed = None
+    stream = None
+    build = None
+
+    @classmethod
+    def take(cls, build):
+        """{job key: packed answer} of the posts the stream worked out for BUILD; the stream
+        is done with."""
+        stream, made_for = cls.stream, cls.build
+        cls.armed = cls.stream = cls.build = None
+        if stream is None:
+            return {}
+        if made_for != build:
+            stream.close()
+            return {}
+        results = stream.results() or ()
+        return {
+            batch.job_key(job, build): result
+            for job, result in zip(stream.items, results, strict=False)
+            if result is not None
+        }
+
+    @classmethod
+    def close(cls):
+        if cls.stream is not None:
+            cls.stream.close()
+        cls.armed = cls.stream = cls.build = None
+
+
+def arm_stream(generator):
+    """Let the posts this articles generator reads be decided as they are read."""
+    _Streamed.close()
+    _Streamed.armed = generator.settings
+
+
+def stream_post(instance):
+    """Put each post, as the build's articles generator reads it, to the stream of decisions."""
+    # Speed (bench/): Pelican reads the posts on one core; the decisions of the posts read so
+    # far are worked out on the other meanwhile (build_speed.pool.Stream), not after them all.
+    settings = _Streamed.armed
+    if settings is None or not isinstance(instance, Article):
+        return
+    try:
+        if _Streamed.stream is None:
+            vocabulary, options, crosslink_class = _setup(settings)
+            _Streamed.build = batch.build_key(vocabulary, options, crosslink_class)
+            work = batch.worker(vocabulary, options, crosslink_class)
+            _Streamed.stream = Stream(settings, work, batch.POOL_MIN)
+        # The tags as read; assign_themes uses an answer only if its post is still this job.
+        _Streamed.stream.put(post_input(instance))
+    except Exception as error:  # only speed: assign_themes works every post out as before
+        logger.debug("themes: no decisions as the posts are read (%s)", error)
+        _Streamed.close()
+
+
 def assign_themes(generator):
     """Give every article its themes, and let tags that name a theme join it."""
     # article_generator_pretaxonomy: all content is read, and Pelican has not yet built
     # its tag lists, so tags that name a theme can leave article.tags before tag pages
     # are made; article.themes is ready for everything connected to ..._finalized.
     settings = generator.settings
-    # Every theme's url follows TOPIC_URL (the topics plugin's setting), for links and lists.
-    url_format = settings.get("TOPIC_URL", DEFAULT_TOPIC_URL)
-    vocabulary = load_vocabulary(settings["THEMES_VOCABULARY"]).with_topic_url(url_format)
+    vocabulary, options, crosslink_class = _setup(settings)
     generator.context["theme_vocabulary"] = vocabulary
-    options = theme_options(settings)
     level = logging.getLevelName(str(settings["THEMES_REPORT_LEVEL"]).upper())
-    crosslink_class = settings["THEMES_CROSSLINK_CLASS"] if settings["THEMES_CROSSLINKS"] else None
     build = batch.build_key(vocabulary, options, crosslink_class)
+    streamed = _Streamed.take(build)
     articles = _all_articles(generator)
     jobs, keys = [], []
     for article in articles:
@@ -122,11 +190,16 @@ def assign_themes(generator):
     memo = memo_for(settings, "ThemesAnswers")
     answers = [memo.find(key) for key in keys]
     todo = [i for i, known in enumerate(answers) if known is None]
+    left = [i for i in todo if keys[i] not in streamed]
     pooled = batch.answer_all(
-        [jobs[i] for i in todo], vocabulary, options, crosslink_class, settings
+        [jobs[i] for i in left], vocabulary, options, crosslink_class, settings
     )
-    fresh = dict(zip(todo, pooled, strict=True))
+    fresh = dict(zip(left, pooled, strict=True))
     del pooled
+    for index in todo:
+        if index not in fresh:
+            fresh[index] = batch.unpacked(streamed[keys[index]], vocabulary)
+    del streamed
     reports, remembered = [], 0
     for index, article in enumerate(articles):
         # Each post's answer (its evidence, its linked HTML) is let go once used, so that a big
@@ -203,5 +276,9 @@ def link_themes(generator):
 def register():
     # initialized: settings are final and nothing is read yet, the place to fail early.
     signals.initialized.connect(check_at_start)
+    # article_generator_init: a build's articles generator is about to read the posts;
+    # content_object_init: one is read (safe_html, registered before, has cleaned it).
+    signals.article_generator_init.connect(arm_stream)
+    signals.content_object_init.connect(stream_post)
     signals.article_generator_pretaxonomy.connect(assign_themes)
     signals.article_generator_finalized.connect(link_themes)

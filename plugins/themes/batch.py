@@ -132,7 +132,7 @@ def _unpack(packed, vocabulary):
     )
 
 
-def _worker(vocabulary, options, crosslink_class):
+def worker(vocabulary, options, crosslink_class):
     """What a pool worker does with one job: its packed answer, or None when it fails."""
 
     def work(job):
@@ -147,7 +147,8 @@ def _worker(vocabulary, options, crosslink_class):
     return work
 
 
-def _unpacked(result, vocabulary):
+def unpacked(result, vocabulary):
+    """A worker's RESULT as (decision, linked) with VOCABULARY's Theme objects; None stays."""
     return None if result is None else (_unpack(result[0], vocabulary), result[1])
 
 
@@ -160,13 +161,13 @@ def answer_all(jobs, vocabulary, options, crosslink_class, settings):
     pool: the main process meets the same error and reports it as usual).
     """
 
-    work = _worker(vocabulary, options, crosslink_class)
+    work = worker(vocabulary, options, crosslink_class)
     results = pooled(settings, work, jobs, POOL_MIN, chunk_most=16)
     if results is None:
         return [None] * len(jobs)
     # In place: each packed answer is let go as soon as it is unpacked.
     for index, result in enumerate(results):
-        results[index] = _unpacked(result, vocabulary)
+        results[index] = unpacked(result, vocabulary)
     return results
 
 

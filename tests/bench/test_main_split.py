@@ -15,7 +15,7 @@ import plugins.reading_time as reading_time
 import plugins.related_posts as related_posts
 from bench.corpus import make_posts, yaml_text
 from plugins import post_model
-from plugins.build_speed.pool import in_background, shared_map
+from plugins.build_speed.pool import Stream, in_background, shared_map
 from plugins.themes.vocabulary import load_vocabulary
 from plugins.topics import generator as topics_generator
 from plugins.yaml_metadata.engine import markdown_engine
@@ -267,3 +267,91 @@ def test_background_work_never_asked_for_leaves_no_process_behind(tmp_path):
     del running  # a build stopped before it needed the answer
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # ended and already waited for
+
+
+def _stream_of(settings, function, count, measured=2, pause=0.0):
+    stream = Stream(settings, function, measured)
+    for number in range(count):
+        stream.put(number)
+        time.sleep(pause)  # as Pelican reads the next post
+    return stream
+
+
+def test_a_stream_works_the_items_as_they_come_and_this_process_takes_the_last_ones():
+    stream = _stream_of(SHARED, _square_and_pid, 40, pause=0.002)
+    answers = stream.results()
+    assert [square for square, _ in answers] == [n * n for n in range(40)]
+    pids = [pid for _, pid in answers]
+    child = next(pid for pid in pids if pid != os.getpid())
+    assert pids[0] == child, "the forked process starts from the first item"
+    assert pids[-1] == os.getpid(), "this process takes the items from the end"
+    assert pids == sorted(pids, key=lambda pid: pid == os.getpid()), "they meet once"
+
+
+def test_a_stream_leaves_the_work_to_the_caller_when_not_worth_it():
+    assert _stream_of(ALONE, _square_and_pid, 40).results() is None
+    assert _stream_of({"BUILD_WORKERS": 2}, _square_and_pid, 5, measured=10).results() is None
+
+
+def test_what_a_stream_s_process_did_not_answer_is_worked_out_here():
+    parent = os.getpid()
+
+    def dies_in_the_child(number):
+        if os.getpid() != parent and number == 3:
+            os._exit(1)  # killed, out of memory...
+        return number * 2, os.getpid()
+
+    answers = _stream_of(SHARED, dies_in_the_child, 30, pause=0.002).results()
+    assert [double for double, _ in answers] == [n * 2 for n in range(30)]
+    assert {pid for _, pid in answers} == {parent}, "the dead process's answers are not used"
+
+
+def test_a_stream_never_asked_for_leaves_no_process_behind(tmp_path):
+    pid_file = tmp_path / "pid"
+
+    def slow(number):
+        pid_file.write_text(str(os.getpid()))
+        time.sleep(60)
+
+    stream = _stream_of(SHARED, slow, 5)
+    for _ in range(500):
+        if pid_file.exists() and pid_file.read_text():
+            break
+        time.sleep(0.01)
+    pid = int(pid_file.read_text())
+    del stream  # a build stopped before it needed the answers
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # ended and already waited for
+
+
+def test_posts_decided_as_they_are_read_give_the_site_of_one_process(tmp_path, monkeypatch):
+    from bench.corpus import write_corpus
+    from plugins.themes import batch
+    from tests.sitebuild import build_site
+
+    corpus = write_corpus(tmp_path / "corpus", 60, seed=11)["yaml"]
+    no_cache = {"CACHE_CONTENT": "false", "LOAD_CONTENT_CACHE": "false"}
+    build_site(corpus, tmp_path / "alone", extra_settings={**no_cache, "BUILD_WORKERS": 1})
+    worked = tmp_path / "worked"
+    make_worker = batch.worker
+
+    def worker_noting_the_process(*args):
+        work = make_worker(*args)
+
+        def noted(job):
+            with open(worked, "a", encoding="utf-8") as handle:
+                handle.write(f"{os.getpid()}\n")
+            return work(job)
+
+        return noted
+
+    monkeypatch.setattr(batch, "worker", worker_noting_the_process)
+    build_site(corpus, tmp_path / "streamed", extra_settings={**no_cache, "BUILD_WORKERS": 2})
+    pids = worked.read_text().split()
+    # Each post decided once, by the process that read the posts and the one beside it.
+    assert len(pids) == 60 and len(set(pids)) == 2 and str(os.getpid()) in pids
+    alone, streamed = (
+        {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+        for root in (tmp_path / "alone", tmp_path / "streamed")
+    )
+    assert len(alone) > 100 and alone == streamed
