@@ -160,13 +160,13 @@ def render(folder, main_pid, began, ended, width=100):
     lines.append("")
     lines.append("main process steps (longer than 50 ms), seconds from the start:")
     for name, s, e in sorted(processes.get(main_pid, []), key=lambda step: step[1]):
-        if e - s >= 0.05:
+        if e - s >= float(os.environ.get("TRACE_MAIN_MIN", "0.05")):
             lines.append(f"  {s - began:7.2f} {e - began:7.2f} {e - s:6.2f}  {name}")
     lines.append("")
     lines.append("other processes' steps (longer than 0.3 s):")
     for pid, label in labels.items():
         for name, s, e in processes.get(pid, []) if pid != main_pid else ():
-            if e - s >= 0.3:
+            if e - s >= float(os.environ.get("TRACE_OTHER_MIN", "0.3")):
                 lines.append(f"  {s - began:7.2f} {e - began:7.2f} {e - s:6.2f}  {label}: {name}")
     return "\n".join(lines)
 

@@ -20,7 +20,8 @@ template that renders nothing and a file that keeps nothing), so a plugin listen
 Calls made after the write-out (a generator run later) are written at once, as Pelican does.
 A child that fails (a template error, a fatal log) stops the build with its error shown.
 
-The posts' pages come first (newest_first); once every one of them is on disk, whichever
+The posts' own pages come first, then their other pages (newest_first); once every own page
+is on disk, whichever
 process wrote it, the writer sends `post_pages_written` in this process, while the rest is
 still being written (the search plugin starts Pagefind on them then). The writer keeps, from
 then on, the names of those pages written again (`rewritten`).
@@ -114,19 +115,29 @@ class _Taker:
             self._next.value = self.free_end
 
 
+# Where a call comes in the writing: a post's own page (at its save_as), another page of a
+# post (its CPD notes), any other page (a listing, a feed).
+OWN_PAGE, POST_PAGE, OTHER_PAGE = 0, 1, 2
+
+
 def _saved(call):
-    """Minus the time CALL's post was saved (ns); 0 for a call that writes no post's page."""
+    """(OWN_PAGE, POST_PAGE or OTHER_PAGE, minus the time CALL's post was saved in ns, 0 for
+    a call that writes no post's page)."""
     content = call[2].get("article") or call[2].get("page")
     try:
-        return -os.stat(content.source_path).st_mtime_ns
+        saved = -os.stat(content.source_path).st_mtime_ns
     except (AttributeError, TypeError, OSError):
-        return 0  # not a post's page (a listing, a feed): after the posts, in order
+        return OTHER_PAGE, 0  # not a post's page: after the posts, in order
+    own = getattr(content, "save_as", call[0]) == call[0]
+    return OWN_PAGE if own else POST_PAGE, saved
 
 
 def newest_first(calls):
-    """CALLS with the pages of the most recently saved posts first, the rest in their order.
+    """CALLS with the most recently saved posts' own pages first, then their other pages
+    (newest first too), then the rest in their order.
 
-    In a preview the post the author just saved is the page they are waiting for.
+    In a preview the post the author just saved is the page they are waiting for; the
+    search index reads the posts' own pages only, so it can start once they are written.
     """
     return [call for _, call in _newest_first(calls)]
 
@@ -173,7 +184,8 @@ class ParallelWriter(Writer):
         """Make every queued write_file call, in WORKERS processes; later calls write at once."""
         ordered, self._queued, self._queueing = _newest_first(self._queued), [], False
         calls = [call for _, call in ordered]
-        posts = sum(1 for saved, _ in ordered if saved < 0)  # the posts' pages come first
+        # The posts' own pages come first.
+        posts = sum(1 for (kind, _), _ in ordered if kind == OWN_PAGE)
         if workers < 2 or not hasattr(os, "fork"):
             self._write(calls[:posts])
             if posts:

@@ -183,15 +183,16 @@ def test_an_error_that_cannot_travel_between_processes_keeps_its_message(tmp_pat
         writer.write_out(2)
 
 
-def test_newest_saved_posts_are_written_first(tmp_path):
+def test_newest_saved_posts_are_written_first_their_own_pages_before_their_others(tmp_path):
     posts = []
     for n, age in enumerate((30, 10, 20)):
         source = tmp_path / f"post{n}.md"
         source.write_text("x")
         os.utime(source, (1_000_000 - age, 1_000_000 - age))
-        posts.append(SimpleNamespace(source_path=str(source)))
+        posts.append(SimpleNamespace(source_path=str(source), save_as=f"p{n}.html"))
     calls = [
         ("index.html", (), {}),
+        *((f"cpd/p{n}.html", (), {"article": p}) for n, p in enumerate(posts)),
         *((f"p{n}.html", (), {"article": p}) for n, p in enumerate(posts)),
     ]
     calls.append(("feeds.html", (), {}))
@@ -199,6 +200,9 @@ def test_newest_saved_posts_are_written_first(tmp_path):
         "p1.html",
         "p2.html",
         "p0.html",
+        "cpd/p1.html",
+        "cpd/p2.html",
+        "cpd/p0.html",
         "index.html",
         "feeds.html",
     ]
