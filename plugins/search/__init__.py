@@ -106,7 +106,8 @@ atexit.register(_Early.cancel)
 
 
 def start_indexing(writer, pages):
-    """Start Pagefind on the posts' pages, all written, while the other pages are written."""
+    """Start Pagefind on the posts' pages, all written, while the other pages are written;
+    True when it runs (the writer then lets it go first: it ends the build)."""
     _Early.cancel()
     settings = writer.settings
     # Only where index_site will take the run at `finalized` (the devserver indexes after the
@@ -127,6 +128,8 @@ def start_indexing(writer, pages):
     _Early.writer = writer if _Early.run is not None else None
     if _Early.run is not None:
         logger.debug("search: Pagefind started on %d posts' pages", len(_Early.run.pages))
+        return True
+    return None
 
 
 def _take_early(site, bundle_dir):

@@ -306,3 +306,44 @@ def test_a_posts_page_written_again_after_the_search_was_told_is_noted(tmp_path,
     writer.write_file(posts[5], template, _context(), title="late", override_output=True)
     writer.write_file("tag/t3/index.html", template, _context(), title="late", override_output=True)
     assert posts[5] in writer.rewritten and "tag/t3/index.html" not in writer.rewritten
+
+
+def test_the_other_pages_give_way_to_work_started_beside_them_and_none_is_lost(tmp_path):
+    from plugins.build_speed.writer import YIELD_NICENESS, post_pages_written
+
+    writer = ParallelWriter(str(tmp_path / "out"), settings=SETTINGS)
+    # Each page says which process wrote it, and at what niceness.
+    template = _template("<h1>{{ title }}</h1>{{ by() }}")
+    context = {**_context(), "by": lambda: f"{os.getpid()} {os.nice(0)}"}
+    posts = []
+    for n in range(8):
+        source = tmp_path / "content" / f"post{n}.md"
+        source.parent.mkdir(exist_ok=True)
+        source.write_text("x")
+        name = f"2020/post-{n}/index.html"
+        post = SimpleNamespace(source_path=str(source))
+        writer.write_file(name, template, context, title=name, article=post)
+        posts.append(name)
+    listings = [f"tag/t{n}/index.html" for n in range(60)]
+    for name in listings:
+        writer.write_file(name, template, context, title=name)
+    told = []
+
+    def started_beside(sender, pages):
+        told.append(pages)
+        return True  # as the search does once Pagefind runs
+
+    post_pages_written.connect(started_beside)
+    try:
+        writer.write_out(2)
+    finally:
+        post_pages_written.disconnect(started_beside)
+    written = _files(tmp_path / "out")
+    assert sorted(written) == sorted(posts + listings), "every page written, none lost"
+    by = {name: text.split("</h1>")[1].split() for name, text in written.items()}
+    assert all(written[name].startswith(f"<h1>{name}</h1>") for name in written)
+    assert len(told) == 1 and os.nice(0) != YIELD_NICENESS, "this process keeps its priority"
+    here = [name for name in listings if by[name][0] == str(os.getpid())]
+    assert len(here) <= 1, "this process stopped writing once told (but for the page it was on)"
+    given_way = [name for name in listings if by[name][1] == str(YIELD_NICENESS)]
+    assert len(given_way) >= len(listings) // 2
