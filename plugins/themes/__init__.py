@@ -112,30 +112,32 @@ class _Streamed:
     armed = None
     stream = None
     build = None
+    memo = None  # the answers kept by the last build (ThemesAnswers), read once
 
     @classmethod
     def take(cls, build):
-        """{job key: packed answer} of the posts the stream worked out for BUILD; the stream
-        is done with."""
-        stream, made_for = cls.stream, cls.build
-        cls.armed = cls.stream = cls.build = None
+        """({job key: packed answer} of the posts the stream worked out for BUILD, the memo
+        of kept answers if it was read); the stream is done with."""
+        stream, made_for, memo = cls.stream, cls.build, cls.memo
+        cls.armed = cls.stream = cls.build = cls.memo = None
         if stream is None:
-            return {}
+            return {}, memo
         if made_for != build:
             stream.close()
-            return {}
+            return {}, None
         results = stream.results() or ()
-        return {
+        streamed = {
             batch.job_key(job, build): result
             for job, result in zip(stream.items, results, strict=False)
             if result is not None
         }
+        return streamed, memo
 
     @classmethod
     def close(cls):
         if cls.stream is not None:
             cls.stream.close()
-        cls.armed = cls.stream = cls.build = None
+        cls.armed = cls.stream = cls.build = cls.memo = None
 
 
 def arm_stream(generator):
@@ -155,10 +157,15 @@ def stream_post(instance):
         if _Streamed.stream is None:
             vocabulary, options, crosslink_class = _setup(settings)
             _Streamed.build = batch.build_key(vocabulary, options, crosslink_class)
+            _Streamed.memo = memo_for(settings, "ThemesAnswers")
             work = batch.worker(vocabulary, options, crosslink_class)
             _Streamed.stream = Stream(settings, work, batch.POOL_MIN)
         # The tags as read; assign_themes uses an answer only if its post is still this job.
-        _Streamed.stream.put(post_input(instance))
+        job = post_input(instance)
+        # A post whose answer the last build kept (make html, the devserver) needs no work.
+        memo = _Streamed.memo
+        if not (memo.loading and batch.job_key(job, _Streamed.build) in memo.kept):
+            _Streamed.stream.put(job)
     except Exception as error:  # only speed: assign_themes works every post out as before
         logger.debug("themes: no decisions as the posts are read (%s)", error)
         _Streamed.close()
@@ -174,7 +181,7 @@ def assign_themes(generator):
     generator.context["theme_vocabulary"] = vocabulary
     level = logging.getLevelName(str(settings["THEMES_REPORT_LEVEL"]).upper())
     build = batch.build_key(vocabulary, options, crosslink_class)
-    streamed = _Streamed.take(build)
+    streamed, memo = _Streamed.take(build)
     articles = _all_articles(generator)
     jobs, keys = [], []
     for article in articles:
@@ -187,7 +194,7 @@ def assign_themes(generator):
         keys.append(batch.job_key(job, build))
     # An answer kept from an earlier build (the build memo: content cache on) is reused when
     # every input is the same; the rest are worked out, in the build's pool when there are many.
-    memo = memo_for(settings, "ThemesAnswers")
+    memo = memo or memo_for(settings, "ThemesAnswers")
     answers = [memo.find(key) for key in keys]
     todo = [i for i, known in enumerate(answers) if known is None]
     left = [i for i in todo if keys[i] not in streamed]

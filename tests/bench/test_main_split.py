@@ -355,3 +355,35 @@ def test_posts_decided_as_they_are_read_give_the_site_of_one_process(tmp_path, m
         for root in (tmp_path / "alone", tmp_path / "streamed")
     )
     assert len(alone) > 100 and alone == streamed
+
+
+def test_posts_whose_decision_the_last_build_kept_are_not_decided_again(tmp_path, monkeypatch):
+    from bench.corpus import write_corpus
+    from plugins.themes import batch
+    from tests.sitebuild import build_site
+
+    corpus = write_corpus(tmp_path / "corpus", 60, seed=11)["yaml"]
+    cached = {
+        "CACHE_CONTENT": "true",
+        "LOAD_CONTENT_CACHE": "true",
+        "CHECK_MODIFIED_METHOD": '"mtime"',
+        "CACHE_PATH": f'"{tmp_path / "cache"}"',
+        "BUILD_WORKERS": 2,
+    }
+    build_site(corpus, tmp_path / "first", extra_settings=cached)
+    worked = tmp_path / "worked"
+    make_worker = batch.worker
+
+    def worker_noting_the_post(*args):
+        work = make_worker(*args)
+
+        def noted(job):
+            with open(worked, "a", encoding="utf-8") as handle:
+                handle.write(f"{job.title}\n")
+            return work(job)
+
+        return noted
+
+    monkeypatch.setattr(batch, "worker", worker_noting_the_post)
+    build_site(corpus, tmp_path / "again", extra_settings=cached)
+    assert not worked.exists(), "a post the last build decided was decided again"
