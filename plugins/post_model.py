@@ -12,8 +12,9 @@ signal, in the order Pelican sends them (README.md, "What the plugins add to a p
                                   imported_comments (PLUGINS order)
   get_generators / generate_context  topics (theme_neighbours)
   all_generators_finalized        related_posts
-  get_writer                      reading_time and related_posts, when a forked process
-                                  worked them out beside the build (build_speed/pool.py)
+  get_writer                      reading_time, when a forked process worked it out
+  build_speed's pages_writing     related_posts, when a forked process worked them out
+                                  (get_writer without build_speed); build_speed/pool.py
 
 Pelican's own fields that our plugins change are not here, as they are Pelican's (see
 PELICAN_FIELDS_WRITTEN). The slots make the declaration binding: setting a field that is
@@ -106,7 +107,7 @@ class PostModel:
     # [(theme, previous post, next post)] within each of the post's themes.
     theme_neighbours: list = field(default_factory=list)
 
-    # --- related_posts, all_generators_finalized (or get_writer: in_background) ---
+    # --- related_posts, all_generators_finalized (or pages_writing: in_background) ---
     # [(post, reason)]: the related posts, most related first, each with why ("Also about: ...").
     related: list = field(default_factory=list)
 

@@ -46,6 +46,10 @@ from .pool import workers as build_workers
 
 logger = logging.getLogger(__name__)
 
+# Sent by the ParallelWriter (the sender) in the build's own process when it starts on the
+# pages queued (every generator has queued its own), before any is written: the last moment
+# for a step whose answers only the pages read (related posts, worked out beside the build).
+pages_writing = signal("build_speed_pages_writing")
 # Sent by the ParallelWriter (the sender) in the build's own process, once the page of every
 # post is written, before the other pages are: pages=[output names, in the order queued]. A
 # receiver returns True when it started work beside the writing (the search index) that the
@@ -213,6 +217,7 @@ class ParallelWriter(Writer):
 
     def write_out(self, workers):
         """Make every queued write_file call, in WORKERS processes; later calls write at once."""
+        pages_writing.send(self)
         ordered, self._queued, self._queueing = _newest_first(self._queued), [], False
         calls = [call for _, call in ordered]
         # The posts' own pages come first.
