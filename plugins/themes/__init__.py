@@ -163,8 +163,8 @@ def stream_post(instance):
         # The tags as read; assign_themes uses an answer only if its post is still this job.
         job = post_input(instance)
         # A post whose answer the last build kept (make html, the devserver) needs no work.
-        memo = _Streamed.memo
-        if not (memo.loading and batch.job_key(job, _Streamed.build) in memo.kept):
+        kept = _Streamed.memo.kept
+        if not (kept and batch.job_key(job, _Streamed.build) in kept):
             _Streamed.stream.put(job)
     except Exception as error:  # only speed: assign_themes works every post out as before
         logger.debug("themes: no decisions as the posts are read (%s)", error)
