@@ -9,6 +9,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from plugins.build_speed.memo import folder_memo_for
+from plugins.build_speed.pool import workers
 from plugins.build_speed.writer import post_pages_written
 
 from .early import start_early
@@ -165,7 +166,12 @@ def index_site(pelican):
             memo.keep(key, site / bundle, link_or_copy)
     else:
         pages = build_index(
-            site, bundle, memo=memo, part_most=settings["SEARCH_PART_PAGES"], pages=known
+            site,
+            bundle,
+            memo=memo,
+            part_most=settings["SEARCH_PART_PAGES"],
+            pages=known,
+            workers=workers(pelican.settings),
         )
     parts = part_folders(site / bundle)
     link_parts(site / settings["SEARCH_SAVE_AS"], parts)

@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pagefind.service import get_executable
@@ -258,7 +259,13 @@ def remove_old_bundle(bundle):
 
 
 def build_index(
-    site_dir, bundle_dir="pagefind", executable=None, memo=None, part_most=None, pages=None
+    site_dir,
+    bundle_dir="pagefind",
+    executable=None,
+    memo=None,
+    part_most=None,
+    pages=None,
+    workers=1,
 ):
     """Index every page of SITE_DIR marked data-pagefind-body; return how many were indexed.
 
@@ -269,7 +276,8 @@ def build_index(
     disks). More than PART_MOST pages (SEARCH_PART_PAGES) are indexed in parts: the first
     part is the bundle, the others are bundles in BUNDLE/part-2/, part-3/, ... (part_folders).
     With MEMO (the build memo's FolderMemo), a bundle made for exactly the same pages is reused.
-    PAGES, when given, is pages_to_index(SITE_DIR) worked out already.
+    PAGES, when given, is pages_to_index(SITE_DIR) worked out already. Parts are indexed
+    WORKERS Pagefind runs at a time (BUILD_WORKERS).
 
     The old bundle is removed first so fragments of deleted posts do not linger
     across rebuilds (Pagefind names its files by content hash and never prunes).
@@ -303,10 +311,7 @@ def build_index(
             shutil.rmtree(bundle, ignore_errors=True)
             glob = None
     if glob is None:
-        count = 0
-        for number, part in enumerate(parts, start=1):
-            target = bundle if number == 1 else bundle / f"{PART_PREFIX}{number}"
-            count += _index_mirror(binary, part, site, bundle_dir, target)
+        count = _index_mirrors(binary, parts, site, bundle_dir, bundle, workers)
     if memo is not None:
         memo.keep(key, bundle, link_or_copy)
     return count
@@ -345,14 +350,27 @@ def link_parts(page, parts):
         os.replace(temporary, page)  # never a half-written page
 
 
-def _index_mirror(binary, pages, site, bundle_dir, target):
-    """Index a hard-linked mirror of PAGES of SITE; move its bundle to TARGET; return the count."""
+def _index_mirrors(binary, parts, site, bundle_dir, bundle, workers):
+    """Index a hard-linked mirror of each of PARTS of SITE, WORKERS Pagefind runs at a time;
+    move the first part's bundle to BUNDLE and the others' into it; return the count."""
+    # Speed (bench/, 10,000 posts in 3 parts): one run after the other took 19.7 s after the
+    # writing, each Pagefind on ~1.3 cores; two at a time keep both cores busy. Each run is
+    # its own process (~640 MB for a part of 3,334 posts), so the largest process stays as it
+    # was. The bundles are moved in part order once all are made.
     with tempfile.TemporaryDirectory(prefix=".search-", dir=site.parent) as folder:
-        mirror = Path(folder)
-        _mirror(pages, site, mirror)
-        count = _run_pagefind(binary, mirror, bundle_dir, site)
-        shutil.move(str(mirror / bundle_dir), str(target))
-    return count
+
+        def index(numbered):
+            number, pages = numbered
+            mirror = Path(folder) / str(number)
+            _mirror(pages, site, mirror)
+            return _run_pagefind(binary, mirror, bundle_dir, site)
+
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(parts)))) as pool:
+            counts = list(pool.map(index, enumerate(parts, start=1)))
+        for number in range(1, len(parts) + 1):
+            target = bundle if number == 1 else bundle / f"{PART_PREFIX}{number}"
+            shutil.move(str(Path(folder) / str(number) / bundle_dir), str(target))
+    return sum(counts)
 
 
 def _run_pagefind(binary, site, bundle_dir, shown, glob=None):

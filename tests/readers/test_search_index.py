@@ -334,6 +334,38 @@ def test_a_site_of_more_pages_than_a_part_holds_is_indexed_in_parts(tmp_path):
     assert part_folders(whole / "pagefind") == []
 
 
+def test_parts_indexed_two_at_a_time_give_the_bundles_of_one_at_a_time(tmp_path, monkeypatch):
+    import time
+
+    from plugins.search import index as search_index
+
+    sites = {}
+    for workers in (1, 2):
+        site = sites[workers] = tmp_path / f"site-{workers}"
+        for number in range(9):
+            write_page(site, f"2018/07/post-{number}/index.html", f"Post {number}", "Learning.")
+    runs, real = [], search_index._run_pagefind
+
+    def timed(*args, **kwargs):
+        start = time.monotonic()
+        try:
+            return real(*args, **kwargs)
+        finally:
+            runs.append((start, time.monotonic()))
+
+    monkeypatch.setattr(search_index, "_run_pagefind", timed)
+    assert build_index(sites[1], part_most=3, workers=1) == 9
+    alone, runs[:] = list(runs), []
+    assert build_index(sites[2], part_most=3, workers=2) == 9
+    assert len(alone) == len(runs) == 3
+    assert max(start for start, _ in runs[:2]) < min(end for _, end in runs[:2]), "side by side"
+    files = [
+        {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+        for site in sites.values()
+    ]
+    assert len(files[0]) > 20 and files[0] == files[1]
+
+
 def test_pages_are_dealt_out_in_turn_so_each_part_spans_the_years():
     pages = {f"{2000 + n}/post/index.html": b"" for n in range(10)}
     parts = split_pages(pages, 4)
