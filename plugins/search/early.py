@@ -20,11 +20,14 @@ import tempfile
 from pathlib import Path
 
 from .index import (
+    PART_PREFIX,
+    _mirror,
     examine_page,
     finish_bundle,
     index_key,
     pages_glob,
     remove_old_bundle,
+    split_pages,
 )
 
 SCRATCH = ".search-early-"  # then the build's process id, a dash and tempfile's letters
@@ -198,16 +201,120 @@ class EarlyIndex:
             self._scratch = None
 
 
+class EarlyParts:
+    """Pagefind runs over the parts of a big site's posts' pages, started before the site was
+    finished: one run a part, all at once, each over a hard-linked mirror of its pages made
+    as build_index makes it (so each part's bundle is the one the run after the writing
+    gives), taken at `finalized` only when the finished site gives Pagefind the same pages."""
+
+    def __init__(self, site, bundle_dir, binary, pages, signatures, key, part_most):
+        self.site, self.bundle_dir, self.binary = Path(site), bundle_dir, binary
+        self.pages, self.signatures, self.key = pages, signatures, key
+        self.parts = split_pages(pages, part_most)
+        self.processes = []
+        self._scratch = None  # a folder per part: its mirror (and bundle), its console output
+
+    @property
+    def process(self):
+        return self.processes[0] if self.processes else None
+
+    def start(self):
+        """Mirror each part beside SITE and start Pagefind on it; return self."""
+        remove_abandoned(self.site.parent)
+        scratch = tempfile.mkdtemp(prefix=f"{SCRATCH}{os.getpid()}-", dir=self.site.parent)
+        self._scratch = Path(os.path.abspath(scratch))
+        for number, part in enumerate(self.parts, start=1):
+            mirror, run = self._scratch / str(number), self._scratch / f"run-{number}"
+            _mirror(part, self.site, mirror)
+            run.mkdir()  # Pagefind reads a configuration from the folder it runs in: none
+            command = [str(self.binary), "--site", str(mirror), "--output-subdir", self.bundle_dir]
+            with open(run / "out", "wb") as out, open(run / "err", "wb") as err:
+                self.processes.append(
+                    subprocess.Popen(
+                        command, cwd=run, stdout=out, stderr=err, stdin=subprocess.DEVNULL
+                    )
+                )
+        return self
+
+    def matches(self, pages, rewritten=()):
+        """True when the finished site gives Pagefind what these runs were given: PAGES
+        (pages_to_index of the site now) the same, in the same order, none of them in
+        REWRITTEN (written again since), each file untouched (the mirrors share them)."""
+        if list(pages.items()) != list(self.pages.items()) or set(rewritten) & set(pages):
+            return False
+        # Not the change time: linking a file into a mirror changes it.
+        for name, signature in self.signatures.items():
+            try:
+                if _signature(os.stat(self.site / name))[:3] != signature[:3]:
+                    return False
+            except OSError:
+                return False
+        return True
+
+    def finish(self):
+        """Wait for every run and put the canonical bundles in the site (the first part's as
+        the bundle, the others in it); return the pages indexed, or None when a run indexed
+        another number of pages than its part holds (the caller indexes as before). Raises
+        SearchError as the run after the writing would."""
+        try:
+            count = 0
+            ran = zip(self.processes, self.parts, strict=True)
+            for number, (process, part) in enumerate(ran, start=1):
+                process.wait()
+                run = self._scratch / f"run-{number}"
+                output = {s: (run / s).read_text("utf-8", errors="replace") for s in ("out", "err")}
+                bundle = self._scratch / str(number) / self.bundle_dir
+                indexed = finish_bundle(
+                    process.returncode, output["out"], output["err"], bundle, self.site
+                )
+                if indexed != len(part):
+                    return None
+                count += indexed
+            target = self.site / self.bundle_dir
+            remove_old_bundle(target)
+            if target.exists():  # a folder Pagefind would have written into: index as before
+                return None
+            target.parent.mkdir(parents=True, exist_ok=True)
+            for number in range(1, len(self.parts) + 1):
+                into = target if number == 1 else target / f"{PART_PREFIX}{number}"
+                shutil.move(str(self._scratch / str(number) / self.bundle_dir), str(into))
+            return count
+        finally:
+            self.cancel()
+
+    def cancel(self):
+        """Stop every run still going and remove what they wrote; the site is left as is."""
+        for process in self.processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
+
+
 def start_early(site, names, bundle_dir, binary, part_most, memo=None):
-    """An EarlyIndex running Pagefind on the pages of NAMES (written, with every other post's
-    page) that it will index, or None when it cannot know them (no page is marked, more than
-    PART_MOST, a path a glob cannot name) or need not run (MEMO keeps a bundle for them)."""
+    """An EarlyIndex (or EarlyParts, past PART_MOST pages) running Pagefind on the pages of
+    NAMES (written, with every other post's page) that it will index, or None when it cannot
+    know them (no page is marked, a path a glob cannot name) or need not run (MEMO keeps a
+    bundle for them)."""
     site = Path(site)
     if binary is None:
         return None
     pages, signatures = read_pages(site, candidates(names, bundle_dir))
-    if not pages or len(pages) > part_most:
+    if not pages:
         return None
+    if len(pages) > part_most:
+        parts = -(-len(pages) // part_most)
+        key = index_key(pages, binary, parts) if memo is not None else None
+        if memo is not None and memo.loading and (memo.folder / key).is_dir():
+            return None
+        early = EarlyParts(site, bundle_dir, binary, pages, signatures, key, part_most)
+        try:
+            return early.start()
+        except OSError:  # Pagefind cannot be started: the run after the writing says why
+            early.cancel()
+            return None
     glob = pages_glob(pages)
     if glob is None:
         return None

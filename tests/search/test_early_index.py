@@ -195,6 +195,40 @@ def test_a_site_changed_since_the_start_is_indexed_again(
     assert scratch_left(site) == []
 
 
+def test_a_site_indexed_in_parts_is_indexed_early_part_by_part_as_after_the_writing(
+    tmp_path, finalized_indexes, runs_after_the_writing
+):
+    site = tmp_path / "site"
+    names = posts_site(site)
+    form = '<form role="search" data-search-bundle="/pagefind/"></form>'
+    write_listing(site, "search/index.html", form)
+    writer = started(site, names, {"SEARCH_PART_PAGES": 5})
+    assert search._Early.run is not None and len(search._Early.run.processes) == 3
+    the_rest(site)
+    search.index_site(writer)
+    assert runs_after_the_writing == [], "the site was indexed again after the writing"
+    assert bundle(site) == indexed_after_the_writing(site, tmp_path, 5)
+    assert sorted(p.name for p in (site / "pagefind").glob("part-*")) == ["part-2", "part-3"]
+    assert scratch_left(site) == []
+
+
+@pytest.mark.parametrize("change", [_post_changed_later, _post_written_again_by_the_writer])
+def test_a_site_in_parts_changed_since_the_start_is_indexed_again(
+    tmp_path, finalized_indexes, runs_after_the_writing, change
+):
+    site = tmp_path / "site"
+    names = posts_site(site)
+    write_listing(site, "search/index.html", '<form data-search-bundle="/pagefind/"></form>')
+    writer = started(site, names, {"SEARCH_PART_PAGES": 5})
+    the_rest(site)
+    change(site, names, writer)
+    reference = indexed_after_the_writing(site, tmp_path, 5)
+    runs_after_the_writing.clear()
+    search.index_site(writer)
+    assert len(runs_after_the_writing) == 3, "the early parts were published"
+    assert bundle(site) == reference and scratch_left(site) == []
+
+
 def test_the_early_run_is_stopped_when_the_site_changed(tmp_path, finalized_indexes):
     site = tmp_path / "site"
     names = posts_site(site)
@@ -207,7 +241,7 @@ def test_the_early_run_is_stopped_when_the_site_changed(tmp_path, finalized_inde
 
 @pytest.mark.parametrize(
     "why",
-    ["parts", "no page marked", "glob character", "kept bundle", "devserver", "search off"],
+    ["no page marked", "glob character", "kept bundle", "devserver", "search off"],
 )
 def test_no_early_run_where_the_pages_cannot_be_known_or_need_no_run(
     tmp_path, finalized_indexes, runs_after_the_writing, why
@@ -215,11 +249,7 @@ def test_no_early_run_where_the_pages_cannot_be_known_or_need_no_run(
     site = tmp_path / "site"
     names = posts_site(site)
     settings = {}
-    if why == "parts":
-        settings = {"SEARCH_PART_PAGES": 5}
-        form = '<form role="search" data-search-bundle="/pagefind/"></form>'
-        write_listing(site, "search/index.html", form)
-    elif why == "no page marked":  # then Pagefind indexes every page, listings too
+    if why == "no page marked":  # then Pagefind indexes every page, listings too
         names = ["index.html", "tags/index.html"]
         shutil.rmtree(site)
         write_listing(site, "index.html")
@@ -240,7 +270,7 @@ def test_no_early_run_where_the_pages_cannot_be_known_or_need_no_run(
     writer = started(site, names, settings)
     assert search._Early.run is None
     assert scratch_left(site) == []
-    if why in ("parts", "no page marked", "glob character"):
+    if why in ("no page marked", "glob character"):
         reference = indexed_after_the_writing(site, tmp_path, settings.get("SEARCH_PART_PAGES"))
         runs_after_the_writing.clear()
         search.index_site(writer)
