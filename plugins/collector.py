@@ -36,8 +36,10 @@ def freeze_heap(*_args, **_kwargs):
 
 def thaw_heap(*_args, **_kwargs):
     """Give the objects freeze_heap kept back to the collector (a no-op when none are)."""
-    # finalized, and again at the start of a build (get_generators) in case the last one
-    # stopped half-way: the devserver runs build after build in one process, and what one
-    # build froze must be freed by the next pass, not kept for as long as the process lives.
+    # At the start of a build (get_generators): the devserver runs build after build in one
+    # process, and what one build froze must be freed by the next pass, not kept for as long
+    # as the process lives. Not at the end of a build: `make html` and `make publish` end
+    # then, and Python's last collections at exit walk every object not frozen (1,000 posts:
+    # 0.22-0.31 s from the build's end to the process's, 0.04 s with the heap left frozen).
     if gc.get_freeze_count():
         gc.unfreeze()

@@ -175,8 +175,7 @@ def register():
     # get_generators, again: the moment to key the cache folder (see place_cache).
     signals.get_generators.connect(place_cache)
     # get_writer: all content is made and only the writing is left, so the heap is frozen
-    # for the writing (collector.freeze_heap); finalized, or the start of the next build:
-    # thawed.
+    # for the writing (collector.freeze_heap); the start of the next build in this process
+    # thaws it (a process that ends after its build never walks it again, see thaw_heap).
     signals.get_writer.connect(freeze_heap)
-    signals.finalized.connect(thaw_heap)
     signals.get_generators.connect(thaw_heap)
