@@ -7,6 +7,7 @@ from pathlib import Path
 from pelican import signals
 
 from plugins import post_model
+from plugins.build_speed.pool import answer_of, in_background
 
 from .checks import (
     DEFAULTS,
@@ -171,27 +172,49 @@ def report_tag_slug_collisions(articles):
             )
 
 
+# The fewest articles for which checking them in a forked process, beside the build's next
+# steps, paid (issue 15; 1,000 posts took 0.23 s of the build's process alone).
+BACKGROUND_MIN = 200
+
+
 def check_articles(generator):
-    """Check the articles as soon as they are read, before other plugins work on them."""
-    # article_generator_pretaxonomy: every article is read, and no plugin has yet built
-    # anything from them (related_posts, for one, cannot cope with two posts at one URL).
+    """Check the articles as soon as they are read and their themes known."""
+    # article_generator_pretaxonomy: every article is read and has its themes. With many
+    # posts the checks run in a forked process while the build goes on (the themes' links,
+    # the glossary's marks), and what they find is reported at article_generator_finalized
+    # (after those, PLUGINS order), before safe_paths and related_posts look at the posts
+    # as a whole at all_generators_finalized, so two posts at one URL still get this
+    # plugin's message (file, line, fix) and nothing is written.
     settings = generator.settings
-    # What depends on the files alone (their paths as shown, what is searched in their text,
-    # the content folder's list) is kept for run_checks, which checks the same posts again.
-    sources, memo, files = {}, {}, content_files(settings["PATH"])
-    problems = check_posts(
-        _article_posts(generator, sources),
-        files,
-        load_vocabulary_or_none(settings),
-        _settings(settings),
-        style=False,
-        memo=memo,
-    )
-    generator.content_checks_reported = frozenset(problems)
-    generator.content_checks_read = (sources, memo, files)
+    vocabulary, resolved = load_vocabulary_or_none(settings), _settings(settings)
+
+    def work():
+        # What depends on the files alone (their paths as shown, what is searched in their
+        # text, the content folder's list) is kept for run_checks, which checks them again.
+        sources, memo, files = {}, {}, content_files(settings["PATH"])
+        posts = _article_posts(generator, sources)
+        problems = check_posts(posts, files, vocabulary, resolved, style=False, memo=memo)
+        return problems, (sources, memo, files)
+
+    count = len(generator.articles) + len(generator.drafts) + len(generator.hidden_articles)
+    running = in_background(settings, work, count, BACKGROUND_MIN)
+    generator.content_checks_pending = (running, work)
     # After the themes plugin (earlier in PLUGINS, same signal) has moved the tags that name a
     # theme out of article.tags: only plain tags make tag pages.
     report_tag_slug_collisions(generator.articles)
+    if running is None:
+        _report_article_checks(generator)
+
+
+def _report_article_checks(generator):
+    """Report what check_articles found (waiting for the forked process checking them)."""
+    pending = getattr(generator, "content_checks_pending", None)
+    generator.content_checks_pending = None
+    if pending is None:
+        return
+    problems, read = answer_of(*pending)
+    generator.content_checks_reported = frozenset(problems)
+    generator.content_checks_read = read
     _log(problems)
 
 
@@ -208,6 +231,7 @@ def run_checks(generators):
             pages = generator
     if articles is None:
         return
+    _report_article_checks(articles)
     settings = articles.settings
     read = getattr(articles, "content_checks_read", None)
     articles.content_checks_read = None  # used once
@@ -228,7 +252,13 @@ def run_checks(generators):
     _log(problems, getattr(articles, "content_checks_reported", frozenset()))
 
 
+def report_article_checks(generator):
+    """Report what check_articles found, once the posts' bodies are final."""
+    _report_article_checks(generator)
+
+
 def register():
     signals.initialized.connect(on_initialized)
     signals.article_generator_pretaxonomy.connect(check_articles)
+    signals.article_generator_finalized.connect(report_article_checks)
     signals.all_generators_finalized.connect(run_checks)

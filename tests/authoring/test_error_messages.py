@@ -173,3 +173,37 @@ def test_a_clean_tree_passes_make_check():
     process = run([PYTHON, "scripts/check_content.py", str(FIXTURES / "drafts")])
     assert process.returncode == 0
     assert "Checked 3 files: 0 error(s), 0 warning(s)." in process.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("tree", "post", "message"),
+    [b for b in BROKEN if b[0] in ("broken-duplicate-slug", "broken-missing-link")],
+    ids=["broken-duplicate-slug", "broken-missing-link"],
+)
+def test_the_checks_made_beside_the_build_stop_it_with_the_same_message(
+    tree, post, message, tmp_path
+):
+    # With many posts check_articles runs in a forked process (BUILD_POOL_MIN 0 forces it
+    # here) and what it finds is reported once the bodies are final, before anything is
+    # written and before safe_paths looks at the site as a whole.
+    from tests.sitebuild import build_site
+
+    beside = {"BUILD_WORKERS": 2, "BUILD_POOL_MIN": 0}
+    result = build_site(FIXTURES / tree, tmp_path / "out", check=False, extra_settings=beside)
+    output = flat(result.log)
+    assert result.exit_code != 0 and expected(tree, post, message) in output
+    assert "Traceback" not in output
+    assert not list((tmp_path / "out").rglob("*.html")), "a page was written"
+
+
+@pytest.mark.slow
+def test_the_checks_made_beside_the_build_warn_as_in_it(tmp_path):
+    from tests.sitebuild import build_site
+
+    warned = []
+    for name, settings in (("alone", {"BUILD_WORKERS": 1}), ("beside", {"BUILD_POOL_MIN": 0})):
+        result = build_site(FIXTURES / "broken-warnings", tmp_path / name, extra_settings=settings)
+        lines = [line.replace(name, "OUT") for line in result.log.splitlines()]
+        warned.append(sorted(line for line in lines if "WARNING" in line))
+    assert warned[0] and warned[0] == warned[1]
