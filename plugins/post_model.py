@@ -93,6 +93,9 @@ class PostModel:
     # --- reading_time, article_generator_finalized (or get_writer: in_background) ---
     # Minutes to read, at least 1 (READING_TIME_WORDS_PER_MINUTE); None if not worked out.
     reading_time: int | None = None
+    # The body's words as the article page's JSON-LD counts them (striptags|wordcount);
+    # None if not worked out (the template counts them then).
+    word_count: int | None = None
 
     # --- post_navigation, article_generator_finalized (published posts only) ---
     # The published post just before and just after this one in date order, or None.
@@ -129,6 +132,7 @@ OWNERS = {
     "glossary_input": "glossary",
     "glossary_output": "glossary",
     "reading_time": "reading_time",
+    "word_count": "reading_time",
     "older_post": "post_navigation",
     "newer_post": "post_navigation",
     "imported_comments": "imported_comments",

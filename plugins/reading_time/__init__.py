@@ -39,22 +39,31 @@ def reading_minutes(html, words_per_minute=WORDS_PER_MINUTE):
     return max(1, math.ceil(words / words_per_minute))
 
 
+def page_word_count(html):
+    """The words of a post's body as its page's JSON-LD counts them (striptags|wordcount)."""
+    # The body's links change for each page it is shown on (Pelican's content), inside tags
+    # only, so the count of the body as the plugins left it is the page's.
+    return wordcount(striptags(html))
+
+
 def add_reading_time(generator):
-    """Set article.blog.reading_time on every article, drafts included."""
+    """Set article.blog.reading_time (and word_count) on every article, drafts included."""
     speed = TABLE.resolve(generator.settings)["READING_TIME_WORDS_PER_MINUTE"]
     # The build memo: last build's counts for unchanged posts (`make html`, the devserver).
     memo = memo_for(generator.settings, "ReadingTime")
     todo = []  # [(model, key, html)]: the posts not in the memo
     for article in [*generator.articles, *generator.drafts]:
         html = article._content
-        key = memo.key(speed, html)
+        key = memo.key(speed, html, "minutes and words")
         model = post_model.of(article)
-        model.reading_time = memo.find(key)
+        model.reading_time, model.word_count = memo.find(key) or (None, None)
         if model.reading_time is None:
             todo.append((model, key, html))
 
     def work():
-        return [reading_minutes(html, speed) for _, _, html in todo]
+        # Speed (issue 15): the page's word count too, here beside the build, not in the
+        # template of every post's page (0.15 s of the writing at 1,000 posts).
+        return [(reading_minutes(html, speed), page_word_count(html)) for _, _, html in todo]
 
     # Speed (issue 15): the minutes are read only when the pages are written, so a forked
     # process counts them while this one goes on (the build's process did this alone).
@@ -70,7 +79,7 @@ def finish_reading_times(*_args):
     while _counting:
         running, todo, work, memo = _counting.pop(0)
         for (model, key, _), value in zip(todo, answer_of(running, work), strict=True):
-            model.reading_time = value
+            model.reading_time, model.word_count = value
             memo.keep(key, value)
         memo.save()
 

@@ -149,3 +149,49 @@ def test_the_build_templates_use_these_filters_but_leave_a_sites_own():
     faster_filters(SimpleNamespace(env=own))
     assert own.filters["striptags"] is str.upper
     assert own.filters["wordcount"] is wordcount
+
+
+def test_the_word_count_given_to_the_page_is_the_one_its_template_counted(tmp_path):
+    # The article page's JSON-LD takes blog.word_count, counted beside the build from the
+    # body as the plugins left it; the template counted Pelican's content of each page
+    # (the body with its links made for that page): the same words.
+    import json
+
+    from bs4 import BeautifulSoup
+    from pelican import Pelican, signals
+    from pelican.settings import read_settings
+
+    from plugins import post_model
+    from plugins.reading_time import page_word_count
+    from tests.sitebuild import FIXTURES, ROOT
+
+    articles = {}
+
+    def keep(generator):
+        for article in generator.articles:
+            articles[article.save_as] = article
+
+    settings = read_settings(
+        str(ROOT / "pelican.conf.py"),
+        override={
+            "PATH": str(FIXTURES / "site"),
+            "OUTPUT_PATH": str(tmp_path / "out"),
+            "CACHE_PATH": str(tmp_path / "cache"),
+        },
+    )
+    signals.article_generator_finalized.connect(keep)
+    try:
+        Pelican(settings).run()
+    finally:
+        signals.article_generator_finalized.disconnect(keep)
+    checked = 0
+    for save_as, article in articles.items():
+        page = BeautifulSoup((tmp_path / "out" / save_as).read_text("utf-8"), "html.parser")
+        ld = json.loads(page.find("script", type="application/ld+json").string)
+        counted = post_model.of(article).word_count
+        assert counted is not None and ld["wordCount"] == counted
+        template = jinja2.Environment().from_string("{{ c|striptags|wordcount }}")
+        assert str(counted) == template.render(c=Markup(article.content))
+        assert counted == page_word_count(article._content)
+        checked += 1
+    assert checked >= 3
