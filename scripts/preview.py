@@ -78,6 +78,7 @@ PER_POST = {
         "plugins.glossary.annotate_articles",
         "plugins.reading_time.add_reading_time",
         "plugins.imported_comments.attach",
+        "plugins.content_checks.report_article_checks",
         "plugins.build_speed.freeze_urls",
     },
     "all_generators_finalized": {"plugins.content_checks.run_checks"},

@@ -259,12 +259,21 @@ def test_background_work_never_asked_for_leaves_no_process_behind(tmp_path):
         time.sleep(60)
 
     running = in_background(SHARED, slow, 10, 2)
+    pid = _pid_written(pid_file)
+    del running  # a build stopped before it needed the answer
+    _assert_ended_and_waited_for(pid)
+
+
+def _pid_written(pid_file):
+    """The process id a forked process wrote to PID_FILE, once it has."""
     for _ in range(500):
         if pid_file.exists() and pid_file.read_text():
             break
         time.sleep(0.01)
-    pid = int(pid_file.read_text())
-    del running  # a build stopped before it needed the answer
+    return int(pid_file.read_text())
+
+
+def _assert_ended_and_waited_for(pid):
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # ended and already waited for
 
@@ -309,9 +318,7 @@ def test_what_a_stream_s_process_did_not_answer_is_worked_out_here():
 
 
 def test_a_stream_never_asked_for_leaves_no_process_behind(tmp_path):
-    pid_file = tmp_path / "pid"
-
-    parent = os.getpid()
+    pid_file, parent = tmp_path / "pid", os.getpid()
 
     def slow(number):
         if os.getpid() != parent:
@@ -319,38 +326,39 @@ def test_a_stream_never_asked_for_leaves_no_process_behind(tmp_path):
             time.sleep(60)
 
     stream = _stream_of(SHARED, slow, 5)
-    for _ in range(500):
-        if pid_file.exists() and pid_file.read_text():
-            break
-        time.sleep(0.01)
-    pid = int(pid_file.read_text())
+    pid = _pid_written(pid_file)
     del stream  # a build stopped before it needed the answers
-    with pytest.raises(ChildProcessError):
-        os.waitpid(pid, os.WNOHANG)  # ended and already waited for
+    _assert_ended_and_waited_for(pid)
+
+
+def _note_each_decision(monkeypatch, file, what):
+    """Have every theme decision of the builds after this append WHAT(job) to FILE."""
+    from plugins.themes import batch
+
+    make_worker = batch.worker
+
+    def worker_noting(*args):
+        work = make_worker(*args)
+
+        def noted(job):
+            with open(file, "a", encoding="utf-8") as handle:
+                handle.write(f"{what(job)}\n")
+            return work(job)
+
+        return noted
+
+    monkeypatch.setattr(batch, "worker", worker_noting)
+    return file
 
 
 def test_posts_decided_as_they_are_read_give_the_site_of_one_process(tmp_path, monkeypatch):
     from bench.corpus import write_corpus
-    from plugins.themes import batch
     from tests.sitebuild import build_site
 
     corpus = write_corpus(tmp_path / "corpus", 60, seed=11)["yaml"]
     no_cache = {"CACHE_CONTENT": "false", "LOAD_CONTENT_CACHE": "false"}
     build_site(corpus, tmp_path / "alone", extra_settings={**no_cache, "BUILD_WORKERS": 1})
-    worked = tmp_path / "worked"
-    make_worker = batch.worker
-
-    def worker_noting_the_process(*args):
-        work = make_worker(*args)
-
-        def noted(job):
-            with open(worked, "a", encoding="utf-8") as handle:
-                handle.write(f"{os.getpid()}\n")
-            return work(job)
-
-        return noted
-
-    monkeypatch.setattr(batch, "worker", worker_noting_the_process)
+    worked = _note_each_decision(monkeypatch, tmp_path / "worked", lambda job: os.getpid())
     build_site(corpus, tmp_path / "streamed", extra_settings={**no_cache, "BUILD_WORKERS": 2})
     pids = worked.read_text().split()
     # Each post decided once, by the process that read the posts and the one beside it.
@@ -364,7 +372,6 @@ def test_posts_decided_as_they_are_read_give_the_site_of_one_process(tmp_path, m
 
 def test_posts_whose_decision_the_last_build_kept_are_not_decided_again(tmp_path, monkeypatch):
     from bench.corpus import write_corpus
-    from plugins.themes import batch
     from tests.sitebuild import build_site
 
     corpus = write_corpus(tmp_path / "corpus", 60, seed=11)["yaml"]
@@ -376,20 +383,7 @@ def test_posts_whose_decision_the_last_build_kept_are_not_decided_again(tmp_path
         "BUILD_WORKERS": 2,
     }
     build_site(corpus, tmp_path / "first", extra_settings=cached)
-    worked = tmp_path / "worked"
-    make_worker = batch.worker
-
-    def worker_noting_the_post(*args):
-        work = make_worker(*args)
-
-        def noted(job):
-            with open(worked, "a", encoding="utf-8") as handle:
-                handle.write(f"{job.title}\n")
-            return work(job)
-
-        return noted
-
-    monkeypatch.setattr(batch, "worker", worker_noting_the_post)
+    worked = _note_each_decision(monkeypatch, tmp_path / "worked", lambda job: job.title)
     build_site(corpus, tmp_path / "again", extra_settings=cached)
     assert not worked.exists(), "a post the last build decided was decided again"
 
