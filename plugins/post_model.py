@@ -45,6 +45,7 @@ PELICAN_FIELDS_WRITTEN = {
     "tags": "themes: tags that name a theme leave the tag list (they join the theme)",
     "override_url": "build_speed: the URL frozen once per build (Pelican's own override)",
     "override_save_as": "build_speed: the output file frozen once per build, as override_url",
+    "get_summary": "build_speed: the summary cut from the body once per build (summary.py)",
 }
 
 

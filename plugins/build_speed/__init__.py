@@ -17,6 +17,7 @@ from .keys import hex_key, key
 from .listed import index_taxonomy_lists
 from .settings import SETTINGS, TABLE, BuildSettingsError
 from .settings import check_settings as fill_settings
+from .summary import summaries_once
 from .writer import ParallelWriter, WriteFailedError, WriteOut, group_by_output, newest_first
 
 __all__ = [
@@ -155,6 +156,8 @@ def freeze_urls(generator):
             # The same for the file it is saved as (read ~8 times a post: checks, writer...).
             if not hasattr(content, "override_save_as"):
                 content.override_save_as = content.save_as
+        # Its summary, cut from the body once, not once for each page depth (summary.py).
+        summaries_once(getattr(generator, name, None) or ())
 
 
 def register():
