@@ -35,8 +35,10 @@ __all__ = [
     "hex_key",
     "key",
     "newest_first",
+    "plugin_names",
     "register",
     "site_folder",
+    "writes_pages_later",
 ]
 
 logger = logging.getLogger(__name__)
@@ -58,10 +60,21 @@ class PluginOrderError(BuildSettingsError):
     """PLUGINS lists this plugin on the wrong side of another; says the problem and the fix."""
 
 
+def plugin_names(plugins):
+    """The module names of PLUGINS (Pelican's setting: names or modules)."""
+    return [str(getattr(plugin, "__name__", plugin)) for plugin in plugins]
+
+
+def writes_pages_later(settings):
+    """True when this plugin's writer writes the build's pages (it queues them, and sends
+    `pages_writing` before it writes the first)."""
+    return NAME in plugin_names(settings.get("PLUGINS") or ())
+
+
 def check_order(plugins, name=NAME, order=None):
     """Raise PluginOrderError when PLUGINS breaks NAME's ORDER (plugins not listed are fine)."""
     order = ORDER if order is None else order
-    names = [str(getattr(plugin, "__name__", plugin)) for plugin in plugins]
+    names = plugin_names(plugins)
     if name not in names:
         return
     here = names.index(name)

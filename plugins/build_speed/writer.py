@@ -21,10 +21,9 @@ Calls made after the write-out (a generator run later) are written at once, as P
 A child that fails (a template error, a fatal log) stops the build with its error shown.
 
 The posts' own pages come first, then their other pages (newest_first); once every own page
-is on disk, whichever
-process wrote it, the writer sends `post_pages_written` in this process, while the rest is
-still being written (the search plugin starts Pagefind on them then). The writer keeps, from
-then on, the names of those pages written again (`rewritten`).
+is on disk, whichever process wrote it, the writer sends `post_pages_written` in this
+process, while the rest is still being written (the search plugin starts Pagefind on them
+then). The writer keeps, from then on, the names of those pages written again (`rewritten`).
 """
 
 from __future__ import annotations

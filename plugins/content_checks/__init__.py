@@ -203,11 +203,13 @@ def check_articles(generator):
     # theme out of article.tags: only plain tags make tag pages.
     report_tag_slug_collisions(generator.articles)
     if running is None:
-        _report_article_checks(generator)
+        report_article_checks(generator)
 
 
-def _report_article_checks(generator):
+def report_article_checks(generator):
     """Report what check_articles found (waiting for the forked process checking them)."""
+    # article_generator_finalized (the posts' bodies final), or run_checks when the signal
+    # did not come (check_articles run on its own).
     pending = getattr(generator, "content_checks_pending", None)
     generator.content_checks_pending = None
     if pending is None:
@@ -231,7 +233,7 @@ def run_checks(generators):
             pages = generator
     if articles is None:
         return
-    _report_article_checks(articles)
+    report_article_checks(articles)
     settings = articles.settings
     read = getattr(articles, "content_checks_read", None)
     articles.content_checks_read = None  # used once
@@ -250,11 +252,6 @@ def run_checks(generators):
         memo=memo,
     )
     _log(problems, getattr(articles, "content_checks_reported", frozenset()))
-
-
-def report_article_checks(generator):
-    """Report what check_articles found, once the posts' bodies are final."""
-    _report_article_checks(generator)
 
 
 def register():

@@ -11,7 +11,7 @@ import yaml
 
 from plugins.author_errors import EntryError
 from plugins.slug_table import SlugTable, parsed_once
-from plugins.yaml_metadata.bounded import check_yaml_bounds, yaml_error_parts
+from plugins.yaml_metadata.bounded import compose_and_load, yaml_error_parts
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _URL = re.compile(r"^https://[^\s<>\"']+$")
@@ -219,16 +219,9 @@ def _read(path):
 def _load(text, path, key, shape):
     """(list of entries under KEY, their line numbers); raises TableError on bad YAML."""
     try:
-        check_yaml_bounds(text)
-        try:
-            # Speed (bench/): the pure-Python loader took 0.13 s of every build's start for
-            # the glossary and law tables; libyaml reads them several times faster.
-            root = yaml.compose(text, Loader=_FastLoader)
-            data = yaml.load(text, Loader=_FastLoader)
-        except yaml.YAMLError:
-            # The pure-Python loader words the problem as the messages expect.
-            root = yaml.compose(text, Loader=_Loader)
-            data = yaml.load(text, Loader=_Loader)
+        # Speed (bench/): the pure-Python loader took 0.13 s of every build's start for the
+        # glossary and law tables; libyaml reads them several times faster.
+        root, data = compose_and_load(text, _Loader, _FastLoader)
     except yaml.YAMLError as error:
         fix = "check indentation and quote text containing ': ' or '#'"
         raise TableError(path, *yaml_error_parts(error, fix)) from None

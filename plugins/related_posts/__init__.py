@@ -7,6 +7,7 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator
 
 from plugins import post_model
+from plugins.build_speed import writes_pages_later
 from plugins.build_speed.memo import memo_for
 from plugins.build_speed.pool import answer_of, in_background
 from plugins.build_speed.writer import pages_writing
@@ -176,8 +177,7 @@ def finish_before_the_writing(pelican):
     # Speed (bench/): build_speed queues the pages and writes them after every generator's
     # generate_output, so the ranking is waited for there (pages_writing), not here: the
     # forked process has that much longer (~0.2 s at 1,000 posts) beside the build.
-    names = [str(getattr(p, "__name__", p)) for p in pelican.settings.get("PLUGINS") or ()]
-    if "plugins.build_speed" not in names:
+    if not writes_pages_later(pelican.settings):
         finish_related_posts()
 
 

@@ -12,6 +12,7 @@ so the published index always matches the written pages.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -20,12 +21,12 @@ import tempfile
 from pathlib import Path
 
 from .index import (
-    PART_PREFIX,
     _mirror,
     examine_page,
     finish_bundle,
     index_key,
     pages_glob,
+    part_folder,
     remove_old_bundle,
     split_pages,
 )
@@ -117,6 +118,31 @@ def listing_order(site, names):
     return ordered if walk(str(site), tree, "") else None
 
 
+def _unchanged(site, pages, expected, signatures, rewritten, fields=4):
+    """True when PAGES (pages_to_index of SITE now) are EXPECTED, in the same order, none of
+    them in REWRITTEN (written again since), and each file's first FIELDS of _signature as
+    SIGNATURES took them."""
+    if list(pages.items()) != list(expected.items()) or set(rewritten) & set(pages):
+        return False
+    for name, signature in signatures.items():
+        try:
+            if _signature(os.stat(site / name))[:fields] != signature[:fields]:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def _stop(processes, scratch):
+    """Kill the PROCESSES still running and remove SCRATCH (their folder), if any."""
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    if scratch is not None:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 class EarlyIndex:
     """A Pagefind run over PAGES of SITE, started before the site was finished."""
 
@@ -156,14 +182,8 @@ class EarlyIndex:
         """True when the finished site gives Pagefind what the early run was given: PAGES
         (pages_to_index of the site now) the same, in the same order, none of them in
         REWRITTEN (written again since), each file untouched, listed in the same order."""
-        if list(pages.items()) != list(self.pages.items()) or set(rewritten) & set(pages):
+        if not _unchanged(self.site, pages, self.pages, self.signatures, rewritten):
             return False
-        for name, signature in self.signatures.items():
-            try:
-                if _signature(os.stat(self.site / name)) != signature:
-                    return False
-            except OSError:
-                return False
         return listing_order(self.site, list(pages)) == self.order
 
     def finish(self):
@@ -193,12 +213,8 @@ class EarlyIndex:
 
     def cancel(self):
         """Stop Pagefind if it still runs and remove what it wrote; the site is left as is."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        if self._scratch is not None:
-            shutil.rmtree(self._scratch, ignore_errors=True)
-            self._scratch = None
+        _stop([self.process] if self.process is not None else [], self._scratch)
+        self._scratch = None
 
 
 class EarlyParts:
@@ -207,10 +223,10 @@ class EarlyParts:
     as build_index makes it (so each part's bundle is the one the run after the writing
     gives), taken at `finalized` only when the finished site gives Pagefind the same pages."""
 
-    def __init__(self, site, bundle_dir, binary, pages, signatures, key, part_most):
+    def __init__(self, site, bundle_dir, binary, pages, signatures, key, parts):
         self.site, self.bundle_dir, self.binary = Path(site), bundle_dir, binary
         self.pages, self.signatures, self.key = pages, signatures, key
-        self.parts = split_pages(pages, part_most)
+        self.parts = parts  # split_pages(PAGES, part_most)
         self.processes = []
         self._scratch = None  # a folder per part: its mirror (and bundle), its console output
 
@@ -240,16 +256,8 @@ class EarlyParts:
         """True when the finished site gives Pagefind what these runs were given: PAGES
         (pages_to_index of the site now) the same, in the same order, none of them in
         REWRITTEN (written again since), each file untouched (the mirrors share them)."""
-        if list(pages.items()) != list(self.pages.items()) or set(rewritten) & set(pages):
-            return False
         # Not the change time: linking a file into a mirror changes it.
-        for name, signature in self.signatures.items():
-            try:
-                if _signature(os.stat(self.site / name))[:3] != signature[:3]:
-                    return False
-            except OSError:
-                return False
-        return True
+        return _unchanged(self.site, pages, self.pages, self.signatures, rewritten, fields=3)
 
     def finish(self):
         """Wait for every run and put the canonical bundles in the site (the first part's as
@@ -276,7 +284,7 @@ class EarlyParts:
                 return None
             target.parent.mkdir(parents=True, exist_ok=True)
             for number in range(1, len(self.parts) + 1):
-                into = target if number == 1 else target / f"{PART_PREFIX}{number}"
+                into = part_folder(target, number)
                 shutil.move(str(self._scratch / str(number) / self.bundle_dir), str(into))
             return count
         finally:
@@ -284,13 +292,8 @@ class EarlyParts:
 
     def cancel(self):
         """Stop every run still going and remove what they wrote; the site is left as is."""
-        for process in self.processes:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-        if self._scratch is not None:
-            shutil.rmtree(self._scratch, ignore_errors=True)
-            self._scratch = None
+        _stop(self.processes, self._scratch)
+        self._scratch = None
 
 
 def start_early(site, names, bundle_dir, binary, part_most, memo=None):
@@ -304,29 +307,22 @@ def start_early(site, names, bundle_dir, binary, part_most, memo=None):
     pages, signatures = read_pages(site, candidates(names, bundle_dir))
     if not pages:
         return None
-    if len(pages) > part_most:
-        parts = -(-len(pages) // part_most)
-        key = index_key(pages, binary, parts) if memo is not None else None
-        if memo is not None and memo.loading and (memo.folder / key).is_dir():
-            return None
-        early = EarlyParts(site, bundle_dir, binary, pages, signatures, key, part_most)
-        try:
-            return early.start()
-        except OSError:  # Pagefind cannot be started: the run after the writing says why
-            early.cancel()
-            return None
-    glob = pages_glob(pages)
-    if glob is None:
-        return None
-    key = index_key(pages, binary) if memo is not None else None
+    parts = split_pages(pages, part_most)
+    key = index_key(pages, binary, len(parts)) if memo is not None else None
     if memo is not None and memo.loading and (memo.folder / key).is_dir():
         return None
-    order = listing_order(site, list(pages))
-    if order is None:
-        return None
-    early = EarlyIndex(site, bundle_dir, binary, pages, signatures, order, key)
+    if len(parts) > 1:
+        early = EarlyParts(site, bundle_dir, binary, pages, signatures, key, parts)
+        start = early.start
+    else:
+        glob = pages_glob(pages)
+        order = listing_order(site, list(pages)) if glob is not None else None
+        if order is None:
+            return None
+        early = EarlyIndex(site, bundle_dir, binary, pages, signatures, order, key)
+        start = functools.partial(early.start, glob)
     try:
-        return early.start(glob)
+        return start()
     except OSError:  # Pagefind cannot be started: the run after the writing says why
         early.cancel()
         return None

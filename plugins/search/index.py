@@ -242,6 +242,11 @@ def split_pages(pages, most):
     return parts
 
 
+def part_folder(bundle, number):
+    """Where part NUMBER of an index in parts goes: the first is BUNDLE, the others in it."""
+    return Path(bundle) if number == 1 else Path(bundle) / f"{PART_PREFIX}{number}"
+
+
 def part_folders(bundle):
     """The names of the parts merged into BUNDLE's index, in order ([] for a single index)."""
     bundle = Path(bundle)
@@ -368,8 +373,8 @@ def _index_mirrors(binary, parts, site, bundle_dir, bundle, workers):
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(parts)))) as pool:
             counts = list(pool.map(index, enumerate(parts, start=1)))
         for number in range(1, len(parts) + 1):
-            target = bundle if number == 1 else bundle / f"{PART_PREFIX}{number}"
-            shutil.move(str(Path(folder) / str(number) / bundle_dir), str(target))
+            made = Path(folder) / str(number) / bundle_dir
+            shutil.move(str(made), str(part_folder(bundle, number)))
     return sum(counts)
 
 

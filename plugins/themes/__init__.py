@@ -116,8 +116,8 @@ class _Streamed:
 
     @classmethod
     def take(cls, build):
-        """({job key: packed answer} of the posts the stream worked out for BUILD, the memo
-        of kept answers if it was read); the stream is done with."""
+        """({job: packed answer} of the posts the stream worked out for BUILD, the memo of
+        kept answers if it was read); the stream is done with."""
         stream, made_for, memo = cls.stream, cls.build, cls.memo
         cls.armed = cls.stream = cls.build = cls.memo = None
         if stream is None:
@@ -125,9 +125,11 @@ class _Streamed:
         if made_for != build:
             stream.close()
             return {}, None
+        # By the job itself (its text's hash is the string's own, kept): a post's answer is
+        # used only if its inputs are still exactly these.
         results = stream.results() or ()
         streamed = {
-            batch.job_key(job, build): result
+            job: result
             for job, result in zip(stream.items, results, strict=False)
             if result is not None
         }
@@ -197,7 +199,7 @@ def assign_themes(generator):
     memo = memo or memo_for(settings, "ThemesAnswers")
     answers = [memo.find(key) for key in keys]
     todo = [i for i, known in enumerate(answers) if known is None]
-    left = [i for i in todo if keys[i] not in streamed]
+    left = [i for i in todo if jobs[i] not in streamed]
     pooled = batch.answer_all(
         [jobs[i] for i in left], vocabulary, options, crosslink_class, settings
     )
@@ -205,7 +207,7 @@ def assign_themes(generator):
     del pooled
     for index in todo:
         if index not in fresh:
-            fresh[index] = batch.unpacked(streamed[keys[index]], vocabulary)
+            fresh[index] = batch.unpacked(streamed[jobs[index]], vocabulary)
     del streamed
     reports, remembered = [], 0
     for index, article in enumerate(articles):

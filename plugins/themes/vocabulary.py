@@ -9,7 +9,7 @@ import yaml
 
 from plugins.author_errors import EntryError
 from plugins.slug_table import SlugTable, parsed_once
-from plugins.yaml_metadata.bounded import check_yaml_bounds, yaml_error_parts
+from plugins.yaml_metadata.bounded import compose_and_load, yaml_error_parts
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _FIELDS = {
@@ -192,16 +192,9 @@ _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def parse_vocabulary(text, path="<themes.yaml>"):
     """Build a Vocabulary from YAML TEXT, raising VocabularyError on any malformed entry."""
     try:
-        check_yaml_bounds(text)
-        try:
-            # Speed (bench/): libyaml reads the file several times faster. Only the scanner
-            # and parser are C; the constructors are the same, so the data is the same.
-            root = yaml.compose(text, Loader=_FAST_LOADER)
-            data = yaml.load(text, Loader=_FAST_LOADER)
-        except yaml.YAMLError:
-            # The pure-Python loader words the problem as the messages below expect.
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
-            data = yaml.safe_load(text)
+        # Speed (bench/): libyaml reads the file several times faster. Only the scanner and
+        # parser are C; the constructors are the same, so the data is the same.
+        root, data = compose_and_load(text, yaml.SafeLoader, _FAST_LOADER)
     except yaml.YAMLError as error:
         fix = "check indentation and quote text containing ': ' or '#'"
         raise VocabularyError(path, *yaml_error_parts(error, fix)) from None

@@ -115,6 +115,17 @@ def load_bounded(text, loader=None):
     return yaml.load(text, Loader=loader or _PARSER)
 
 
+def compose_and_load(text, loader, fast_loader):
+    """(node tree, data) of TEXT, its bounds checked once: read with FAST_LOADER (libyaml:
+    the same constructors, so the same data), and on bad YAML again with LOADER (pure
+    Python), whose error words the problem as the project's messages expect."""
+    check_yaml_bounds(text)
+    try:
+        return yaml.compose(text, Loader=fast_loader), yaml.load(text, Loader=fast_loader)
+    except yaml.YAMLError:
+        return yaml.compose(text, Loader=loader), yaml.load(text, Loader=loader)
+
+
 def compose_bounded(text, loader=None):
     """Check TEXT's bounds, then compose its node tree with LOADER."""
     check_yaml_bounds(text)
