@@ -18,7 +18,15 @@ from .listed import index_taxonomy_lists
 from .settings import SETTINGS, TABLE, BuildSettingsError
 from .settings import check_settings as fill_settings
 from .summary import summaries_once
-from .writer import ParallelWriter, WriteFailedError, WriteOut, group_by_output, newest_first
+from .templates import compile_theme_templates, share_templates, start_build
+from .writer import (
+    ParallelWriter,
+    WriteFailedError,
+    WriteOut,
+    group_by_output,
+    newest_first,
+    pages_writing,
+)
 
 __all__ = [
     "ORDER",
@@ -195,3 +203,8 @@ def register():
     # thaws it (a process that ends after its build never walks it again, see thaw_heap).
     signals.get_writer.connect(freeze_heap)
     signals.get_generators.connect(thaw_heap)
+    # get_generators, generator_init, pages_writing: the build's Jinja environments share
+    # one cache of compiled templates, filled here before the page writers fork (templates.py).
+    signals.get_generators.connect(start_build)
+    signals.generator_init.connect(share_templates)
+    pages_writing.connect(compile_theme_templates)

@@ -8,8 +8,6 @@ import re
 from dataclasses import dataclass
 from html import unescape
 
-from bs4 import NavigableString, Tag
-
 from plugins.collector import collector_paused
 from plugins.themes.detect import _fold, words_regex
 from plugins.themes.markup import (
@@ -173,6 +171,8 @@ def _word_end(matched):
 
 def _texts_with_offsets(soup):
     """The document's text (a blank line between blocks) and each text node's offset in it."""
+    from bs4 import NavigableString, Tag  # trees only: see themes/markup.py on bs4
+
     parts, offsets, at = [], {}, 0
     for element in soup.descendants:
         if isinstance(element, Tag):
@@ -309,6 +309,8 @@ def _marked_html(text, picks, href, css_class):
 
 
 def _mark_node(soup, node, picks, href, css_class):
+    from bs4 import NavigableString  # trees only: see themes/markup.py on bs4
+
     text = str(node)
     pieces, cursor, marked = [], 0, []
     for start, end, term, form in picks:
@@ -483,6 +485,8 @@ def _link_law_page(page, table, day, matcher):
             replaced[page.node_strings[index]] = _law_html(text, picks, day)
             found += [ref for _, _, ref in picks]
             continue
+        from bs4 import NavigableString  # a tree: see themes/markup.py on bs4
+
         pieces, cursor = [], 0
         for start, end, ref in picks:
             pieces.append(NavigableString(text[cursor:start]))
@@ -525,6 +529,8 @@ def _law_html(text, picks, day):
 
 def _as_parsed(soup):
     """Make SOUP what a parse of its HTML (str(soup)) gives: the tree mark_first_uses read."""
+    from bs4 import NavigableString  # trees only: see themes/markup.py on bs4
+
     # A parse reads text side by side as one string (the "s 47" of "see s 47" when the law
     # link is plain text; the text around a stray end tag) and a blank string as one space
     # or newline (outside <pre> and <textarea>). Nothing else in a tree of BeautifulSoup's
@@ -553,6 +559,8 @@ _PRESERVED = frozenset({"pre", "textarea"})
 
 
 def _law_links(soup, ref, day):
+    from bs4 import NavigableString  # trees only: see themes/markup.py on bs4
+
     pieces = []
     if ref.dated_url:
         link = soup.new_tag("a", href=ref.dated_url)

@@ -4,8 +4,6 @@ import bisect
 import os
 import re
 
-from bs4 import NavigableString
-
 from .detect import _fold, _patterns, _raw_matches, _settle, straighten
 from .markup import BLOCKS, SKIP, Flat, escape_text, read_html, start_tag
 
@@ -39,6 +37,8 @@ def _inside_compound(text, start, end):
 
 def _linkable(node):
     """Whether text NODE may hold a link: plain, not blank, in no SKIP element (as read_html)."""
+    from bs4 import NavigableString  # only trees are walked here (see markup.py on bs4)
+
     if type(node) is not NavigableString or not node.strip():
         return False
     return not any(parent.name in SKIP for parent in node.parents)
@@ -389,6 +389,8 @@ def link_text_node(soup, node, picks, href, css_class="theme-link"):
     Returns the slugs linked, in order. The text itself is unchanged. Each link points its
     accessible description at NOTE_ID, which the article page holds ("leads to a topic").
     """
+    from bs4 import NavigableString  # only trees are linked here (see markup.py on bs4)
+
     text = str(node)
     pieces, cursor, linked = [], 0, []
     for start, end, theme in picks:

@@ -15,7 +15,10 @@ from .settings import DEFAULTS
 
 _APOSTROPHE_PAIRS = (("’", "'"), ("‘", "'"), ("‐", "-"), ("‑", "-"))
 _APOSTROPHES = str.maketrans(dict(_APOSTROPHE_PAIRS))
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’')\]]*\s+|\n\s*\n|\n\s*[●•*\-–]\s+")
+# Where a sentence ends: only the ends of its matches are used (_sentence_starts), so the
+# full stop is matched, not looked behind for: a regex whose every branch opens with a
+# character it can look for runs ~40% faster over a post (bench/), with the same ends.
+_SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s+|\n\s*\n|\n\s*[●•*\-–]\s+")
 _WORD = re.compile(r"\w+")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9_]+")
 _VOWELS = set("aeiou")

@@ -3,12 +3,14 @@
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import cache
 from html import unescape
 from itertools import accumulate
 
-from bs4 import BeautifulSoup, CData, NavigableString, Tag
-from bs4.builder import HTMLParserTreeBuilder
-from bs4.dammit import EntitySubstitution, UnicodeDammit
+# BeautifulSoup is imported where a tree is made or read (read_tree, read_soup, and the rare
+# character reference beyond the XML five): a post's plain markup is read without it, and
+# importing it cost every build 0.17 s before its first post (soupsieve compiles its CSS
+# regexes at import; bench/README.md).
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
@@ -57,15 +59,12 @@ SKIP = frozenset(
     }
 )
 
-# The strings BeautifulSoup's get_text() keeps: no comments, scripts, styles or templates.
-_TEXT_TYPES = (NavigableString, CData)
-
 
 @dataclass(frozen=True)
 class Page:
     """A parsed post: the soup, its plain text, and its linkable text nodes in order."""
 
-    soup: BeautifulSoup
+    soup: object  # a BeautifulSoup
     text: str
     nodes: tuple
 
@@ -85,11 +84,17 @@ def read_tree(html):
     """Parse HTML with BeautifulSoup into a Page: the reference read_flat is checked against."""
     # The text is what appending "\n\n" to every BLOCKS element and calling get_text()
     # gives, without changing the soup the links go in.
+    from bs4 import BeautifulSoup
+
     return read_soup(BeautifulSoup(html or "", "html.parser"))
 
 
 def read_soup(soup):
     """The Page of a parsed SOUP as it stands now (after links were put in, say): no parse."""
+    from bs4 import CData, NavigableString, Tag
+
+    # The strings BeautifulSoup's get_text() keeps: no comments, scripts, styles or templates.
+    text_types = (NavigableString, CData)
     parts, nodes = [], []
     # Depth-first, as get_text() reads: (children left, tag being read, inside SKIP).
     stack = [(iter(soup.contents), None, False)]
@@ -97,7 +102,7 @@ def read_soup(soup):
         children, name, skipped = stack[-1]
         for child in children:
             kind = type(child)
-            if kind in _TEXT_TYPES:
+            if kind in text_types:
                 parts.append(child)
                 if kind is NavigableString and not skipped and child.strip():
                     nodes.append(child)
@@ -137,16 +142,59 @@ _ATTRIBUTES = re.compile(
 _NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)")
 # A character reference as html.parser hands it to BeautifulSoup; a bare "&" matches neither.
 _REFERENCE = re.compile(r"&(?:([a-zA-Z][a-zA-Z0-9]*);|#([0-9]{1,8}|[xX][0-9a-fA-F]{1,8});)?")
-_ENTITIES = EntitySubstitution.HTML_ENTITY_TO_CHARACTER
-_BUILDER = HTMLParserTreeBuilder()
+# What BeautifulSoup's html.parser builder (bs4.builder.HTMLParserTreeBuilder) does with
+# each tag, from its tables as bs4 4.15 has them; tests/themes/test_flat_markup.py checks
+# they still are the installed bs4's.
 # Elements that close themselves in BeautifulSoup's tree (so they only split text).
-VOID_ELEMENTS = frozenset(_BUILDER.empty_element_tags)
-_LIST_ATTRIBUTES = _BUILDER.cdata_list_attributes  # class="a  b" is read as ["a", "b"]
+VOID_ELEMENTS = frozenset(
+    [
+        "area",
+        "base",
+        "basefont",
+        "bgsound",
+        "br",
+        "col",
+        "command",
+        "embed",
+        "frame",
+        "hr",
+        "image",
+        "img",
+        "input",
+        "isindex",
+        "keygen",
+        "link",
+        "menuitem",
+        "meta",
+        "nextid",
+        "param",
+        "source",
+        "spacer",
+        "track",
+        "wbr",
+    ]
+)
+# Attributes read as lists (class="a  b" is read as ["a", "b"]), by element ("*": any).
+_LIST_ATTRIBUTES = {
+    "*": {"class", "accesskey", "dropzone"},
+    "a": {"rel", "rev"},
+    "link": {"rel", "rev"},
+    "td": {"headers"},
+    "th": {"headers"},
+    "form": {"accept-charset"},
+    "object": {"archive"},
+    "area": {"rel"},
+    "icon": {"sizes"},
+    "iframe": {"sandbox"},
+    "output": {"for"},
+}
+# Elements whose strings BeautifulSoup types otherwise (Script, Stylesheet...).
+_STRING_CONTAINERS = frozenset({"rt", "rp", "style", "script", "template"})
 _NOT_WHITESPACE = re.compile(r"\S+")
 # Elements html.parser reads as raw text, or whose strings BeautifulSoup types otherwise (so
 # get_text() leaves them out) or keeps blank (<textarea>), in this Python or a newer one: a
 # reader that replays the builder (read_flat, topics' passages) leaves them to BeautifulSoup.
-RAW_TEXT_ELEMENTS = frozenset(_BUILDER.string_containers) | {
+RAW_TEXT_ELEMENTS = _STRING_CONTAINERS | {
     "iframe",
     "noembed",
     "noframes",
@@ -158,7 +206,7 @@ RAW_TEXT_ELEMENTS = frozenset(_BUILDER.string_containers) | {
 }
 # read_flat also writes what it reads, and BeautifulSoup rewrites <meta charset> when writing.
 _SPECIAL = RAW_TEXT_ELEMENTS | {"meta"}
-_PRESERVE = frozenset(_BUILDER.preserve_whitespace_tags)
+_PRESERVE = frozenset({"pre", "textarea"})  # where the builder keeps blank strings as they are
 _BLANKS = " \n\t\x0c\r"  # BeautifulSoup's ASCII_SPACES: a string of these only is blank
 _START, _END = 0, 1
 # Each tag as written -> what reading it means (_tag); shared by every post of a build.
@@ -424,6 +472,18 @@ def _tag(raw):
     return (_START, name, start_tag(name, attributes, void), void, raw.endswith("/>"))
 
 
+# The references Markdown writes in nearly every post, as BeautifulSoup's table has them.
+_XML_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+@cache
+def _entities():
+    """BeautifulSoup's table of entity names (it builds it on first use, ~70 ms)."""
+    from bs4.dammit import EntitySubstitution
+
+    return EntitySubstitution.HTML_ENTITY_TO_CHARACTER
+
+
 def decode_references(text):
     """TEXT with its character references replaced as BeautifulSoup does, or None if a "&"
     starts no reference html.parser would read the same way."""
@@ -433,11 +493,13 @@ def decode_references(text):
         nonlocal failed
         name, number = match.groups()
         if name is not None:
-            character = _ENTITIES.get(name)
+            character = _XML_ENTITIES.get(name) or _entities().get(name)
             if character is not None:
                 return character
         elif number is not None:
             code = int(number[1:], 16) if number[0] in "xX" else int(number)
+            from bs4.dammit import UnicodeDammit
+
             return UnicodeDammit.numeric_character_reference(code)[0]
         failed = True
         return ""

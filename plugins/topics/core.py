@@ -11,8 +11,6 @@ from datetime import date, datetime
 from html import escape
 from typing import NamedTuple
 
-from bs4 import BeautifulSoup
-
 from plugins.themes.markup import RAW_TEXT_ELEMENTS, VOID_ELEMENTS, decode_references
 
 
@@ -157,6 +155,8 @@ def _blocks_soup(html):
     The reference for _blocks_fast: texts are get_text(" ") with whitespace collapsed; a
     blockquote inside another one reads "" (it goes when the outer one is decomposed).
     """
+    from bs4 import BeautifulSoup  # only for markup _blocks_fast leaves (themes/markup.py on bs4)
+
     soup = BeautifulSoup(html, "html.parser")
     quotes = []
     for quote in soup.find_all("blockquote"):

@@ -6,13 +6,13 @@ import random
 import re
 from pathlib import Path
 
+import bs4
 import pytest
 
 from bench.corpus import make_posts, yaml_text
 from plugins.glossary import annotate_article, law_matcher, link_law, mark_first_uses
 from plugins.glossary import term_matcher as make_term_matcher
 from plugins.glossary.annotate import annotate_html
-from plugins.themes import markup
 from plugins.themes.crosslinks import add_crosslinks
 from plugins.themes.vocabulary import load_vocabulary
 from plugins.yaml_metadata.engine import markdown_engine
@@ -162,6 +162,18 @@ def test_the_bench_corpus_and_random_markup_give_the_same(glossary, law, matcher
         _check(random_html(rng, words), glossary, law, matchers)
 
 
+def _watch_trees(monkeypatch, seen):
+    """Have each BeautifulSoup parse (markup imports it from bs4 where it makes a tree) call
+    SEEN(markup) first."""
+    real = bs4.BeautifulSoup.__init__
+
+    def watched(self, markup="", *args, **kwargs):
+        seen(markup)
+        real(self, markup, *args, **kwargs)
+
+    monkeypatch.setattr(bs4.BeautifulSoup, "__init__", watched)
+
+
 # Markup with a comment is read by BeautifulSoup (markup.read_flat does not vouch for it), once;
 # plain markup builds no tree at all.
 @pytest.mark.parametrize(
@@ -171,13 +183,7 @@ def test_the_bench_corpus_and_random_markup_give_the_same(glossary, law, matcher
 )
 def test_a_post_with_law_and_terms_is_parsed_at_most_once(glossary, law, monkeypatch, tail, trees):
     parses = []
-    real = markup.BeautifulSoup
-
-    def counted(*args, **kwargs):
-        parses.append(args[0][:20])
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(markup, "BeautifulSoup", counted)
+    _watch_trees(monkeypatch, lambda markup: parses.append(markup[:20]))
     settings = {
         "GLOSSARY_LAW_LINKS": True,
         "GLOSSARY_TERMS": True,
@@ -192,9 +198,10 @@ def test_a_post_with_law_and_terms_is_parsed_at_most_once(glossary, law, monkeyp
 
 
 def test_the_collector_is_paused_while_the_tree_is_worked_on_and_on_again_after(
-    glossary, law, collector_states
+    glossary, law, monkeypatch
 ):
-    states = collector_states(markup, "BeautifulSoup")
+    states = []
+    _watch_trees(monkeypatch, lambda markup: states.append(gc.isenabled()))
     assert gc.isenabled()
     # A comment: markup read with a tree (markup.read_flat does not vouch for it).
     html = "<p>The HCPC.</p><!-- x -->"
