@@ -531,6 +531,11 @@ def preview_server_class(builder=None):
         def application(self, port, host, liveport=None, debug=None, live_css=True):
             LiveReloadHandler.watcher = self.watcher
             LiveReloadHandler.live_css = live_css
+            # livereload drops a change that comes within 3 s of the server's start or of the
+            # last reload ("many files changed at once"): a second save soon after the first,
+            # or a first save soon after `make devserver`, left the page stale. Here each poll
+            # runs one build for every file saved since the last, so each one earns its reload.
+            LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
             app = web.Application(
                 handlers=[
                     (r"/livereload", LiveReloadHandler),

@@ -67,8 +67,31 @@ def test_the_open_post_shows_a_saved_change_without_any_action(devserver, new_pa
     post.write_text(text.replace("Supervision is where", "Supervision, above all, is where"))
 
     # The page is not touched: the devserver rebuilds and the page reloads itself.
-    page.get_by_text("Supervision, above all, is where").wait_for(timeout=10000)
+    try:
+        page.get_by_text("Supervision, above all, is where").wait_for(timeout=10000)
+    except Exception as error:  # say what the devserver did and sent, not only "timeout"
+        log = (content.parent / "devserver.log").read_text()
+        sent = f"sent to the page: {received}"
+        raise AssertionError(f"{error}\ndevserver log:\n{log}\n{sent}") from None
     assert not [line for line in blocked if "Content Security Policy" in line], blocked
     # The policy the page carries is still the strict one of published pages.
     policy = page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")
     assert "script-src 'self';" in policy and "unsafe-inline" not in policy
+
+
+def test_a_second_save_soon_after_the_first_reloads_the_page_again(devserver, new_page):
+    content, base = devserver
+    page = new_page()
+    page.goto(base + "/2018/05/a-published-reflection/", wait_until="networkidle")
+    post = content / "articles" / "2018" / "published.md"
+    text = post.read_text(encoding="utf-8")
+
+    # An author saves, sees the page change, then fixes a word and saves again at once: the
+    # second save comes well within livereload's own 3 s between reloads, and must show too.
+    for wording in ("Supervision, first, is where", "Supervision, second, is where"):
+        post.write_text(text.replace("Supervision is where", wording), encoding="utf-8")
+        try:
+            page.get_by_text(wording).wait_for(timeout=10000)
+        except Exception as error:
+            log = (content.parent / "devserver.log").read_text()
+            raise AssertionError(f"{error}\ndevserver log:\n{log}") from None
