@@ -329,13 +329,15 @@ class Stream:
     from the front, until they meet: [FUNCTION(item)] for every item, in order. None when no
     process was worth it or to be had (the caller works the items out as before); an item the
     forked process failed on (it died) is worked out here. This process works the first item
-    itself just before forking, so that what FUNCTION makes once and keeps (compiled
-    patterns) is made once, here, and shared, not made again in each process.
+    itself just before forking, and then calls BEFORE_FORK (if given), so that what FUNCTION
+    makes once and keeps (compiled patterns) is made once, here, and shared, not made again
+    in each process.
     """
 
-    def __init__(self, settings, function, measured):
+    def __init__(self, settings, function, measured, before_fork=None):
         self.items = []
         self._settings, self._function, self._measured = settings, function, measured
+        self._before_fork = before_fork  # made once here and shared (compiled patterns)
         self._child = None  # (pid, the items' pipe, the answers' read end)
         self._bounds = None  # shared: [the next item the forked process takes, the end]
         self._given_up = False
@@ -359,6 +361,8 @@ class Stream:
 
     def _start(self):
         self._first = self._function(self.items[0])
+        if self._before_fork is not None:
+            self._before_fork()
         try:
             self._bounds = multiprocessing.get_context("fork").Array("q", [1, _NO_END])
             items_read, items_write = os.pipe()

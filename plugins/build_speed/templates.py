@@ -61,6 +61,9 @@ def _compiles_like(environment):
     )
 
 
+# The fewest pages queued for which compiling every template here first paid (1,000 posts:
+# ~2,500 pages; the real blog's ~60 did not).
+COMPILE_FIRST_MIN = 500
 # The environments of this build's generators, and the cache they share (share_templates).
 _build = {"environments": weakref.WeakSet(), "bytecode": None}
 
@@ -86,10 +89,14 @@ def share_templates(generator):
     _build["environments"].add(environment)
 
 
-def compile_theme_templates(*_args):
+def compile_theme_templates(writer=None, **_kwargs):
     """Compile every theme template in each environment of the build, once, here."""
     # pages_writing: before the page writers fork. A template that does not compile is
-    # left for the page that uses it to report, as it would have been.
+    # left for the page that uses it to report, as it would have been. A small site's few
+    # pages are written sooner by writers that each compile what they meet, side by side
+    # (content/: 1.82 s against 1.87 s with this; 4 alternating cold builds).
+    if len(getattr(writer, "pages_queued", ())) < COMPILE_FIRST_MIN:
+        return
     # Only the environments that write pages: those that have loaded a page's template.
     for environment in [env for env in _build["environments"] if len(env.cache or ())]:
         for name in theme_template_names(environment):

@@ -214,6 +214,11 @@ class ParallelWriter(Writer):
         finally:
             context["localsiteurl"] = before
 
+    @property
+    def pages_queued(self):
+        """The write_file calls queued for write_out, not yet made."""
+        return tuple(self._queued)
+
     def write_out(self, workers):
         """Make every queued write_file call, in WORKERS processes; later calls write at once."""
         pages_writing.send(self)

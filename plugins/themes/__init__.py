@@ -12,7 +12,7 @@ from plugins.build_speed.pool import Stream, splitting
 from . import batch
 from .crosslinks import PLACEHOLDER, add_crosslinks, as_pelican_links
 from .decision import PostInput, decide, post_input, tags_for_import, theme_options
-from .detect import Match, ThemeEvidence, detect_themes, selected_themes
+from .detect import Match, ThemeEvidence, compile_all_patterns, detect_themes, selected_themes
 from .report import detection_line, detection_message
 from .settings import SETTINGS, ThemesSettingsError, check_settings
 from .tagging import PostThemes, html_text, markdown_text, themes_for_post
@@ -161,7 +161,9 @@ def stream_post(instance):
             _Streamed.build = batch.build_key(vocabulary, options, crosslink_class)
             _Streamed.memo = memo_for(settings, "ThemesAnswers")
             work = batch.worker(vocabulary, options, crosslink_class)
-            _Streamed.stream = Stream(settings, work, batch.POOL_MIN)
+            _Streamed.stream = Stream(
+                settings, work, batch.POOL_MIN, lambda: compile_all_patterns(vocabulary)
+            )
         # The tags as read; assign_themes uses an answer only if its post is still this job.
         job = post_input(instance)
         # A post whose answer the last build kept (make html, the devserver) needs no work.

@@ -21,7 +21,7 @@ from plugins.collector import collector_paused
 
 from .crosslinks import link_page
 from .decision import PostInput, decide
-from .detect import Match
+from .detect import Match, compile_all_patterns
 from .markup import read_html
 from .tagging import PostThemes
 
@@ -162,6 +162,8 @@ def answer_all(jobs, vocabulary, options, crosslink_class, settings):
     """
 
     work = worker(vocabulary, options, crosslink_class)
+    if len(jobs) >= POOL_MIN:  # the pool's processes share them, compiled once here
+        compile_all_patterns(vocabulary)
     results = pooled(settings, work, jobs, POOL_MIN, chunk_most=16)
     if results is None:
         return [None] * len(jobs)

@@ -12,6 +12,11 @@ class _Generator:
         )
 
 
+class _Writer:
+    def __init__(self, pages):
+        self.pages_queued = [("page.html", (), {})] * pages
+
+
 def _counting(monkeypatch):
     compiled = []
     real = jinja2.Environment._compile
@@ -57,7 +62,9 @@ def test_before_the_writers_fork_every_template_of_a_writing_environment_is_comp
     templates.share_templates(idle)
     writing.env.get_template("post.html")  # as a generator's generate_output does
     compiled.clear()
-    templates.compile_theme_templates()
+    templates.compile_theme_templates(_Writer(templates.COMPILE_FIRST_MIN - 1))
+    assert compiled == []  # a small site's writers compile what they meet, side by side
+    templates.compile_theme_templates(_Writer(templates.COMPILE_FIRST_MIN))
     assert "base.html" in {name.rsplit("/", 1)[-1] for name in compiled}
     # What a forked writer then asks for is in this environment's own cache: no compiling.
     compiled.clear()
