@@ -150,6 +150,11 @@ LOAD_CONTENT_CACHE = True
 CHECK_MODIFIED_METHOD = "mtime"  # Pelican's default: a changed time stamp means read it again
 GZIP_CACHE = False  # compressing the cache costs more time than the disk space is worth
 CACHE_PATH = str(_HERE / "cache" / "build")
+# The theme's templates compiled to code once and kept in cache/build/.templates/, as Python
+# keeps bytecode: code, not content, so `make publish` uses it too. Each file is checked
+# against its template's source and named by what else shapes the code (Jinja, Python, the
+# template settings and filters), so an edit is compiled afresh (plugins/build_speed/templates.py).
+BUILD_SPEED_TEMPLATE_CACHE = True
 
 # The importer's bookkeeping lives beside the articles; it is not content.
 IGNORE_FILES = [".#*", ".import-state.json"]

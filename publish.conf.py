@@ -16,6 +16,8 @@ globals().update(
 # Published builds read every post afresh: nothing from an earlier build can leak into them.
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
+# (The theme's compiled templates are kept, as Python keeps bytecode: BUILD_SPEED_TEMPLATE_CACHE
+# in pelican.conf.py. They hold no content, and each is checked against its template.)
 
 # The address the site is published at, e.g. SITEURL = "https://learning-from-cp.net".
 # Set it here once; `make publish SITEURL=https://...` overrides it for one run. Until it is

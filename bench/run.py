@@ -106,14 +106,19 @@ def build_b(content, output, log, workdir):
 
 
 def _cold_cache_reset(content):
-    """Remove the build cache `make html` keeps for CONTENT, so that the next A build is cold."""
+    """Remove the build cache `make html` keeps for CONTENT, and the compiled templates, so
+    that the next A build is cold: as a first build is."""
     from pelican.settings import read_settings
 
     from plugins.build_speed import site_folder
+    from plugins.build_speed.templates import template_cache_folder
 
     settings = read_settings(str(ROOT / "pelican.conf.py"))
     if settings.get("LOAD_CONTENT_CACHE") or settings.get("CACHE_CONTENT"):
         _set_aside(site_folder(settings["CACHE_PATH"], content))
+    templates = template_cache_folder(settings)
+    if templates is not None:
+        _set_aside(templates)
 
 
 def _article_page(post):
@@ -351,7 +356,7 @@ def render_markdown(report):
         "`make html` keeps a build cache (pelican.conf.py: Pelican's content cache, the themes "
         "plugin's answers, the search index): 'A' is the build an author gets after building "
         "before, with the cache of the previous build of the same posts; 'A cold' starts with "
-        "no cache at all (a first build, or a changed setting or plugin).",
+        "no cache at all, the theme's compiled templates included (a first build).",
         "B = plain Pelican " + report["environment"]["pelican"] + " on the same posts: default "
         "theme, no plugins, default settings (so no cache; bench/plain.conf.py). Plain Pelican's "
         "Markdown reader does not read YAML front matter, so B reads the same posts written with "

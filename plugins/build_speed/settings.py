@@ -47,6 +47,14 @@ TABLE = SettingsTable(
             "True or False (True keeps the content cache in CACHE_PATH/<content folder>/<key of "
             "settings, code and package versions>/)",
         ),
+        Setting(
+            "BUILD_SPEED_TEMPLATE_CACHE",
+            False,
+            boolean,
+            "True or False (True keeps the theme's compiled templates in "
+            "CACHE_PATH/.templates/, checked against their source, for every later build, "
+            "published ones too)",
+        ),
     ],
     error=BuildSettingsError,
     internal=("BUILD_SPEED_CACHE_ROOT",),  # set by place_cache

@@ -359,14 +359,14 @@ class _PatternSet(tuple):
         return {}
 
     def beginning(self, word):
-        """(position, regex) of each pattern whose match may begin with WORD (folded), in order."""
+        """(position, pattern) of the patterns whose match may begin with WORD (folded)."""
         heads, leads, lengths = self.by_word
         positions = list(heads.get(word, ()))
         for size in lengths:
             if size > len(word):
                 break
             positions += leads.get(word[:size], ())
-        return tuple((position, self[position].regex) for position in sorted(positions))
+        return tuple((position, self[position]) for position in sorted(positions))
 
     def matches(self, text, folded, begin=0, stop=None):
         """[(pattern, [(start, end)])] of the matches pattern.regex.finditer(TEXT) gives, for
@@ -383,6 +383,11 @@ class _PatternSet(tuple):
         """
         # Where each pattern may match next: the end of its last match (a list: faster than a dict).
         by_position, free = {}, [0] * len(self)
+        # Whether the text holds every literal of the pattern at that position: asked the first
+        # time one of its first words is met. Speed: most candidates start with a common word
+        # ("child", "social") and are ruled out by a substring test, their regex never
+        # compiled; a small site compiled 498 of its 770 phrases for 13 posts (0.15 s).
+        present = {}
         stop = len(text) if stop is None else stop
         if self.first_words is not None:
             memo = self._memo
@@ -396,9 +401,14 @@ class _PatternSet(tuple):
                     if len(memo) >= _WORD_MEMO:
                         memo.clear()
                     candidates = memo[key] = self.beginning(key)
-                for position, regex in candidates:
+                for position, pattern in candidates:
                     if free[position] <= at:
-                        match = regex.match(text, at)
+                        holds = present.get(position)
+                        if holds is None:
+                            holds = present[position] = _holds_literals(pattern, text, folded)
+                        if not holds:
+                            continue
+                        match = pattern.regex.match(text, at)
                         if match:
                             # Spans, not the match objects (a 10 MB post has 250,000).
                             free[position] = end = match.end()
@@ -431,6 +441,12 @@ def _raw_matches(patterns, text, folded, begin=0, stop=None):
     return [(pattern, spans) for pattern, spans in found if spans]
 
 
+def _holds_literals(pattern, text, folded):
+    """Whether TEXT (FOLDED when the pattern ignores case) holds every literal of PATTERN."""
+    haystack = folded if pattern.ignores_case else text
+    return all(literal in haystack for literal in pattern.literals)
+
+
 def _finditer(pattern, text, folded, begin=0, stop=None):
     """The matches pattern.regex.finditer(TEXT, BEGIN) gives that start before STOP, found by
     trying only where one can start.
@@ -440,10 +456,10 @@ def _finditer(pattern, text, folded, begin=0, stop=None):
     at those places, from left to right without overlaps, as finditer does. re.match at a
     position still sees the text before it, so the (?<!\\w) at the start works as in a search.
     """
+    if not _holds_literals(pattern, text, folded):
+        return ()
     regex = pattern.regex
     haystack = folded if pattern.ignores_case else text
-    if any(literal not in haystack for literal in pattern.literals):
-        return ()
     stop = len(text) if stop is None else stop
     lead = pattern.lead
     if not lead:

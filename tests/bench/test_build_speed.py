@@ -101,6 +101,8 @@ def test_make_html_reuses_its_build_cache_and_writes_the_same_site(tmp_path):
     readers = list(root.glob("*/*/ArticlesGenerator-Readers"))
     assert len(readers) == 1, "the posts read were not kept (or not in one keyed folder)"
     entry = kept[0].parent.stat().st_ino
+    # The theme's compiled templates are kept beside the content cache, and loaded next time.
+    assert len(list(root.glob(".templates/*.jinja"))) > 10
     build_site(site, tmp_path / "second", extra_settings=cached)
     _assert_same_site(tmp_path / "off", tmp_path / "first")
     _assert_same_site(tmp_path / "off", tmp_path / "second")

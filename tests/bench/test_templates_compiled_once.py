@@ -1,5 +1,7 @@
 """A build compiles each theme template once, whatever the number of Jinja environments."""
 
+import os
+
 import jinja2
 
 from plugins.build_speed import templates
@@ -96,3 +98,110 @@ def test_environments_that_compile_differently_never_share_code(tmp_path):
         templates.share_templates(generator)
     assert trimmed.env.get_template("spaced.html").render() == "  a\n"
     assert kept.env.get_template("spaced.html").render() == "\n  a\n"
+
+
+# The theme's compiled code kept on disk (BUILD_SPEED_TEMPLATE_CACHE), as Python keeps bytecode.
+
+
+class _Pelican:
+    def __init__(self, cache, on=True):
+        self.settings = {"CACHE_PATH": str(cache), "BUILD_SPEED_TEMPLATE_CACHE": on}
+
+
+def _build(theme, cache, name="post.html", on=True, **options):
+    """One build's page NAME, rendered as a generator of a new build renders it."""
+    templates.start_build(_Pelican(cache, on))
+    generator = _Generator(theme, **options)
+    templates.share_templates(generator)
+    return generator.env.get_template(name).render(title="x")
+
+
+def test_a_later_build_loads_the_compiled_theme_and_compiles_nothing(tmp_path, monkeypatch):
+    theme, cache = _theme(tmp_path / "theme"), tmp_path / "cache"
+    compiled = _counting(monkeypatch)
+    first = _build(theme, cache)
+    assert len(compiled) == 2
+    assert len(list((cache / ".templates").glob("*.jinja"))) == 2
+    compiled.clear()
+    assert _build(theme, cache) == first == "<title>X</title>"
+    assert compiled == []
+
+
+def test_without_the_setting_nothing_is_kept_on_disk(tmp_path):
+    theme, cache = _theme(tmp_path / "theme"), tmp_path / "cache"
+    assert _build(theme, cache, on=False) == "<title>X</title>"
+    assert not cache.exists()
+
+
+def test_a_template_edited_between_builds_is_compiled_again(tmp_path, monkeypatch):
+    theme, cache = _theme(tmp_path / "theme"), tmp_path / "cache"
+    _build(theme, cache)
+    # The same size and time stamp: only the source's checksum tells the edit.
+    post = theme / "post.html"
+    stamp = post.stat().st_mtime_ns
+    post.write_text(post.read_text().replace("upper", "lower"))
+    os.utime(post, ns=(stamp, stamp))
+    compiled = _counting(monkeypatch)
+    assert _build(theme, cache) == "<title>x</title>"
+    assert [name.rsplit("/", 1)[-1] for name in compiled] == ["post.html"]
+    compiled.clear()
+    assert _build(theme, cache) == "<title>x</title>"  # and the new code is what is kept
+    assert compiled == []
+
+
+def test_settings_that_change_the_code_never_take_another_builds_code(tmp_path):
+    theme, cache = _theme(tmp_path / "theme"), tmp_path / "cache"
+    (theme / "spaced.html").write_text("  {% if true %}<{% endif %}\n{{ title }}")
+    assert _build(theme, cache, "spaced.html") == "  <x"
+    assert _build(theme, cache, "spaced.html", lstrip_blocks=True) == "<x"
+    assert _build(theme, cache, "spaced.html", autoescape=True) == "  <x"
+    assert _build(theme, cache, "spaced.html", finalize=lambda v: f"[{v}]") == "  <[x]"
+    assert _build(theme, cache, "spaced.html", finalize=lambda v: f"({v})") == "  <(x)"
+    assert _build(theme, cache, "spaced.html") == "  <x"
+    assert len(list((cache / ".templates").glob("*.jinja"))) == 5
+
+
+def test_a_filter_that_now_takes_the_context_gets_code_compiled_for_it(tmp_path):
+    theme, cache = _theme(tmp_path / "theme"), tmp_path / "cache"
+    (theme / "where.html").write_text("{{ title|where }}")
+
+    def build(where):
+        templates.start_build(_Pelican(cache))
+        generator = _Generator(theme)
+        generator.env.filters["where"] = where
+        templates.share_templates(generator)
+        return generator.env.get_template("where.html").render(title="x", place="home")
+
+    assert build(lambda value: f"{value} alone") == "x alone"
+    in_context = jinja2.pass_context(lambda context, value: f"{value} at {context['place']}")
+    assert build(in_context) == "x at home"
+
+
+def test_a_damaged_or_unwritable_cache_only_means_compiling_again(tmp_path, monkeypatch):
+    theme, cache = _theme(tmp_path / "theme"), tmp_path / "cache"
+    _build(theme, cache)
+    kept = sorted((cache / ".templates").glob("*.jinja"))
+    kept[0].write_bytes(kept[0].read_bytes()[:20])  # cut short: a full disk, say
+    kept[1].write_bytes(b"j2" + b"\x80\x04garbage" * 3)  # Jinja's mark, then nonsense
+    compiled = _counting(monkeypatch)
+    assert _build(theme, cache) == "<title>X</title>"
+    assert len(compiled) == 2
+    compiled.clear()
+    assert _build(theme, cache) == "<title>X</title>"  # written whole again
+    assert compiled == []
+
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache folder should be")
+    assert _build(theme, blocked) == "<title>X</title>"
+    assert not list(tmp_path.glob("**/.tmp-*"))  # no half-written file left behind
+
+
+def test_an_option_that_cannot_be_told_apart_across_builds_is_never_kept(tmp_path):
+    theme, cache = _theme(tmp_path / "theme"), tmp_path / "cache"
+
+    class Finalize:  # an object: what it does is not in its name
+        def __call__(self, value):
+            return value
+
+    assert _build(theme, cache, finalize=Finalize()) == "<title>X</title>"
+    assert not list(cache.glob("**/*.jinja"))
