@@ -18,7 +18,7 @@ from .listed import index_taxonomy_lists
 from .settings import SETTINGS, TABLE, BuildSettingsError
 from .settings import check_settings as fill_settings
 from .summary import summaries_once
-from .templates import compile_theme_templates, share_templates, start_build
+from .templates import compile_ahead, compile_theme_templates, share_templates, start_build
 from .writer import (
     ParallelWriter,
     WriteFailedError,
@@ -208,3 +208,6 @@ def register():
     signals.get_generators.connect(start_build)
     signals.generator_init.connect(share_templates)
     pages_writing.connect(compile_theme_templates)
+    # article_generator_preread: every environment is made, and the posts are about to be
+    # read; the theme is compiled beside the reading, in a forked process.
+    signals.article_generator_preread.connect(compile_ahead)

@@ -1,4 +1,4 @@
-"""Compile each theme template once per build, before the page writers fork.
+"""Compile each theme template once, beside the reading of the posts, and keep the code.
 
 Pelican gives every generator its own Jinja environment, and Jinja compiles a template the
 first time an environment is asked for it: base.html was compiled once per environment, and
@@ -7,9 +7,12 @@ forked page writer, as they are first met while writing (0.74 s of CPU at 1,000 
 which 0.35 s is compiling every theme template once; bench/README.md).
 
 So a build's environments share one in-memory bytecode cache (Jinja's BytecodeCache: the
-compiled code of a template, keyed by its name and checked against its source), and before
-the writers fork every theme template is compiled in this process, which the writers inherit.
-The same compiled code, so the same pages.
+compiled code of a template, keyed by its name and checked against its source). As the posts
+are read, a forked process compiles every theme template (compile_ahead) on the core the
+reading leaves idle, and this process takes its code when the first page needs a template;
+the page writers, forked later, inherit it. A large build whose code did not come so compiles
+every template in this process before the writers fork (compile_theme_templates). The same
+compiled code, so the same pages.
 
 With BUILD_SPEED_TEMPLATE_CACHE the compiled code is also kept on disk, as Python keeps a
 module's bytecode in __pycache__: a later build (a published one too) loads it instead of
@@ -33,6 +36,8 @@ from pathlib import Path
 import jinja2
 from jinja2.utils import _PassArg
 
+from .pool import in_background
+
 
 class SharedBytecode(jinja2.BytecodeCache):
     """Compiled templates in memory, shared by the environments of one build that compile
@@ -40,14 +45,17 @@ class SharedBytecode(jinja2.BytecodeCache):
 
     def __init__(self, folder=None):
         self._code = {}
+        # {(stable compile key, template key): code} this process compiled, and what the
+        # process compiling ahead (compile_ahead) answered once asked.
+        self.compiled = {}
+        self.ahead = None  # compile_ahead's Background until its answer is first needed
         self.folder = Path(folder) if folder else None
 
     def load_bytecode(self, bucket):
         code = self._code.get((_compiles_like(bucket.environment), bucket.key))
-        if code is not None:
-            bucket.bytecode_from_string(code)  # ignored by Jinja if the source changed since
-            return
-        code = self._read(bucket)
+        if code is None:
+            stable = _stable_compile_key(bucket.environment)
+            code = self._compiled_ahead(stable, bucket.key) or self._read(stable, bucket.key)
         if code is None:
             return
         try:
@@ -60,18 +68,30 @@ class SharedBytecode(jinja2.BytecodeCache):
     def dump_bytecode(self, bucket):
         key = (_compiles_like(bucket.environment), bucket.key)
         self._code[key] = code = bucket.bytecode_to_string()
-        self._write(bucket, code)
-
-    def file_for(self, bucket):
-        """The file that keeps BUCKET's compiled code, or None (no folder, or no stable key)."""
         stable = _stable_compile_key(bucket.environment)
+        if stable is not None:
+            self.compiled[(stable, bucket.key)] = code
+        self._write(stable, bucket.key, code)
+
+    def file_for(self, stable, key):
+        """The file that keeps the code of template KEY compiled as STABLE says, or None."""
         if self.folder is None or stable is None:
             return None
-        name = hashlib.sha256(f"{stable!r}\0{bucket.key}".encode()).hexdigest()
+        name = hashlib.sha256(f"{stable!r}\0{key}".encode()).hexdigest()
         return self.folder / f"{name}.jinja"
 
-    def _read(self, bucket):
-        path = self.file_for(bucket)
+    def _compiled_ahead(self, stable, key):
+        if self.ahead is not None:
+            # The first template this process needs: wait for the theme compiled ahead (it
+            # started as the posts were read). A process that failed leaves it to this one.
+            done, answer = self.ahead.result()
+            self.ahead = None
+            if done and isinstance(answer, dict):
+                self.compiled.update(answer)
+        return self.compiled.get((stable, key)) if stable is not None else None
+
+    def _read(self, stable, key):
+        path = self.file_for(stable, key)
         if path is None:
             return None
         try:
@@ -79,8 +99,8 @@ class SharedBytecode(jinja2.BytecodeCache):
         except OSError:  # not compiled yet, or unreadable: compiled again, and written
             return None
 
-    def _write(self, bucket, code):
-        path = self.file_for(bucket)
+    def _write(self, stable, key, code):
+        path = self.file_for(stable, key)
         if path is None:
             return
         try:
@@ -178,6 +198,9 @@ def _described(value):
 # The fewest pages queued for which compiling every template here first paid (1,000 posts:
 # ~2,500 pages; the real blog's ~60 did not).
 COMPILE_FIRST_MIN = 500
+# The fewest templates missing from the kept cache worth compiling ahead in a forked process
+# (compile_ahead); BUILD_POOL_MIN overrides it. One compiles in a few milliseconds.
+COMPILE_AHEAD_MIN = 4
 # The environments of this build's generators, and the cache they share (share_templates).
 _build = {"environments": weakref.WeakSet(), "bytecode": None}
 
@@ -213,6 +236,60 @@ def share_templates(generator):
     # so the template files need not be looked at again each time a page asks for one.
     environment.auto_reload = False
     _build["environments"].add(environment)
+
+
+def compile_ahead(generator):
+    """Compile the theme in a forked process while this one reads the posts (on a core that
+    would idle); its code is taken when the first page's template is needed."""
+    # article_generator_preread: every generator, so every Jinja environment, is made and
+    # set up (filters included), and no template is loaded yet. A template kept on disk
+    # from an earlier build is read, not compiled, so when all are kept nothing is started.
+    bytecode = _build["bytecode"]
+    if bytecode is None or bytecode.ahead is not None:
+        return
+    environments = _compiling_differently(_build["environments"])
+    missing = sum(
+        1
+        for stable, environment in environments
+        for name in theme_template_names(environment)
+        if not _kept(bytecode, stable, environment, name)
+    )
+    bytecode.ahead = in_background(
+        generator.settings,
+        lambda: _compile_all(bytecode, [environment for _, environment in environments]),
+        missing,
+        COMPILE_AHEAD_MIN,
+    )
+
+
+def _compiling_differently(environments):
+    """[(stable key, environment)]: one of ENVIRONMENTS for each way of compiling."""
+    distinct = {}
+    for environment in environments:
+        stable = _stable_compile_key(environment)
+        if stable is not None:
+            distinct.setdefault(stable, environment)
+    return list(distinct.items())
+
+
+def _kept(bytecode, stable, environment, name):
+    """Whether template NAME's code for ENVIRONMENT is kept on disk (not whether it is current)."""
+    try:
+        _, filename, _ = environment.loader.get_source(environment, name)
+    except (jinja2.TemplateNotFound, OSError, UnicodeDecodeError):
+        return True  # nothing to compile ahead: left for the page that needs it to report
+    path = bytecode.file_for(stable, bytecode.get_cache_key(name, filename))
+    return path is not None and path.exists()
+
+
+def _compile_all(bytecode, environments):
+    """(In the forked process) {(stable key, template key): code} of every theme template."""
+    bytecode.ahead = None  # this process compiles; it waits for no one
+    for environment in environments:
+        for name in theme_template_names(environment):
+            with contextlib.suppress(jinja2.TemplateError, OSError, UnicodeDecodeError):
+                environment.get_template(name)
+    return bytecode.compiled
 
 
 def compile_theme_templates(writer=None, **_kwargs):

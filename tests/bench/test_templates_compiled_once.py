@@ -205,3 +205,65 @@ def test_an_option_that_cannot_be_told_apart_across_builds_is_never_kept(tmp_pat
 
     assert _build(theme, cache, finalize=Finalize()) == "<title>X</title>"
     assert not list(cache.glob("**/*.jinja"))
+
+
+# The theme compiled ahead in a forked process while the posts are read (compile_ahead).
+
+
+class _Reading:
+    """An articles generator about to read the posts: its settings are what compile_ahead reads."""
+
+    def __init__(self, workers=2):
+        self.settings = {"BUILD_WORKERS": workers, "BUILD_POOL_MIN": 0}
+
+
+def _ahead_build(theme, cache, on=True, workers=2):
+    templates.start_build(_Pelican(cache, on))
+    generator = _Generator(theme)
+    templates.share_templates(generator)
+    templates.compile_ahead(_Reading(workers))
+    return generator
+
+
+def test_the_theme_compiled_ahead_is_what_this_process_uses(tmp_path, monkeypatch):
+    theme = _theme(tmp_path / "theme")
+    compiled = _counting(monkeypatch)
+    generator = _ahead_build(theme, tmp_path / "cache", on=False)
+    assert templates._build["bytecode"].ahead is not None
+    assert generator.env.get_template("post.html").render(title="x") == "<title>X</title>"
+    assert compiled == []  # both templates came from the forked process
+
+
+def test_nothing_is_compiled_ahead_when_the_theme_is_kept_or_one_process_is_asked_for(tmp_path):
+    theme, cache = _theme(tmp_path / "theme"), tmp_path / "cache"
+    _ahead_build(theme, tmp_path / "other", on=False, workers=1)
+    assert templates._build["bytecode"].ahead is None
+    _build(theme, cache)  # keeps both on disk
+    _ahead_build(theme, cache)
+    assert templates._build["bytecode"].ahead is None
+
+
+def test_a_process_that_fails_to_compile_ahead_leaves_it_to_this_one(tmp_path, monkeypatch):
+    theme = _theme(tmp_path / "theme")
+
+    def fails(*_args):
+        raise RuntimeError("a worker that died")
+
+    monkeypatch.setattr(templates, "_compile_all", fails)
+    compiled = _counting(monkeypatch)
+    generator = _ahead_build(theme, tmp_path / "cache", on=False)
+    assert generator.env.get_template("post.html").render(title="x") == "<title>X</title>"
+    assert len(compiled) == 2
+
+
+def test_a_broken_template_is_still_reported_by_the_page_that_uses_it(tmp_path):
+    theme = _theme(tmp_path / "theme")
+    (theme / "broken.html").write_text("{% if %}")
+    generator = _ahead_build(theme, tmp_path / "cache")
+    assert generator.env.get_template("post.html").render(title="x") == "<title>X</title>"
+    try:
+        generator.env.get_template("broken.html")
+    except jinja2.TemplateSyntaxError as error:
+        assert error.lineno == 1 and "broken.html" in str(error.filename)
+    else:
+        raise AssertionError("a template that does not compile was accepted")
