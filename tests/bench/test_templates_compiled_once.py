@@ -267,3 +267,22 @@ def test_a_broken_template_is_still_reported_by_the_page_that_uses_it(tmp_path):
         assert error.lineno == 1 and "broken.html" in str(error.filename)
     else:
         raise AssertionError("a template that does not compile was accepted")
+
+
+def test_compiling_ahead_is_decided_once_a_build_though_asked_before_every_post(
+    tmp_path, monkeypatch
+):
+    theme, cache = _theme(tmp_path / "theme"), tmp_path / "cache"
+    _build(theme, cache)  # every template kept: nothing to start, at each ask
+    looked = []
+    real = templates._kept
+
+    def kept(*args):
+        looked.append(args[-1])
+        return real(*args)
+
+    monkeypatch.setattr(templates, "_kept", kept)
+    _ahead_build(theme, cache)
+    for _ in range(50):  # Pelican sends article_generator_preread before each post it reads
+        templates.compile_ahead(_Reading())
+    assert sorted(looked) == ["base.html", "post.html"]
