@@ -121,6 +121,11 @@ class _Pattern:
         # so that it is done once, not in each.
         return compile_phrase(self.phrase)
 
+    @property
+    def compiled(self):
+        """Whether the regex is compiled already (the cached property is in place)."""
+        return "regex" in self.__dict__
+
     @functools.cached_property
     def ignores_case(self):
         """Whether the regex ignores case (as compile_phrase decides, without compiling)."""
@@ -383,10 +388,13 @@ class _PatternSet(tuple):
         """
         # Where each pattern may match next: the end of its last match (a list: faster than a dict).
         by_position, free = {}, [0] * len(self)
-        # Whether the text holds every literal of the pattern at that position: asked the first
-        # time one of its first words is met. Speed: most candidates start with a common word
-        # ("child", "social") and are ruled out by a substring test, their regex never
-        # compiled; a small site compiled 498 of its 770 phrases for 13 posts (0.15 s).
+        # Whether to try the pattern at that position: asked the first time one of its first
+        # words is met. Speed: a pattern whose regex is not compiled yet is tried only if the
+        # text holds every literal of it; most start with a common word ("child", "social")
+        # and are ruled out by a substring test, their regex never compiled (a small site
+        # compiled 498 of its 770 phrases for 13 posts: 0.15 s). A compiled one is just tried:
+        # the test scans the whole text, and a long post's parts each asked it again (1.2 s
+        # for a 10 MB post's 492 parts).
         present = {}
         stop = len(text) if stop is None else stop
         if self.first_words is not None:
@@ -405,7 +413,9 @@ class _PatternSet(tuple):
                     if free[position] <= at:
                         holds = present.get(position)
                         if holds is None:
-                            holds = present[position] = _holds_literals(pattern, text, folded)
+                            holds = present[position] = pattern.compiled or _holds_literals(
+                                pattern, text, folded
+                            )
                         if not holds:
                             continue
                         match = pattern.regex.match(text, at)
