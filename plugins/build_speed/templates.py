@@ -44,9 +44,8 @@ class SharedBytecode(jinja2.BytecodeCache):
     alike; kept in FOLDER too when one is given (see the module's docstring)."""
 
     def __init__(self, folder=None):
-        self._code = {}
-        # {(stable compile key, template key): code} this process compiled, and what the
-        # process compiling ahead (compile_ahead) answered once asked.
+        # {(how the environment compiles, template key): code} this process compiled, and
+        # what the process compiling ahead (compile_ahead) answered once asked.
         self.compiled = {}
         self.ahead = None  # compile_ahead's Background until its answer is first needed
         self.ahead_asked = False  # compile_ahead has decided for this build
@@ -72,11 +71,25 @@ class SharedBytecode(jinja2.BytecodeCache):
             self._stable[seen] = digest
         return self._stable[seen]
 
+    def memory_key(self, environment):
+        """How ENVIRONMENT compiles, as this build's memory keys it: its stable key, else
+        its options with the ids of its callables (shared in this process and its forks)."""
+        stable = self.stable_key(environment)
+        return stable if stable is not None else _compiles_like(environment)
+
     def load_bytecode(self, bucket):
-        code = self._code.get((_compiles_like(bucket.environment), bucket.key))
+        key = (self.memory_key(bucket.environment), bucket.key)
+        code = self.compiled.get(key)
+        if code is None and self.ahead is not None:
+            # The first template this process needs: wait for the theme compiled ahead (it
+            # started as the posts were read). A process that failed leaves it to this one.
+            done, answer = self.ahead.result()
+            self.ahead = None
+            if done and isinstance(answer, dict):
+                self.compiled.update(answer)
+            code = self.compiled.get(key)
         if code is None:
-            stable = self.stable_key(bucket.environment)
-            code = self._compiled_ahead(stable, bucket.key) or self._read(stable, bucket.key)
+            code = self._read(self.stable_key(bucket.environment), bucket.key)
         if code is None:
             return
         try:
@@ -87,12 +100,9 @@ class SharedBytecode(jinja2.BytecodeCache):
             bucket.reset()  # is only compiled again, and written whole
 
     def dump_bytecode(self, bucket):
-        key = (_compiles_like(bucket.environment), bucket.key)
-        self._code[key] = code = bucket.bytecode_to_string()
-        stable = self.stable_key(bucket.environment)
-        if stable is not None:
-            self.compiled[(stable, bucket.key)] = code
-        self._write(stable, bucket.key, code)
+        key = (self.memory_key(bucket.environment), bucket.key)
+        self.compiled[key] = code = bucket.bytecode_to_string()
+        self._write(self.stable_key(bucket.environment), bucket.key, code)
 
     def file_for(self, stable, key):
         """The file that keeps the code of template KEY compiled as STABLE says, or None."""
@@ -100,16 +110,6 @@ class SharedBytecode(jinja2.BytecodeCache):
             return None
         name = hashlib.sha256(f"{stable}\0{key}".encode()).hexdigest()
         return self.folder / f"{name}.jinja"
-
-    def _compiled_ahead(self, stable, key):
-        if self.ahead is not None:
-            # The first template this process needs: wait for the theme compiled ahead (it
-            # started as the posts were read). A process that failed leaves it to this one.
-            done, answer = self.ahead.result()
-            self.ahead = None
-            if done and isinstance(answer, dict):
-                self.compiled.update(answer)
-        return self.compiled.get((stable, key)) if stable is not None else None
 
     def _read(self, stable, key):
         path = self.file_for(stable, key)
@@ -146,8 +146,20 @@ class SharedBytecode(jinja2.BytecodeCache):
 
 def _compiles_like(environment):
     """What shapes the code Jinja compiles from a template's source in ENVIRONMENT."""
-    # Jinja keys its lexers by these same options (jinja2.lexer.get_lexer); the extensions,
-    # autoescape, finalize and optimisation change the code made from the parsed template.
+    # The autoescape, finalize and optimisation change the code made from the parsed template.
+    return (
+        *_parse_options(environment),
+        id(environment.autoescape) if callable(environment.autoescape) else environment.autoescape,
+        id(environment.finalize),
+        environment.optimized,
+        environment.is_async,
+    )
+
+
+def _parse_options(environment):
+    """ENVIRONMENT's options that shape how a template's source is read: plain values."""
+    # Jinja keys its lexers by these same options (jinja2.lexer.get_lexer), and the
+    # extensions add to the parser.
     return (
         environment.block_start_string,
         environment.block_end_string,
@@ -162,10 +174,6 @@ def _compiles_like(environment):
         environment.newline_sequence,
         environment.keep_trailing_newline,
         tuple(sorted(environment.extensions)),
-        id(environment.autoescape) if callable(environment.autoescape) else environment.autoescape,
-        id(environment.finalize),
-        environment.optimized,
-        environment.is_async,
     )
 
 
@@ -181,7 +189,7 @@ def _stable_compile_key(environment):
         sys.version_info[:2],
         _described(type(environment)),
         _described(environment.code_generator_class),
-        *(_described(value) for value in _compiles_like(environment)[:-4]),
+        *_parse_options(environment),
         _described(environment.autoescape),
         _described(environment.finalize),
         environment.optimized,
@@ -309,25 +317,28 @@ def _compile_all(bytecode, environments):
     """(In the forked process) {(stable key, template key): code} of every theme template."""
     bytecode.ahead = None  # this process compiles; it waits for no one
     for environment in environments:
-        for name in theme_template_names(environment):
-            with contextlib.suppress(jinja2.TemplateError, OSError, UnicodeDecodeError):
-                environment.get_template(name)
+        _load_every_template(environment)
     return bytecode.compiled
 
 
 def compile_theme_templates(writer=None, **_kwargs):
     """Compile every theme template in each environment of the build, once, here."""
-    # pages_writing: before the page writers fork. A template that does not compile is
-    # left for the page that uses it to report, as it would have been. A small site's few
-    # pages are written sooner by writers that each compile what they meet, side by side
-    # (content/: 1.82 s against 1.87 s with this; 4 alternating cold builds).
+    # pages_writing: before the page writers fork. A small site's few pages are written
+    # sooner by writers that each compile what they meet, side by side (content/: 1.82 s
+    # against 1.87 s with this; 4 alternating cold builds).
     if len(getattr(writer, "pages_queued", ())) < COMPILE_FIRST_MIN:
         return
     # Only the environments that write pages: those that have loaded a page's template.
     for environment in [env for env in _build["environments"] if len(env.cache or ())]:
-        for name in theme_template_names(environment):
-            with contextlib.suppress(jinja2.TemplateError, OSError, UnicodeDecodeError):
-                environment.get_template(name)
+        _load_every_template(environment)
+
+
+def _load_every_template(environment):
+    """Load (compile, or take the code of) every theme template of ENVIRONMENT."""
+    # A template that does not compile is left for the page that uses it to report.
+    for name in theme_template_names(environment):
+        with contextlib.suppress(jinja2.TemplateError, OSError, UnicodeDecodeError):
+            environment.get_template(name)
 
 
 def theme_template_names(environment):
