@@ -364,15 +364,15 @@ class _PatternSet(tuple):
         return {}
 
     @functools.cached_property
-    def _holds(self):
-        # [the text, it folded, {position: whether it holds every literal of that pattern}]
+    def _worth_memo(self):
+        # [the text, it folded, {position: whether that pattern is worth trying in it}]
         return [None, None, {}]
 
-    def _holds_for(self, text, folded):
-        """{position: whether TEXT (FOLDED) holds the pattern's literals} for the patterns
-        searched: asked once a text, not again for each part of a long one (each test scans
-        the whole text: 1.1 s for a 10 MB post's 492 parts, under the profiler)."""
-        memo = self._holds
+    def _worth_trying(self, text, folded):
+        """{position: whether the pattern is worth trying in TEXT (FOLDED)}, filled as asked:
+        once a text, not again for each part of a long one (each literal test scans the whole
+        text: 1.2 s and 1.1 s for a 10 MB post's 492 parts, under the profiler)."""
+        memo = self._worth_memo
         # The texts themselves are kept, so their ids are never another text's.
         if memo[0] is not text or memo[1] is not folded:
             memo[:] = [text, folded, {}]
@@ -403,14 +403,13 @@ class _PatternSet(tuple):
         """
         # Where each pattern may match next: the end of its last match (a list: faster than a dict).
         by_position, free = {}, [0] * len(self)
-        # Whether to try the pattern at that position: asked the first time one of its first
+        # Whether to try the pattern at that position, asked the first time one of its first
         # words is met. Speed: a pattern whose regex is not compiled yet is tried only if the
         # text holds every literal of it; most start with a common word ("child", "social")
         # and are ruled out by a substring test, their regex never compiled (a small site
-        # compiled 498 of its 770 phrases for 13 posts: 0.15 s). A compiled one is just tried:
-        # the test scans the whole text, and a long post's parts each asked it again (1.2 s
-        # for a 10 MB post's 492 parts).
-        present = {}
+        # compiled 498 of its 770 phrases for 13 posts: 0.15 s). A compiled one is just tried,
+        # without a test that scans the whole text. The searched patterns are always tested.
+        worth = self._worth_trying(text, folded)
         stop = len(text) if stop is None else stop
         if self.first_words is not None:
             memo = self._memo
@@ -426,12 +425,12 @@ class _PatternSet(tuple):
                     candidates = memo[key] = self.beginning(key)
                 for position, pattern in candidates:
                     if free[position] <= at:
-                        holds = present.get(position)
-                        if holds is None:
-                            holds = present[position] = pattern.compiled or _holds_literals(
+                        tried = worth.get(position)
+                        if tried is None:
+                            tried = worth[position] = pattern.compiled or _holds_literals(
                                 pattern, text, folded
                             )
-                        if not holds:
+                        if not tried:
                             continue
                         match = pattern.regex.match(text, at)
                         if match:
@@ -441,12 +440,11 @@ class _PatternSet(tuple):
                                 by_position[position].append((at, end))
                             else:
                                 by_position[position] = [(at, end)]
-        holds = self._holds_for(text, folded)
         for position in self.searched:
             pattern = self[position]
-            if position not in holds:
-                holds[position] = _holds_literals(pattern, text, folded)
-            if not holds[position]:
+            if position not in worth:
+                worth[position] = _holds_literals(pattern, text, folded)
+            if not worth[position]:
                 continue
             found = _finditer(pattern, text, folded, begin, stop, checked=True)
             spans = [match.span() for match in found]
