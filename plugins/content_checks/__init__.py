@@ -7,7 +7,7 @@ from pathlib import Path
 from pelican import signals
 
 from plugins import post_model
-from plugins.build_speed.pool import answer_of, in_background
+from plugins.build_speed.pool import answer_of, in_background, posts_worth
 
 from .checks import (
     DEFAULTS,
@@ -172,8 +172,9 @@ def report_tag_slug_collisions(articles):
             )
 
 
-# The fewest articles for which checking them in a forked process, beside the build's next
-# steps, paid (issue 15; 1,000 posts took 0.23 s of the build's process alone).
+# The fewest articles (posts_worth: a long one counts as many) for which checking them in a
+# forked process, beside the build's next steps, paid (issue 15; 1,000 posts took 0.23 s of
+# the build's process alone).
 BACKGROUND_MIN = 200
 
 
@@ -196,7 +197,8 @@ def check_articles(generator):
         problems = check_posts(posts, files, vocabulary, resolved, style=False, memo=memo)
         return problems, (sources, memo, files)
 
-    count = len(generator.articles) + len(generator.drafts) + len(generator.hidden_articles)
+    posts = (*generator.articles, *generator.drafts, *generator.hidden_articles)
+    count = posts_worth(post._content or "" for post in posts)
     running = in_background(settings, work, count, BACKGROUND_MIN)
     generator.content_checks_pending = (running, work)
     # After the themes plugin (earlier in PLUGINS, same signal) has moved the tags that name a

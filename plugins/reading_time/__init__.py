@@ -8,7 +8,7 @@ from pelican import signals
 
 from plugins import post_model
 from plugins.build_speed.memo import memo_for
-from plugins.build_speed.pool import answer_of, in_background
+from plugins.build_speed.pool import answer_of, in_background, posts_worth
 from plugins.reading_time.count import striptags, word_count, wordcount
 from plugins.settings_table import Setting, SettingsTable, whole
 
@@ -26,8 +26,8 @@ TABLE = SettingsTable(
     ],
 )
 _TAG = re.compile(r"<[^>]+>")
-# The fewest posts to count for which counting them in a forked process beside the build's
-# next steps paid (issue 15; 1,000 posts took 0.13 s).
+# The fewest posts (posts_worth: a long one counts as many) to count for which counting them
+# in a forked process beside the build's next steps paid (issue 15; 1,000 posts took 0.13 s).
 BACKGROUND_MIN = 200
 # [(Background or None, posts, work, memo)]: minutes being counted (add_reading_time).
 _counting = []
@@ -67,7 +67,8 @@ def add_reading_time(generator):
 
     # Speed (issue 15): the minutes are read only when the pages are written, so a forked
     # process counts them while this one goes on (the build's process did this alone).
-    running = in_background(generator.settings, work, len(todo), BACKGROUND_MIN)
+    size = posts_worth(html for _, _, html in todo)
+    running = in_background(generator.settings, work, size, BACKGROUND_MIN)
     _counting.append((running, todo, work, memo))
     if running is None:
         finish_reading_times()

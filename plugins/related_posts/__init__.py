@@ -9,7 +9,7 @@ from pelican.generators import ArticlesGenerator
 from plugins import post_model
 from plugins.build_speed import writes_pages_later
 from plugins.build_speed.memo import memo_for
-from plugins.build_speed.pool import answer_of, in_background
+from plugins.build_speed.pool import answer_of, in_background, posts_worth
 from plugins.build_speed.writer import pages_writing
 
 from .core import (
@@ -39,8 +39,9 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-# The fewest posts whose keywords are to be found for which ranking in a forked process beside
-# the build's next steps paid (issue 15; 1,000 posts took 0.5 s).
+# The fewest posts (posts_worth: a long one counts as many) whose keywords are to be found
+# for which ranking in a forked process beside the build's next steps paid (issue 15; 1,000
+# posts took 0.5 s).
 BACKGROUND_MIN = 200
 _KEPT = object()
 # [(Background or None, work, finish)]: rankings being worked out (add_related_posts).
@@ -165,7 +166,9 @@ def add_related_posts(generators):
     # Speed (issue 15): the related posts are read only when the pages are written, so a
     # forked process works them out while this one checks the site (the build's process did
     # this alone); not when only a few posts changed (the devserver), nor when counting.
-    missing = sum(kept is None for *_, kept in rows) if counter is None else 0
+    missing = (
+        posts_worth(html for *_, html, _, kept in rows if kept is None) if counter is None else 0
+    )
     running = in_background(articles_generator.settings, work, missing, BACKGROUND_MIN)
     _ranking.append((running, work, finish))
     if running is None:

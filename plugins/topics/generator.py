@@ -13,17 +13,18 @@ from pelican.generators import Generator
 from plugins import post_model
 from plugins.build_speed import keys
 from plugins.build_speed.memo import memo_for
-from plugins.build_speed.pool import answer_of, in_background
+from plugins.build_speed.pool import answer_of, in_background, posts_worth
 
 from . import core
 from .settings import resolve
 
 logger = logging.getLogger(__name__)
 
-# The fewest posts, summed over the themes whose key quote is to be found, for which finding
-# them in a forked process beside the build's next steps paid (issue 15; a cold build of
-# 1,000 posts reads some 2,300, ~0.4 s). A devserver rebuild after an edit finds again only
-# the quotes of the post's themes (~1,200 readings at 1,000 posts): in this process.
+# The fewest posts (posts_worth: a long one counts as many), summed over the themes whose key
+# quote is to be found, for which finding them in a forked process beside the build's next
+# steps paid (issue 15; a cold build of 1,000 posts reads some 2,300, ~0.4 s). A devserver
+# rebuild after an edit finds again only the quotes of the post's themes (~1,200 readings at
+# 1,000 posts): in this process.
 BACKGROUND_MIN = 2000
 _UNKNOWN = object()
 
@@ -172,7 +173,7 @@ class TopicsGenerator(Generator):
         # Speed (issue 15): the quotes are read only when the topic pages are written, so a
         # forked process works them out while this one ranks related posts and checks.
         work = self._quotes
-        size = sum(len(sources) for _, sources, _, _ in work)
+        size = sum(posts_worth(s.html or "" for s in sources) for _, sources, _, _ in work)
         self._quotes_running = in_background(
             self.settings, lambda: _key_quotes(work), size, BACKGROUND_MIN
         )

@@ -3,6 +3,7 @@
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -227,9 +228,23 @@ def test_a_long_post_split_over_the_build_s_processes_gives_the_same_site(tmp_pa
 
     monkeypatch.setattr(pool, "_shared", counted)
     monkeypatch.setattr(pool, "SPLIT_MIN", 400_000)  # a smaller post, a quicker test
+    # The steps whose work grows with the text count a long post as many (posts_worth):
+    # its reading time, key quotes, keywords and checks are worked out beside the build.
+    monkeypatch.setattr(pool, "POST_CHARACTERS", 500)
+    backgrounds = []
+
+    class Recorded(pool.Background):
+        def __init__(self, pid, readable):
+            caller = sys._getframe(2)  # in_background's caller: the step forked
+            backgrounds.append(caller.f_globals["__name__"])
+            super().__init__(pid, readable)
+
+    monkeypatch.setattr(pool, "Background", Recorded)
     build_site(content, tmp_path / "off", extra_settings=OFF)
-    assert splits == []
+    assert splits == [] and backgrounds == []
+    steps = {"content_checks", "reading_time", "topics.generator", "related_posts"}
     build_site(content, tmp_path / "on", extra_settings={**NO_CACHE, "BUILD_WORKERS": 2})
     assert splits == [2 * pool.PARTS_A_WORKER] * 2  # its Markdown, then its detection
+    assert {name.removeprefix("plugins.") for name in backgrounds} >= steps
     _assert_same_site(tmp_path / "off", tmp_path / "on")
     assert last in (tmp_path / "on" / "2020" / "03" / "long" / "index.html").read_text()

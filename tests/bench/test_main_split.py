@@ -15,7 +15,7 @@ import plugins.reading_time as reading_time
 import plugins.related_posts as related_posts
 from bench.corpus import make_posts, yaml_text
 from plugins import post_model
-from plugins.build_speed.pool import Stream, in_background, shared_map
+from plugins.build_speed.pool import POST_CHARACTERS, Stream, in_background, posts_worth, shared_map
 from plugins.themes.vocabulary import load_vocabulary
 from plugins.topics import generator as topics_generator
 from plugins.yaml_metadata.engine import markdown_engine
@@ -67,6 +67,19 @@ def test_in_background_is_none_for_one_worker_or_little_work_and_says_when_it_fa
     assert in_background({"BUILD_WORKERS": 2}, lambda: 1, 1, 2) is None
     running = in_background(SHARED, lambda: 1 / 0, 10, 2)
     assert running.result() == (False, None)
+
+
+def test_a_long_text_counts_as_the_many_posts_its_work_is_worth():
+    # The background steps' thresholds count posts: a 10 MB post is not one post's work.
+    ordinary = "x" * (POST_CHARACTERS - 1)
+    assert posts_worth([ordinary] * 3) == 3
+    assert posts_worth(["", "short"]) == 2  # every text counts, however short
+    assert posts_worth(["x" * (POST_CHARACTERS * 250 + 7)]) == 250
+    assert posts_worth(["x" * (POST_CHARACTERS * 250)] + [ordinary] * 2) == 252
+    long_text = "x" * (POST_CHARACTERS * 300)
+    assert in_background({"BUILD_WORKERS": 2}, lambda: 1, posts_worth([ordinary]), 200) is None
+    running = in_background({"BUILD_WORKERS": 2}, lambda: 1, posts_worth([long_text]), 200)
+    assert running is not None and running.result() == (True, 1)
 
 
 def _corpus_html(count):
