@@ -62,11 +62,12 @@ POST_CHARACTERS = 5_000
 
 def posts_worth(texts):
     """How many ordinary posts' work TEXTS are, for a step whose work grows with the text:
-    one a text, or one for each POST_CHARACTERS of a long one (10 MB: 2,000)."""
+    one a text (None counts as an empty one), or one for each POST_CHARACTERS of a long one
+    (10 MB: 2,000)."""
     # Speed (bench/size.py, issue 12): counted by posts, a 10 MB post was one post, under
     # every in_background threshold, and its reading time, key quotes, keywords and checks
     # (3.6 s) ran one after the other in the build's process while the other core idled.
-    return sum(max(1, len(text) // POST_CHARACTERS) for text in texts)
+    return sum(max(1, len(text or "") // POST_CHARACTERS) for text in texts)
 
 
 def pooled(settings, function, items, measured, start=None, chunk_most=32):

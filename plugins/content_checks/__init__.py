@@ -198,7 +198,7 @@ def check_articles(generator):
         return problems, (sources, memo, files)
 
     posts = (*generator.articles, *generator.drafts, *generator.hidden_articles)
-    count = posts_worth(post._content or "" for post in posts)
+    count = posts_worth(post._content for post in posts)
     running = in_background(settings, work, count, BACKGROUND_MIN)
     generator.content_checks_pending = (running, work)
     # After the themes plugin (earlier in PLUGINS, same signal) has moved the tags that name a

@@ -173,7 +173,7 @@ class TopicsGenerator(Generator):
         # Speed (issue 15): the quotes are read only when the topic pages are written, so a
         # forked process works them out while this one ranks related posts and checks.
         work = self._quotes
-        size = sum(posts_worth(s.html or "" for s in sources) for _, sources, _, _ in work)
+        size = posts_worth(source.html for _, sources, _, _ in work for source in sources)
         self._quotes_running = in_background(
             self.settings, lambda: _key_quotes(work), size, BACKGROUND_MIN
         )

@@ -73,7 +73,7 @@ def test_a_long_text_counts_as_the_many_posts_its_work_is_worth():
     # The background steps' thresholds count posts: a 10 MB post is not one post's work.
     ordinary = "x" * (POST_CHARACTERS - 1)
     assert posts_worth([ordinary] * 3) == 3
-    assert posts_worth(["", "short"]) == 2  # every text counts, however short
+    assert posts_worth(["", "short", None]) == 3  # every text counts, however short
     assert posts_worth(["x" * (POST_CHARACTERS * 250 + 7)]) == 250
     assert posts_worth(["x" * (POST_CHARACTERS * 250)] + [ordinary] * 2) == 252
     long_text = "x" * (POST_CHARACTERS * 300)
