@@ -202,28 +202,34 @@ def assign_themes(generator):
     answers = [memo.find(key) for key in keys]
     todo = [i for i, known in enumerate(answers) if known is None]
     left = [i for i in todo if jobs[i] not in streamed]
+    # Packed as they come from the pool and the stream, and as the memo keeps them.
     pooled = batch.answer_all(
-        [jobs[i] for i in left], vocabulary, options, crosslink_class, settings
+        [jobs[i] for i in left], vocabulary, options, crosslink_class, settings, unpack=False
     )
     fresh = dict(zip(left, pooled, strict=True))
     del pooled
     for index in todo:
         if index not in fresh:
-            fresh[index] = batch.unpacked(streamed[jobs[index]], vocabulary)
+            fresh[index] = streamed[jobs[index]]
     del streamed
     reports, remembered = [], 0
     for index, article in enumerate(articles):
         # Each post's answer (its evidence, its linked HTML) is let go once used, so that a big
         # site never holds every post's whole answer at once (memory at 10,000 posts).
         worked_out = index in fresh
+        decision = None
         if worked_out:
-            decision, linked = fresh.pop(index) or _answer_here(
-                jobs[index], vocabulary, options, crosslink_class, settings
-            )
-            answers[index] = batch.Answer(keys[index], decision, linked)
-            memo.keep(keys[index], batch.trimmed(answers[index]))
+            result = fresh.pop(index)
+            if result is None:
+                decision, linked = _answer_here(
+                    jobs[index], vocabulary, options, crosslink_class, settings
+                )
+                result = batch.packed(decision), linked
+            answers[index] = batch.Answer(keys[index], *result)
+            memo.keep(keys[index], answers[index])
         answer, answers[index], jobs[index] = answers[index], None, None
-        decision = batch.rebind(answer.decision, vocabulary)
+        if decision is None:
+            decision = batch.unpack(answer.decision, vocabulary)
         # Only the links stay on the article (for link_themes); the whole answer, with the
         # evidence of every theme mentioned, would cost memory for every post of a big site.
         model = post_model.of(article)

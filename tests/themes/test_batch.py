@@ -1,5 +1,8 @@
 """Speed-ups of the themes plugin give the answers of the plain, one-node-at-a-time algorithm."""
 
+import contextlib
+import gc
+import pickle
 import re
 from pathlib import Path
 
@@ -15,7 +18,7 @@ from plugins.themes.crosslinks import (
     names_theme,
     quoted_spans,
 )
-from plugins.themes.detect import _APOSTROPHES, _find, _patterns
+from plugins.themes.detect import _APOSTROPHES, Match, _find, _patterns
 from plugins.themes.markup import BLOCKS
 from plugins.themes.settings import DEFAULTS, detection_options
 from plugins.yaml_metadata.engine import markdown_engine
@@ -136,6 +139,41 @@ def test_pool_gives_the_answers_worked_out_here(vocabulary):
     # Memory at 10,000 posts: evidence of themes not chosen never comes back from the pool.
     assert dropped > 0, "no post had evidence of a theme it was not given: nothing was tested"
     assert any(linked for _, linked in pooled)
+
+
+def test_an_answer_is_kept_packed_and_unpacks_to_the_same_decision(vocabulary, monkeypatch):
+    """The build memo keeps each post's answer as plain data (pickled in C), and reading it
+    back gives the decision the build used: the vocabulary's own Theme objects, Match tuples."""
+    options = detection_options(DEFAULTS)
+    states, paused = [], batch.collector_paused
+
+    @contextlib.contextmanager
+    def watched():
+        with paused():
+            yield
+            states.append(gc.isenabled())  # after the copying, still paused
+
+    monkeypatch.setattr(batch, "collector_paused", watched)
+    matched = 0
+    for title, html in _posts(20, seed=7):
+        decision, _ = batch.answer(batch.Job(html, title, (), ()), vocabulary, options, None)
+        kept = batch.packed(decision)
+        assert all(type(slug) is str for slug in kept.themes)
+        for item in kept.evidence:
+            assert type(item.theme) is str
+            assert all(type(match) is tuple for match in item.matches)
+        assert pickle.loads(pickle.dumps(kept)) == kept
+        back = batch.unpack(pickle.loads(pickle.dumps(kept)), vocabulary)
+        assert back == batch.chosen_evidence(decision)
+        assert all(theme is vocabulary[theme.slug] for theme in back.themes)
+        for item in back.evidence:
+            assert item.theme is vocabulary[item.theme.slug]
+            assert all(type(match) is Match for match in item.matches)
+            assert item.summary() == decision.evidence_for(item.theme.slug).summary()
+            matched += len(item.matches)
+    assert matched > 100, "too few matches to compare"
+    # A long post's matches are copied with no collector pass walking them (bench/size.py).
+    assert states == [False] * 60  # each of the 20 answered, packed, then unpacked
 
 
 def test_remembered_links_are_used_only_for_the_same_html_and_themes(vocabulary):
