@@ -204,7 +204,7 @@ def assign_themes(generator):
     left = [i for i in todo if jobs[i] not in streamed]
     # Packed as they come from the pool and the stream, and as the memo keeps them.
     pooled = batch.answer_all(
-        [jobs[i] for i in left], vocabulary, options, crosslink_class, settings, unpack=False
+        [jobs[i] for i in left], vocabulary, options, crosslink_class, settings
     )
     fresh = dict(zip(left, pooled, strict=True))
     del pooled

@@ -84,13 +84,17 @@ def answer(job, vocabulary, options, crosslink_class):
     return decision, linked
 
 
-def _pack(decision):
-    """DECISION for the trip from a worker: themes as slugs, matches as tuples."""
+def packed(decision):
+    """DECISION as it comes from a worker and as the build memo keeps it: the evidence of its
+    chosen themes only (chosen_evidence), themes as slugs and matches as plain tuples."""
     # Speed (bench/): pickling a hundred Match objects and each theme's whole vocabulary
-    # entry costs the main process ~1 ms a post to unpickle; slugs and tuples cost a tenth.
-    # A Match is a tuple of its fields in order, so it is copied in C; and no collector pass
-    # walks the heap while a long post's matches are copied (a 10 MB post has ~200,000:
-    # 0.53 s with the collector on, 0.10 s paused).
+    # entry costs the main process ~1 ms a post to unpickle; slugs and tuples cost a tenth
+    # (plain tuples are pickled in C; a Match or a Theme calls back into Python for each
+    # one: keeping a 10 MB post's answer took 0.47 s). A Match is a tuple of its fields in
+    # order, so it is copied in C; and no collector pass walks the heap while a long post's
+    # matches are copied (a 10 MB post has ~200,000: 0.53 s with the collector on, 0.10 s
+    # paused).
+    decision = chosen_evidence(decision)
     with collector_paused():
         return dataclasses.replace(
             decision,
@@ -110,8 +114,8 @@ _as_match = functools.partial(tuple.__new__, Match)
 
 
 def unpack(packed, vocabulary):
-    """The decision _pack made PACKED from, with VOCABULARY's own Theme objects."""
-    with collector_paused():  # as in _pack (a 10 MB post: 0.41 s with it on, 0.09 s paused)
+    """The decision `packed` made PACKED from, with VOCABULARY's own Theme objects."""
+    with collector_paused():  # as in packed (a 10 MB post: 0.41 s with it on, 0.09 s paused)
         return dataclasses.replace(
             packed,
             themes=tuple(vocabulary[slug] for slug in packed.themes),
@@ -139,24 +143,10 @@ def worker(vocabulary, options, crosslink_class):
     return work
 
 
-def packed(decision):
-    """DECISION as it comes from a worker and as the build memo keeps it: the evidence of its
-    chosen themes only (chosen_evidence), themes as slugs and matches as plain tuples."""
-    # Speed (bench/size.py): plain tuples are pickled in C; a Match (a named tuple) or a
-    # Theme calls back into Python for each one. Keeping a 10 MB post's answer took 0.47 s.
-    return _pack(chosen_evidence(decision))
-
-
-def unpacked(result, vocabulary):
-    """A worker's RESULT as (decision, linked) with VOCABULARY's Theme objects; None stays."""
-    return None if result is None else (unpack(result[0], vocabulary), result[1])
-
-
-def answer_all(jobs, vocabulary, options, crosslink_class, settings, unpack=True):
-    """[(decision, linked) or None] for JOBS, from the build's pool; all None without one.
-
-    Each decision carries the evidence of its chosen themes only (chosen_evidence). With
-    UNPACK false, each is left as it came from the pool: packed (see `packed`).
+def answer_all(jobs, vocabulary, options, crosslink_class, settings):
+    """[(packed decision, linked) or None] for JOBS, from the build's pool; all None without
+    one. Each decision is as the pool sends it and the build memo keeps it (`packed`: the
+    evidence of its chosen themes only); `unpack` gives the decision itself.
 
     None for a job means "work it out here" (no pool was worth it, or the job failed in the
     pool: the main process meets the same error and reports it as usual).
@@ -166,12 +156,7 @@ def answer_all(jobs, vocabulary, options, crosslink_class, settings, unpack=True
     if len(jobs) >= POOL_MIN:  # the pool's processes share them, compiled once here
         compile_all_patterns(vocabulary)
     results = pooled(settings, work, jobs, POOL_MIN, chunk_most=16)
-    if results is None:
-        return [None] * len(jobs)
-    # In place: each packed answer is let go as soon as it is unpacked.
-    for index, result in enumerate(results if unpack else ()):
-        results[index] = unpacked(result, vocabulary)
-    return results
+    return [None] * len(jobs) if results is None else results
 
 
 def chosen_evidence(decision):

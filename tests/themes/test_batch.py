@@ -126,7 +126,8 @@ def test_pool_gives_the_answers_worked_out_here(vocabulary):
     )
     assert all(result is not None for result in pooled)
     dropped = 0
-    for job, (decision, linked) in zip(jobs, pooled, strict=True):
+    for job, (kept, linked) in zip(jobs, pooled, strict=True):
+        decision = batch.unpack(kept, vocabulary)
         here = batch.answer(job, vocabulary, options, "theme-link")
         # The same answer, with the evidence of the chosen themes only (all the build uses).
         assert (decision, linked) == (batch.chosen_evidence(here[0]), here[1])
