@@ -2,13 +2,14 @@
 
 Writing is most of a build after reading: every article, listing and topic page is a template
 render, one independent of the next. Pelican's generators call writer.write_file() one page
-at a time; this writer only notes each call. When Pelican reaches the WriteOut generator (a
-generator of this plugin, run after Pelican's own), the noted calls are grouped by output file
-and this process and forked children take the groups one at a time from a shared counter, so
-neither waits while the other still has pages to write (a fixed split left one process with
-the dearer pages); each makes exactly the calls Pelican would have made, with the same
-arguments, so every page is the one Pelican would write. The first group is always written
-here and the last in the first child.
+at a time, and write_feed() one feed at a time; this writer only notes each call. When
+Pelican reaches the WriteOut generator (a generator of this plugin, run after Pelican's own),
+the noted calls are grouped by output file and this process and forked children take the
+groups one at a time from a shared counter, so neither waits while the other still has
+pages to write (a fixed split left one process with the dearer pages); each makes exactly
+the calls Pelican would have made, with the same arguments, so every page and feed is the
+one Pelican would write. The first group is always written here and the last in the first
+child.
 
 Calls for the same output file stay together and in order, so Pelican's overwrite rules hold;
 the files each child wrote are sent back, so a later write to one of them is caught as usual.
@@ -20,10 +21,11 @@ template that renders nothing and a file that keeps nothing), so a plugin listen
 Calls made after the write-out (a generator run later) are written at once, as Pelican does.
 A child that fails (a template error, a fatal log) stops the build with its error shown.
 
-The posts' own pages come first, then their other pages (newest_first); once every own page
-is on disk, whichever process wrote it, the writer sends `post_pages_written` in this
-process, while the rest is still being written (the search plugin starts Pagefind on them
-then). The writer keeps, from then on, the names of those pages written again (`rewritten`).
+The posts' own pages come first, then their other pages (newest_first), then the rest
+(listings and feeds) in the order queued; once every own page is on disk, whichever process
+wrote it, the writer sends `post_pages_written` in this process, while the rest is still
+being written (the search plugin starts Pagefind on them then). The writer keeps, from
+then on, the names of those pages written again (`rewritten`).
 """
 
 from __future__ import annotations
@@ -149,6 +151,10 @@ class _Taker:
             self._next.value = self.free_end
 
 
+# The keyword that marks a queued write_feed call, holding the call's own keywords: a feed's
+# output name is its path, its arguments (elements, context, path, ...) as given.
+_FEED = "_build_speed_feed"
+
 # Where a call comes in the writing: a post's own page (at its save_as), another page of a
 # post (its CPD notes), any other page (a listing, a feed).
 OWN_PAGE, POST_PAGE, OTHER_PAGE = 0, 1, 2
@@ -204,6 +210,18 @@ class ParallelWriter(Writer):
         return super().write_file(name, *args, **kwargs)
 
     def write_feed(self, elements, context, *args, **kwargs):
+        path = args[0] if args else kwargs.get("path")
+        if self._queueing and path:
+            # Speed (bench/size.py, issue 12): a feed is written with the other pages, after
+            # the posts' own, in whichever process is free, not at once in this one before
+            # any page: a 10 MB post is in 13 feeds, and writing them first held back its
+            # page, and so the search index, by 0.45 s. Pelican's generators do not use the
+            # feed write_feed returns; none is made here (None, as for a queued page).
+            self._queued.append((path, (elements, context, *args), {_FEED: kwargs}))
+            return None
+        return self._write_feed(elements, context, *args, **kwargs)
+
+    def _write_feed(self, elements, context, *args, **kwargs):
         # A feed entry's summary takes its links' base from context["localsiteurl"], which
         # Pelican leaves at whatever page was written last; pin it to the site's own base so a
         # feed never depends on the order (or the process) pages are written in.
@@ -216,7 +234,8 @@ class ParallelWriter(Writer):
 
     @property
     def pages_queued(self):
-        """The write_file calls queued for write_out, not yet made."""
+        """The write_file and write_feed calls queued for write_out, not yet made: (output
+        name, arguments, keyword arguments) each (a feed's: see write_feed)."""
         return tuple(self._queued)
 
     def write_out(self, workers):
@@ -306,6 +325,8 @@ class ParallelWriter(Writer):
         """Send content_written here for the pages CALLS wrote in a child, as Pelican would."""
         # Pelican's write_file sets each context's localsiteurl to the page it writes; the
         # pages were written already, so each context keeps the value it has now.
+        # Pelican sends content_written for pages only: a feed is written, not announced.
+        calls = [call for call in calls if _FEED not in call[2]]
         contexts = {}
         for _name, args, kwargs in calls:
             context = args[1] if len(args) > 1 else kwargs.get("context")
@@ -334,7 +355,10 @@ class ParallelWriter(Writer):
 
     def _write(self, calls):
         for name, args, kwargs in calls:
-            super().write_file(name, *args, **kwargs)
+            if _FEED in kwargs:
+                self._write_feed(*args, **kwargs[_FEED])
+            else:
+                super().write_file(name, *args, **kwargs)
 
     def _fork(self, groups, taker, worker, first=()):
         """Start child WORKER, which writes the GROUPS TAKER gives it; return (pid, read end

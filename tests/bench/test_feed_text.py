@@ -106,7 +106,8 @@ def _article(number, content):
     )
 
 
-def test_the_build_writer_writes_the_feeds_pelicans_writer_writes(tmp_path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_build_writer_writes_the_feeds_pelicans_writer_writes(tmp_path, workers):
     settings = {"RELATIVE_URLS": False, "FEED_APPEND_REF": False, "FEED_MAX_ITEMS": None}
     site = "https://example.org"
     context = {"SITENAME": "Reflections", "SITEURL": site, "FEED_DOMAIN": site, "localsiteurl": ""}
@@ -115,9 +116,13 @@ def test_the_build_writer_writes_the_feeds_pelicans_writer_writes(tmp_path):
         Writer(str(tmp_path / "a"), settings),
         ParallelWriter(str(tmp_path / "b"), settings),
     )
-    for path, kind in [("all.atom.xml", "atom"), ("all.rss.xml", "rss"), ("c.atom.xml", "atom")]:
+    feeds = [("all.atom.xml", "atom"), ("all.rss.xml", "rss"), ("c.atom.xml", "atom")]
+    for path, kind in feeds:
         for writer in (plain, ours):
             writer.write_feed(articles, dict(context), path, feed_type=kind)
+    assert not (tmp_path / "b").exists(), "queued with the pages, written by write_out"
+    ours.write_out(workers)
+    for path, _ in feeds:
         written = (tmp_path / "b" / path).read_bytes()
         assert written == (tmp_path / "a" / path).read_bytes()
         assert b"Tom &amp;amp; Jerry" in written

@@ -1,5 +1,6 @@
 """The two-process page writer writes what Pelican's writer writes, and fails as loudly."""
 
+import datetime
 import os
 import time
 from pathlib import Path
@@ -277,6 +278,62 @@ def test_the_search_is_told_once_every_posts_page_is_on_disk(tmp_path, workers):
     if workers == 1:
         assert listings == [], "told before any other page was written"
     assert len(_files(tmp_path / "out")) == 38
+
+
+def _feed_item(number):
+    return SimpleNamespace(
+        title=f"Post {number}",
+        url=f"{number}/",
+        summary="A summary.",
+        get_content=lambda siteurl: f"<p>The text of post {number}.</p>",
+        category="Risk",
+        tags=[],
+        author="Chris",
+        date=datetime.datetime(2020, 3, number + 1, tzinfo=datetime.UTC),
+    )
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_feeds_are_written_with_the_other_pages_after_the_posts_own(tmp_path, workers):
+    from pelican import signals
+    from pelican.writers import Writer
+
+    from plugins.build_speed.writer import post_pages_written
+
+    settings = {**SETTINGS, "FEED_MAX_ITEMS": None, "FEED_APPEND_REF": False}
+    site = "https://example.org"
+    context = {**_context(), "SITENAME": "Reflections", "SITEURL": site, "FEED_DOMAIN": site}
+    writer = ParallelWriter(str(tmp_path / "out"), settings=settings)
+    posts = _posts_and_listings(tmp_path, writer)
+    items = [_feed_item(n) for n in range(3)]
+    feeds = [("feeds/all.atom.xml", "atom"), ("feeds/all.rss.xml", "rss")]
+    for path, kind in feeds:  # as Pelican's generators call it: the path given positionally
+        assert writer.write_feed(items, context, path, feed_type=kind) is None
+    assert not (tmp_path / "out" / "feeds").exists(), "queued, not written at once"
+    told, announced = [], []
+
+    def receiver(sender, pages):
+        told.append(sorted(p.name for p in (tmp_path / "out" / "feeds").glob("*")))
+
+    def written(path, context):
+        announced.append(os.path.relpath(path, tmp_path / "out"))
+
+    post_pages_written.connect(receiver)
+    signals.content_written.connect(written)
+    try:
+        writer.write_out(workers)
+    finally:
+        post_pages_written.disconnect(receiver)
+        signals.content_written.disconnect(written)
+    if workers == 1:
+        assert told == [[]], "the search is told before any feed is written"
+    plain = Writer(str(tmp_path / "plain"), settings)
+    for path, kind in feeds:
+        plain.write_feed(items, dict(context), path, feed_type=kind)
+        mine = (tmp_path / "out" / path).read_bytes()
+        assert mine == (tmp_path / "plain" / path).read_bytes(), path
+    assert sorted(announced) == sorted(_files(tmp_path / "out")), "pages announced, not feeds"
+    assert set(posts) <= set(announced)
 
 
 def test_no_post_no_word_to_the_search(tmp_path):
