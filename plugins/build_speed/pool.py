@@ -20,6 +20,7 @@ import os
 import pickle
 import signal
 import struct
+import tempfile
 import threading
 import weakref
 
@@ -265,24 +266,81 @@ def shared_map(settings, function, items, measured):
 
 
 class Background:
-    """FUNCTION() being worked out in one forked process: `result()` waits for its answer."""
+    """FUNCTION() being worked out in one forked process: `result()` waits for its answer.
 
-    def __init__(self, pid, readable):
+    A shared one (in_background's SHARED) answers in a file, not a pipe, so that the processes
+    this one forks after it (the page writers) can wait for the answer and read it too.
+    """
+
+    def __init__(self, pid, readable, shared=False):
         self._answer = None
+        self._owner = os.getpid()  # the process that forked it, and alone waits for it
+        self._shared = shared
         # Never asked (the build stopped before it needed the answer): the process is ended
         # and waited for when this is let go, so none is left behind (the devserver).
         self._waiting = weakref.finalize(self, _end, pid, readable)
 
     def result(self):
         """(True, FUNCTION()) once the forked process has answered; (False, None) if it failed."""
+        if self._answer is not None:
+            return self._answer
+        if os.getpid() != self._owner:
+            return self._result_elsewhere()
         waiting = self._waiting.detach()
         if waiting is not None:
             pid, readable = waiting[2]
-            with os.fdopen(readable, "rb") as pipe:
-                data = pipe.read()
-            _, status = os.waitpid(pid, 0)
+            if self._shared:
+                _, status = os.waitpid(pid, 0)
+                data = _read_all(readable)
+                os.close(readable)
+            else:
+                with os.fdopen(readable, "rb") as pipe:
+                    data = pipe.read()
+                _, status = os.waitpid(pid, 0)
             self._answer = (True, pickle.loads(data)) if status == 0 and data else (False, None)
         return self._answer
+
+    def _result_elsewhere(self):
+        """result() in a process forked after this Background: the answer file read once the
+        worker let go of its lock (it ended); (False, None) without one or if it failed."""
+        # This process neither ends nor waits for the worker: the one that forked it does.
+        waiting = self._waiting.detach()
+        if not self._shared or waiting is None:
+            return False, None
+        readable = waiting[2][1]
+        try:
+            fcntl.flock(readable, fcntl.LOCK_SH)  # held by the worker until it ends
+            self._answer = True, pickle.loads(_read_all(readable))
+        except Exception:  # it died part-way: no answer, or not all of one
+            self._answer = False, None
+        return self._answer
+
+
+def _read_all(descriptor):
+    """The bytes of the file open at DESCRIPTOR, from its start (its offset left as it is)."""
+    size = os.fstat(descriptor).st_size
+    parts, at = [], 0
+    while at < size:
+        part = os.pread(descriptor, size - at, at)
+        if not part:
+            break
+        parts.append(part)
+        at += len(part)
+    return b"".join(parts)
+
+
+def _answer_file():
+    """(read end, write end) of a file for a shared Background's answer: the write end locked
+    (the worker holds the lock until it ends), the file already unlinked."""
+    descriptor, path = tempfile.mkstemp(prefix="build-answer-")
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        return os.open(path, os.O_RDONLY), descriptor
+    except BaseException:
+        os.close(descriptor)
+        raise
+    finally:
+        os.unlink(path)
 
 
 def answer_of(running, function):
@@ -301,7 +359,7 @@ def _end(pid, readable):
         os.waitpid(pid, 0)
 
 
-def in_background(settings, function, count, measured):
+def in_background(settings, function, count, measured, shared=False, niceness=0):
     """A Background working out FUNCTION() in a forked process while this one goes on; None
     when COUNT (the caller's measure of the work) is under MEASURED (BUILD_POOL_MIN overrides
     it), the build has one worker, no fork, or no process to be had (the caller then works
@@ -310,12 +368,14 @@ def in_background(settings, function, count, measured):
     For a step whose answer is needed only later (topics' key quotes, read when the topic
     pages are written), so it runs beside the build's next steps on a core that would idle.
     FUNCTION reaches the process by fork and sees the build as it is now; its answer is
-    pickled back.
+    pickled back. SHARED: the processes this one forks afterwards can ask for the answer too
+    (Background). NICENESS: the process runs at that much lower a priority, so that the steps
+    the build waits for first go first.
     """
     if not (worth_a_pool(settings, count, measured) and _outside_a_pool()):
         return None
     try:
-        readable, writable = os.pipe()
+        readable, writable = _answer_file() if shared else os.pipe()
     except OSError as error:
         logger.debug("build_speed: no background process (%s); working in this process", error)
         return None
@@ -328,9 +388,12 @@ def in_background(settings, function, count, measured):
         return None
     if pid == 0:  # the child: the answer down the pipe, then gone
         gc.disable()  # its passes would walk (copy) the heap it shares with the build
+        if niceness:
+            with contextlib.suppress(OSError):
+                os.nice(niceness)
         _answer_and_exit(function, readable, writable)
     os.close(writable)
-    return Background(pid, readable)
+    return Background(pid, readable, shared)
 
 
 class Stream:

@@ -17,7 +17,13 @@ from .core import (
     pair_counts,
     posts_by_theme,
 )
-from .generator import Topic, TopicsError, TopicsGenerator, vocabulary_for
+from .generator import (
+    Topic,
+    TopicsError,
+    TopicsGenerator,
+    finish_pending_quotes,
+    vocabulary_for,
+)
 from .settings import DEFAULTS, TopicsSettingsError, resolve
 
 __all__ = [
@@ -32,6 +38,7 @@ __all__ = [
     "TopicsSettingsError",
     "alongside",
     "check_settings",
+    "finish_pending_quotes",
     "get_generators",
     "group_by_year",
     "key_quote",
@@ -89,3 +96,5 @@ def register():
     signals.get_generators.connect(get_generators)
     # feed_generated: sent for every feed after its entries are added and before it is written.
     signals.feed_generated.connect(steady_empty_feed)
+    # finalized: every page is written; quotes no page of this process asked for are kept.
+    signals.finalized.connect(finish_pending_quotes)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -26,7 +28,15 @@ logger = logging.getLogger(__name__)
 # rebuild after an edit finds again only the quotes of the post's themes (~1,200 readings at
 # 1,000 posts): in this process.
 BACKGROUND_MIN = 2000
+# How much lower the priority of the process finding the quotes is than the build's. Speed
+# (bench/size.py, issue 12): the quotes are read by the topic pages, written after the posts'
+# own pages; the reading times and related posts those pages wait for, found beside them,
+# go first, and the posts' pages (and the search index after them) are not held back.
+QUOTES_NICENESS = 10
 _UNKNOWN = object()
+# This process's topics generators whose quotes are still being found (at most the one of the
+# build running); finish_pending_quotes waits for them at `finalized`.
+_pending = weakref.WeakSet()
 
 
 class TopicsError(RuntimeError):
@@ -50,8 +60,17 @@ class Topic:
     years: list = field(default_factory=list)
     # [(Topic, number of posts carrying both)], most first.
     alongside: list = field(default_factory=list)
-    # (Markup text, article, is_blockquote) or None.
-    quote: tuple | None = None
+    # (Markup text, article, is_blockquote) or None, once found: read `quote`.
+    known_quote: tuple | None = None
+    # While the quotes are still being found: what waits for them (finish_quotes).
+    quote_pending: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def quote(self):
+        """(Markup text, article, is_blockquote) or None: the theme's key quote."""
+        if self.quote_pending is not None:
+            self.quote_pending()  # every topic's quote at once
+        return self.known_quote
 
     @property
     def count(self):
@@ -170,22 +189,35 @@ class TopicsGenerator(Generator):
         self.context["topics"] = self.topics
         self.context.update(options)
         self._html_keys = None
-        # Speed (issue 15): the quotes are read only when the topic pages are written, so a
-        # forked process works them out while this one ranks related posts and checks.
+        # Speed (issues 12 and 15): the quotes are read only when the topic pages are written
+        # (topic.quote), so a forked process works them out while this one ranks related
+        # posts and checks, and the posts' pages are written; a page writer forked meanwhile
+        # reads them as this process does (shared).
         work = self._quotes
         size = posts_worth(source.html for _, sources, _, _ in work for source in sources)
         self._quotes_running = in_background(
-            self.settings, lambda: _key_quotes(work), size, BACKGROUND_MIN
+            self.settings,
+            lambda: _key_quotes(work),
+            size,
+            BACKGROUND_MIN,
+            shared=True,
+            niceness=QUOTES_NICENESS,
         )
         if self._quotes_running is None:
             self._set_quotes(_key_quotes(work))
+        else:
+            self._builder = os.getpid()
+            _pending.add(self)
 
-    def _set_quotes(self, found):
-        """Give each topic not in the memo its quote FOUND (in the order of self._quotes)."""
+    def _set_quotes(self, found, keep=True):
+        """Give each topic not in the memo its quote FOUND (in the order of self._quotes); KEEP
+        them in the build memo."""
         for (topic, _, _, key), quote in zip(self._quotes, found, strict=True):
-            self._memo.keep(key, quote)
-            topic.quote = self._as_quote(quote)
-        self._memo.save()
+            if keep:
+                self._memo.keep(key, quote)
+            topic.known_quote, topic.quote_pending = self._as_quote(quote), None
+        if keep:
+            self._memo.save()
         self._memo = self._quotes = self._by_url = None
 
     def finish_quotes(self):
@@ -193,8 +225,11 @@ class TopicsGenerator(Generator):
         running, self._quotes_running = getattr(self, "_quotes_running", None), None
         if running is None:
             return
+        _pending.discard(self)
         work = self._quotes
-        self._set_quotes(answer_of(running, lambda: _key_quotes(work)))
+        # Only the build's own process keeps them: a page writer it forked is gone when done.
+        found = answer_of(running, lambda: _key_quotes(work))
+        self._set_quotes(found, keep=os.getpid() == self._builder)
 
     def _quote(self, topic, urls, by_url):
         """Set topic.quote, (text, article, is_blockquote) or None, from the build memo; or
@@ -225,10 +260,10 @@ class TopicsGenerator(Generator):
             key = self._memo.key("quote", phrases, posts)
         found = self._memo.find(key, _UNKNOWN)
         if found is _UNKNOWN:
-            topic.quote = None  # until finish_quotes
+            topic.quote_pending = self.finish_quotes
             self._quotes.append((topic, sources, phrases, key))
         else:
-            topic.quote = self._as_quote(found)
+            topic.known_quote = self._as_quote(found)
 
     def _as_quote(self, found):
         if found is None:
@@ -281,7 +316,6 @@ class TopicsGenerator(Generator):
 
     def generate_output(self, writer):
         """Write the index, each topic page and each topic feed through Pelican's writer."""
-        self.finish_quotes()
         relative = self.settings["RELATIVE_URLS"]
         writer.write_file(
             self.options["TOPICS_SAVE_AS"],
@@ -320,6 +354,13 @@ class TopicsGenerator(Generator):
                 feed_type="rss",
                 feed_title=f"Topic: {topic.name}",
             )
+
+
+def finish_pending_quotes(*_args):
+    """Wait for the quotes of a build whose topic pages did not ask for them here (a page
+    writer it forked wrote them all), so that the build memo keeps them."""
+    for generator in list(_pending):
+        generator.finish_quotes()
 
 
 def _key_quotes(work):

@@ -234,10 +234,10 @@ def test_a_long_post_split_over_the_build_s_processes_gives_the_same_site(tmp_pa
     backgrounds = []
 
     class Recorded(pool.Background):
-        def __init__(self, pid, readable):
+        def __init__(self, pid, readable, shared=False):
             caller = sys._getframe(2)  # in_background's caller: the step forked
             backgrounds.append(caller.f_globals["__name__"])
-            super().__init__(pid, readable)
+            super().__init__(pid, readable, shared)
 
     monkeypatch.setattr(pool, "Background", Recorded)
     build_site(content, tmp_path / "off", extra_settings=OFF)

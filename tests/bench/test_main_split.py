@@ -69,6 +69,59 @@ def test_in_background_is_none_for_one_worker_or_little_work_and_says_when_it_fa
     assert running.result() == (False, None)
 
 
+def _forked(function):
+    """(pid, read end): FUNCTION() being worked out in a process forked from this one, as a
+    page writer is; what it gives is written to the pipe as its repr()."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        status = 1
+        try:
+            os.close(read)
+            with os.fdopen(write, "w") as pipe:
+                pipe.write(repr(function()))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write)
+    return pid, read
+
+
+def _said(forked):
+    pid, read = forked
+    with os.fdopen(read) as pipe:
+        said = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    assert status == 0
+    return said
+
+
+@pytest.mark.parametrize("worker_fails", [False, True])
+def test_a_shared_answer_is_waited_for_and_read_by_processes_forked_after_it(
+    tmp_path, worker_fails
+):
+    go = tmp_path / "go"
+
+    def slow():
+        while not go.exists():  # until the processes forked after it are waiting
+            time.sleep(0.01)
+        if worker_fails:
+            os._exit(3)  # dies before it answers
+        return "quotes", os.nice(0)
+
+    running = in_background(SHARED, slow, 10, 2, shared=True, niceness=5)
+    # Two page writers ask before the answer is there: each waits, then reads it itself.
+    writers = [_forked(running.result) for _ in range(2)]
+    time.sleep(0.2)
+    for pid, _ in writers:
+        assert os.waitpid(pid, os.WNOHANG) == (0, 0), "still waiting: no answer yet"
+    go.write_text("go")
+    expected = (False, None) if worker_fails else (True, ("quotes", os.nice(0) + 5))
+    assert [_said(writer) for writer in writers] == [repr(expected)] * 2
+    assert running.result() == expected  # and the build's own process, which reaps it
+    assert running.result() == expected
+
+
 def test_a_long_text_counts_as_the_many_posts_its_work_is_worth():
     # The background steps' thresholds count posts: a 10 MB post is not one post's work.
     ordinary = "x" * (POST_CHARACTERS - 1)
@@ -197,6 +250,29 @@ def test_topic_quotes_found_beside_the_build_are_the_quotes_found_in_it(tmp_path
     shared.finish_quotes()
     assert _quotes(shared) == expected
     assert pids_file.read_text() != str(os.getpid())
+
+
+def test_topic_quotes_are_waited_for_by_the_page_that_shows_them(tmp_path):
+    alone = _topics_generator(ALONE, tmp_path)
+    alone.generate_context()
+    expected = _quotes(alone)
+    cache = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "PLUGINS": ["plugins.build_speed"]}
+    shared = _topics_generator({**SHARED, **cache, "CACHE_PATH": str(tmp_path / "c")}, tmp_path)
+    shared.generate_context()
+    # Nothing waits for them before a topic page reads one: here a page writer forked now,
+    # which reads them itself, and keeps nothing (its memo is the build's).
+    assert _said(_forked(lambda: _quotes(shared))) == repr(expected)
+    pending = [topic for topic in shared.topics if topic.quote_pending is not None]
+    assert len(pending) >= 3, "still being found as far as the build's process knows"
+    assert not (tmp_path / "c" / "TopicQuotes").exists()
+    topics_generator.finish_pending_quotes()  # finalized: the build memo keeps them
+    assert all(topic.quote_pending is None for topic in shared.topics)
+    assert _quotes(shared) == expected
+    assert (tmp_path / "c" / "TopicQuotes").stat().st_size > 0
+    again = _topics_generator({**SHARED, **cache, "CACHE_PATH": str(tmp_path / "c")}, tmp_path)
+    again.generate_context()  # the next build finds every quote in the memo
+    assert all(topic.quote_pending is None for topic in again.topics)
+    assert _quotes(again) == expected
 
 
 def test_reading_times_counted_beside_the_build_are_in_place_before_the_writing(
