@@ -5,6 +5,8 @@ Issue 12's size target: both grow linearly and take a few seconds per 10 MB. For
 - a site of one post of that size (bench corpus bodies, so headings, lists, links, quotes and
   theme phrases as in the 1,000-post bench) and builds it cold, as `make publish` does:
   `pelican CONTENT -o OUT -s pelican.conf.py` with an empty cache folder;
+- the same post alone built by plain Pelican (`bench/plain.conf.py`: no plugins, its default
+  theme), the reference the build is compared with, as `make bench` compares its builds;
 - a pasted page of that size (one raw .txt of plain paragraphs, with its manifest entry) and
   imports it as `make import` does (themes detected): `python -m importer SOURCES OUT`;
 then checks the last paragraph reached the output, and reports wall time, CPU time (the command
@@ -81,6 +83,22 @@ def build_one(megabytes: float, work: Path) -> dict:
     return {"step": "build", "mb": round(post.stat().st_size / 1e6, 2), **measured}
 
 
+def plain_build_one(megabytes: float, work: Path) -> dict:
+    """Build the same post alone with plain Pelican, cold; check its last sentence is there."""
+    text, last = long_text(megabytes, plain=False)
+    content = work / "content"
+    content.mkdir(parents=True)
+    post = content / "long.md"
+    post.write_text(HEAD + text, encoding="utf-8")
+    out = work / "out"
+    command = [str(Path(sys.executable).parent / "pelican"), str(content), "-o", str(out)]
+    command += ["-s", str(ROOT / "bench" / "plain.conf.py")]
+    measured = figures(command, work / "build.log")
+    page = (out / "long.html").read_text(encoding="utf-8")  # Pelican's own ARTICLE_SAVE_AS
+    assert last in page, "plain Pelican lost the end of the long post"
+    return {"step": "plain build", "mb": round(post.stat().st_size / 1e6, 2), **measured}
+
+
 def import_one(megabytes: float, work: Path) -> dict:
     """Import a pasted page of MEGABYTES; check its last sentence is in the article."""
     text, last = long_text(megabytes, plain=True)
@@ -105,7 +123,7 @@ def main(argv=None) -> int:
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-size-") as scratch:
         for megabytes in (float(s) for s in args.sizes.split(",")):
-            for step in (build_one, import_one):
+            for step in (build_one, plain_build_one, import_one):
                 work = Path(scratch) / f"{step.__name__}-{megabytes}"
                 rows.append(step(megabytes, work))
     lines = [
@@ -118,6 +136,14 @@ def main(argv=None) -> int:
             f"| {row['step']} | {row['mb']} | {row['seconds']} | {row['cpu_seconds']} "
             f"| {row['peak_mb']} | {wall_10:.1f} | {cpu_10:.1f} |"
         )
+    builds = [row for row in rows if row["step"] == "build"]
+    plain = [row for row in rows if row["step"] == "plain build"]
+    lines += ["", "The build against plain Pelican on the same post (wall time):", ""]
+    lines += [
+        f"- {ours['mb']} MB: {ours['seconds'] / theirs['seconds']:.2f}x "
+        f"({ours['seconds']} s against {theirs['seconds']} s)"
+        for ours, theirs in zip(builds, plain, strict=True)
+    ]
     text = (
         "# One long post, built and imported\n\n"
         + "\n".join(lines)
