@@ -105,6 +105,10 @@ class TopicsGenerator(Generator):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Per-build state: a fresh generator is made for every build, so nothing outlives it.
+        # A generator of an earlier build of this process that stopped before `finalized`
+        # (the devserver goes on after a failed build) is not this build's to finish: its
+        # quotes' process ends when it is let go.
+        _pending.clear()
         self.topics: list[Topic] = []
         self.pairs = core.pair_counts(())
         self.options = resolve(self.settings)

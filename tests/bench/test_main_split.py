@@ -275,6 +275,25 @@ def test_topic_quotes_are_waited_for_by_the_page_that_shows_them(tmp_path):
     assert _quotes(again) == expected
 
 
+def test_quotes_a_failed_build_left_pending_are_not_the_next_builds_to_keep(tmp_path):
+    cache = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "PLUGINS": ["plugins.build_speed"]}
+    settings = {**SHARED, **cache, "CACHE_PATH": str(tmp_path / "c")}
+    failed = _topics_generator(settings, tmp_path)
+    failed.generate_context()  # and the build stopped before `finalized`
+    from pelican.settings import DEFAULT_CONFIG
+
+    topics_generator.TopicsGenerator(  # the next build's
+        context={},
+        settings={**DEFAULT_CONFIG, **settings},
+        path=str(tmp_path),
+        theme=DEFAULT_CONFIG["THEME"],
+        output_path=str(tmp_path / "out"),
+    )
+    topics_generator.finish_pending_quotes()  # the next build's `finalized`
+    assert any(topic.quote_pending is not None for topic in failed.topics)
+    assert not (tmp_path / "c" / "TopicQuotes").exists()
+
+
 def test_reading_times_counted_beside_the_build_are_in_place_before_the_writing(
     tmp_path, monkeypatch
 ):
