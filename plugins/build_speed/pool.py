@@ -280,11 +280,17 @@ class Background:
         # and waited for when this is let go, so none is left behind (the devserver).
         self._waiting = weakref.finalize(self, _end, pid, readable)
 
+    @property
+    def forked_here(self):
+        """True in the process that forked it (the one that waits for it), False in the
+        processes that process forked afterwards."""
+        return os.getpid() == self._owner
+
     def result(self):
         """(True, FUNCTION()) once the forked process has answered; (False, None) if it failed."""
         if self._answer is not None:
             return self._answer
-        if os.getpid() != self._owner:
+        if not self.forked_here:
             return self._result_elsewhere()
         waiting = self._waiting.detach()
         if waiting is not None:

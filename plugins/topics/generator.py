@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import os
 import weakref
 from collections import Counter
 from dataclasses import dataclass, field
@@ -210,7 +209,6 @@ class TopicsGenerator(Generator):
         if self._quotes_running is None:
             self._set_quotes(_key_quotes(work))
         else:
-            self._builder = os.getpid()
             _pending.add(self)
 
     def _set_quotes(self, found, keep=True):
@@ -233,7 +231,7 @@ class TopicsGenerator(Generator):
         work = self._quotes
         # Only the build's own process keeps them: a page writer it forked is gone when done.
         found = answer_of(running, lambda: _key_quotes(work))
-        self._set_quotes(found, keep=os.getpid() == self._builder)
+        self._set_quotes(found, keep=running.forked_here)
 
     def _quote(self, topic, urls, by_url):
         """Set topic.quote, (text, article, is_blockquote) or None, from the build memo; or
