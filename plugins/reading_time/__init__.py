@@ -9,7 +9,7 @@ from pelican import signals
 from plugins import post_model
 from plugins.build_speed.memo import memo_for
 from plugins.build_speed.pool import answer_of, in_background, posts_worth
-from plugins.reading_time.count import striptags, word_count, wordcount
+from plugins.reading_time.count import stripped_wordcount, striptags, word_count, wordcount
 from plugins.settings_table import Setting, SettingsTable, whole
 
 WORDS_PER_MINUTE = 200
@@ -43,7 +43,7 @@ def page_word_count(html):
     """The words of a post's body as its page's JSON-LD counts them (striptags|wordcount)."""
     # The body's links change for each page it is shown on (Pelican's content), inside tags
     # only, so the count of the body as the plugins left it is the page's.
-    return wordcount(striptags(html))
+    return stripped_wordcount(html)
 
 
 def add_reading_time(generator):

@@ -10,7 +10,7 @@ from jinja2.filters import do_striptags, do_wordcount
 from markupsafe import Markup
 
 from plugins.reading_time import faster_filters, reading_minutes
-from plugins.reading_time.count import striptags, word_count, wordcount
+from plugins.reading_time.count import stripped_wordcount, striptags, word_count, wordcount
 
 # The count as first written (plugins/reading_time before it counted on long text faster).
 REFERENCE = re.compile(r"\w+(?:[’'-]\w+)*")
@@ -71,6 +71,19 @@ def test_the_count_equals_the_reference_with_any_one_character_of_the_basic_plan
         assert word_count(text) == reference_count(text), hex(ord(char))
 
 
+# More kinds of punctuation beyond ASCII than the counts replace one at a time, and lone
+# surrogates (text read with errors="surrogateescape"): both still counted as the regex counts.
+PUNCTUATION = "".join(chr(c) for c in range(0x2010, 0x2030)) + "\ud800\udfff«»¿¡§¶"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([*PUNCTUATION, "don’t", "a-b", "é", " ", "x", "'"]), max_size=40))
+def test_counts_with_many_kinds_of_punctuation_and_lone_surrogates(parts):
+    for text in ("".join(parts), "".join(parts) + PUNCTUATION):
+        assert word_count(text) == reference_count(text)
+        assert wordcount(text) == do_wordcount(text)
+
+
 def test_reading_minutes_count_the_words_of_a_long_post():
     paragraph = "<p>Victoria Climbié’s case: multi-agency work, don’t blame — learn.</p>\n"
     html = paragraph * 5000  # 8 words a paragraph
@@ -122,6 +135,8 @@ def test_striptags_and_wordcount_equal_jinjas_on_markup(parts):
         assert striptags(given_value) == do_striptags(given_value)
         assert wordcount(given_value) == do_wordcount(given_value)
     assert wordcount(striptags(value)) == do_wordcount(do_striptags(value))
+    assert stripped_wordcount(value) == do_wordcount(do_striptags(value))
+    assert stripped_wordcount(Markup(value)) == do_wordcount(do_striptags(Markup(value)))
 
 
 @settings(max_examples=200, deadline=None)
@@ -129,6 +144,7 @@ def test_striptags_and_wordcount_equal_jinjas_on_markup(parts):
 def test_striptags_and_wordcount_equal_jinjas_on_any_text(value):
     assert striptags(value) == do_striptags(value)
     assert wordcount(value) == do_wordcount(value)
+    assert stripped_wordcount(value) == do_wordcount(do_striptags(value))
 
 
 def test_wordcount_equals_jinjas_with_any_one_character_of_the_basic_plane():
