@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pelican import signals
+from pelican.contents import Article
 from pelican.generators import Generator
 
 from plugins import post_model
 from plugins.build_speed.memo import memo_for
-from plugins.build_speed.pool import shared_map
+from plugins.build_speed.pool import answer_of, in_background, posts_worth, shared_map, worth_a_pool
 
 from .annotate import (
     GLOSSARY_PLACEHOLDER,
@@ -21,6 +22,7 @@ from .annotate import (
     law_matcher,
     link_law,
     mark_first_uses,
+    scan_ahead,
     section_urls,
     term_matcher,
     terms_used,
@@ -70,7 +72,39 @@ logger = logging.getLogger(__name__)
 # The fewest posts to mark for which sharing the work with a forked process paid (issue 15,
 # a cold build of 1,000 posts; BUILD_POOL_MIN overrides it).
 POOL_MIN = 100
+# The fewest posts' worth of text (pool.posts_worth: 1 MB) in one article for which its law
+# references and terms are searched for ahead (scan_ahead), in a forked process while the
+# build finds the themes (bench/size.py: a 10 MB post's marks took 0.75 s, then 0.32 s).
+AHEAD_MIN = 200
+# How much lower the scan's priority is than the build's: it takes what the themes leave.
+AHEAD_NICENESS = 10
 _UNKNOWN = object()
+
+
+class _Ahead:
+    """This build's scans of long articles (scan_long_article), and the tables they use."""
+
+    tables = None  # (glossary, law, (term matcher, law matcher)), loaded at the first scan
+    running = {}  # {article's source path: Background working out its Scanned}
+
+    @classmethod
+    def reset(cls):
+        # A Background let go ends its process (the devserver's build that stopped early).
+        cls.tables, cls.running = None, {}
+
+    @classmethod
+    def take(cls, article, glossary, law):
+        """ARTICLE's Scanned, waited for, if it was made with GLOSSARY and LAW; else None."""
+        running = cls.running.pop(article.source_path, None)
+        if running is None or not cls.made_with(glossary, law):
+            return None
+        return answer_of(running, lambda: None)
+
+    @classmethod
+    def made_with(cls, glossary, law):
+        """True when the scans used GLOSSARY and LAW (the same objects: load_* give the same
+        for the same text)."""
+        return cls.tables is not None and cls.tables[0] is glossary and cls.tables[1] is law
 
 
 @dataclass(frozen=True)
@@ -82,6 +116,7 @@ class GlossaryPage:
 
 def check_at_start(pelican):
     """Check the settings, the glossary and the law table before any content is read."""
+    _Ahead.reset()
     settings = pelican.settings
     try:
         check_settings(settings)
@@ -106,8 +141,36 @@ def _all_articles(generator):
     ]
 
 
-def annotate_article(html, day, glossary, law, settings, matchers=None):
-    """(HTML with law links and first uses marked, term slugs used, LawRefs, notes) for a post."""
+def scan_long_article(instance):
+    """Start the searches annotate_articles makes in a long article, beside the build."""
+    # content_object_init: the article is read (and cleaned: safe_html comes first); its
+    # themes, then their links, are worked out next, in this process, for seconds.
+    settings = instance.settings
+    if not isinstance(instance, Article) or getattr(instance, "date", None) is None:
+        return
+    html, count = instance._content, posts_worth([instance._content])
+    if not worth_a_pool(settings, count, AHEAD_MIN):
+        return
+    if _Ahead.tables is None:
+        glossary = load_glossary(settings["GLOSSARY_FILE"])
+        law = load_law(settings["GLOSSARY_LAW_FILE"])
+        _Ahead.tables = (glossary, law, (term_matcher(glossary), law_matcher(law)))
+    _, law, (term_re, law_re) = _Ahead.tables
+    day, law_links = instance.date.date(), settings["GLOSSARY_LAW_LINKS"]
+    running = in_background(
+        settings,
+        lambda: scan_ahead(html, law, day, term_re, law_re, law_links),
+        count,
+        AHEAD_MIN,
+        niceness=AHEAD_NICENESS,
+    )
+    if running is not None:
+        _Ahead.running[instance.source_path] = running
+
+
+def annotate_article(html, day, glossary, law, settings, matchers=None, scanned=None):
+    """(HTML with law links and first uses marked, term slugs used, LawRefs, notes) for a post;
+    SCANNED is scan_ahead's of the post before later links went in, when it was made."""
     term_re, law_re = matchers or (term_matcher(glossary), law_matcher(law))
     html, refs, used = annotate_html(
         html,
@@ -118,6 +181,7 @@ def annotate_article(html, day, glossary, law, settings, matchers=None):
         law_links=settings["GLOSSARY_LAW_LINKS"],
         terms=settings["GLOSSARY_TERMS"],
         css_class=settings["GLOSSARY_TERM_CLASS"],
+        scanned=scanned,
     )
     notes = ()
     if settings["GLOSSARY_SINCE_NOTES"]:
@@ -161,13 +225,15 @@ def annotate_articles(generator):
     # same (the build memo; `make html` and the devserver only); the others worked out here.
     answers = [memo.find(key, _UNKNOWN) for _, _, _, _, key in posts]
     todo = [
-        (source, day)
-        for (_, _, source, day, _), found in zip(posts, answers, strict=True)
+        (source, day, _Ahead.take(article, glossary, law))
+        for (article, _, source, day, _), found in zip(posts, answers, strict=True)
         if found is _UNKNOWN
     ]
+    _Ahead.reset()  # the scans of posts the memo answered are not needed
 
-    def work(pair):
-        return annotate_article(pair[0], pair[1], glossary, law, settings, matchers)
+    def work(job):
+        source, day, scanned = job
+        return annotate_article(source, day, glossary, law, settings, matchers, scanned)
 
     # Speed (issue 15): the build's process did this alone, the other core idle, after the
     # themes' pool; each post's marks are a function of its own text and date only.
@@ -242,5 +308,7 @@ def get_generators(pelican):
 def register():
     # initialized: settings are final and nothing is read yet, the place to fail early.
     signals.initialized.connect(check_at_start)
+    # content_object_init: an article is read; a long one's searches start beside the build.
+    signals.content_object_init.connect(scan_long_article)
     signals.article_generator_finalized.connect(annotate_articles)
     signals.get_generators.connect(get_generators)

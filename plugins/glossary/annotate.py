@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
 from html import unescape
 
+from plugins.build_speed.keys import key
 from plugins.collector import collector_paused
 from plugins.themes.detect import _fold, words_regex
 from plugins.themes.markup import (
@@ -237,12 +239,14 @@ def mark_first_uses(html, glossary, matcher=None, css_class="term", href=None):
     return written, marked, used
 
 
-def mark_page(page, matcher, css_class="term", href=None):
+def mark_page(page, matcher, css_class="term", href=None, used=None):
     """mark_first_uses on HTML already read into PAGE (markup.read_html), which it changes.
 
-    Returns (slugs marked, slugs used anywhere, the HTML with them marked or None).
+    Returns (slugs marked, slugs used anywhere, the HTML with them marked or None). USED is
+    terms_used(page.text, MATCHER) when the caller has it.
     """
-    used = terms_used(page.text, matcher)
+    if used is None:
+        used = terms_used(page.text, matcher)
     if not used:
         return (), (), None
     href = href or (lambda term: f"{GLOSSARY_PLACEHOLDER}{term.slug}")
@@ -464,8 +468,9 @@ def link_law_page(page, table, day, matcher):
     return found, written
 
 
-def _link_law_page(page, table, day, matcher):
-    """link_law_page's answer, and for a Flat page the HTML put for each string it replaced."""
+def _link_law_page(page, table, day, matcher, scanned=None):
+    """link_law_page's answer, and for a Flat page the HTML put for each string it replaced;
+    the law regex's matches in each string from SCANNED (a Scanned) where it has them."""
     if isinstance(day, dt.datetime):
         day = day.date()
     seen, found, replaced = set(), [], {}
@@ -473,7 +478,10 @@ def _link_law_page(page, table, day, matcher):
     for index, node in enumerate(page.nodes):
         text = str(node)
         picks = []
-        for match in matcher.regex.finditer(text):
+        matches = scanned.law_matches(text, matcher.regex) if scanned else None
+        if matches is None:
+            matches = matcher.regex.finditer(text)
+        for match in matches:
             ref = _reference(match, table, day, matcher)
             if ref is None or ref.label in seen:
                 continue
@@ -614,23 +622,43 @@ def anchor(slug):
     return f"term-{slug}"
 
 
-def annotate_html(html, law, day, term_re, law_re, law_links=True, terms=True, css_class="term"):
+def annotate_html(
+    html, law, day, term_re, law_re, law_links=True, terms=True, css_class="term", scanned=None
+):
     """(HTML, LawRefs, term slugs used): what link_law and then mark_first_uses give, or
     the uses alone when TERMS is off, from one parse of the post.
 
     Speed (a 2 MB post): each of the two parsed the HTML; here the law links go into the
     tree and the terms are looked for in that tree as it then stands, which is the tree a
     parse of its HTML gives (tests/glossary/test_one_parse.py checks it on every post).
+    SCANNED (scan_ahead's, of this post before other links went in) spares the searches it
+    made of the same strings and text.
     """
     with collector_paused():
-        return _annotate_html(html, law, day, term_re, law_re, law_links, terms, css_class)
+        html, refs, page = _law_pass(html, law, day, law_re, law_links, scanned)
+        # The quick look mark_first_uses takes before it parses, on the HTML as it now is.
+        if not html or term_re.search(unescape(html)) is None:
+            return html, refs, ()
+        page = page or read_html(html)
+        if scanned is not None:
+            used = scanned.terms_used(page.text, term_re)
+        else:
+            used = terms_used(page.text, term_re)
+        if not terms:
+            return html, refs, used
+        marked, used, written = mark_page(page, term_re, css_class, used=used)
+        return (written if marked else html), refs, used
 
 
-def _annotate_html(html, law, day, term_re, law_re, law_links, terms, css_class):
-    refs, page = (), None
+def _law_pass(html, law, day, law_re, law_links, scanned=None, page=None):
+    """(HTML with its law links, the LawRefs, its page or None): annotate_html's first step.
+
+    PAGE is HTML's page when the caller has read it (it is used up).
+    """
+    refs = ()
     if law_links and html and law_re.regex.search(unescape(html)):
-        page = read_html(html)
-        refs, linked, replaced = _link_law_page(page, law, day, law_re)
+        page = page or read_html(html)
+        refs, linked, replaced = _link_law_page(page, law, day, law_re, scanned)
         if refs:
             html = linked
             if isinstance(page, Flat):
@@ -639,11 +667,57 @@ def _annotate_html(html, law, day, term_re, law_re, law_links, terms, css_class)
             else:
                 _as_parsed(page.soup)
                 page = read_soup(page.soup)
-    # The quick look mark_first_uses takes before it parses, on the HTML as it now is.
-    if not html or term_re.search(unescape(html)) is None:
-        return html, refs, ()
-    page = page or read_html(html)
-    if not terms:
-        return html, refs, terms_used(page.text, term_re)
-    marked, used, written = mark_page(page, term_re, css_class)
-    return (written if marked else html), refs, used
+    return html, refs, page
+
+
+# -- ahead of the links: the searches a long post's annotation can make before ----------------
+
+
+@dataclass(frozen=True)
+class Scanned:
+    """What annotate_html searches for in a post's HTML that links put in it later (the
+    themes') mostly leave as they were: where the law regex matches each linkable string,
+    and the terms used in the text the terms are looked for in (scan_ahead)."""
+
+    texts: frozenset  # every linkable string of the HTML scanned
+    law: dict  # {string: (start of each law regex match in it, ...)}: the strings with any
+    text_key: bytes | None = None  # the key of the text the terms were looked for in
+    used: tuple = ()  # terms_used of that text
+
+    def law_matches(self, text, regex):
+        """REGEX's matches in TEXT (a linkable string) as finditer gives them, or None when
+        the scan did not read TEXT."""
+        if text not in self.texts:
+            return None
+        # The same match finditer found there: one regex, the same string, the same start.
+        return [regex.match(text, start) for start in self.law.get(text, ())]
+
+    def terms_used(self, text, matcher):
+        """terms_used(TEXT, MATCHER): the scan's answer when it looked in the same text."""
+        if self.text_key is not None and key(text) == self.text_key:
+            return self.used
+        return terms_used(text, matcher)
+
+
+def scan_ahead(html, law, day, term_re, law_re, law_links=True):
+    """A Scanned of a post's HTML: what annotate_html of it, with links put in later, takes
+    from it (for a long post, worked out beside the build while its themes are found)."""
+    # Speed (bench/size.py, a 10 MB post): the law regex over every string (0.2 s) and the
+    # terms over the whole text (0.3 s) were searched after the topic links went in, with
+    # the other core idle; a topic link changes only the few strings it goes in, and the
+    # law links a post gets, and so the text, rarely (both checked, by string and by key).
+    with collector_paused():
+        page = read_html(html)
+        texts = frozenset(str(node) for node in page.nodes)
+        found = {}
+        if law_links:
+            for text in texts:
+                starts = tuple(match.start() for match in law_re.regex.finditer(text))
+                if starts:
+                    found[text] = starts
+        scanned = Scanned(texts, found)
+        html, _, page = _law_pass(html, law, day, law_re, law_links, scanned, page)
+        if not html or term_re.search(unescape(html)) is None:
+            return scanned  # annotate_html looks for no term in it
+        text = (page or read_html(html)).text
+        return dataclasses.replace(scanned, text_key=key(text), used=terms_used(text, term_re))

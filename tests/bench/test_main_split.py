@@ -511,3 +511,44 @@ def test_what_a_stream_s_work_makes_once_is_made_here_and_shared(tmp_path):
     assert [square for square, _ in answers] == [n * n for n in range(30)]
     assert len({pid for _, pid in answers}) == 2
     assert made.read_text().split() == [str(os.getpid())], "made in one process only"
+
+
+def test_a_long_post_scanned_ahead_of_its_topic_links_gives_the_site_of_one_process(
+    tmp_path, monkeypatch
+):
+    from bench.corpus import write_corpus
+    from tests.sitebuild import build_site
+
+    written = write_corpus(tmp_path / "corpus", 12, seed=3)
+    corpus = written["yaml"]
+    # About 60 posts' worth of text: their bodies, then the law and a few terms.
+    body = "\n\n".join(post.body for post in written["posts"] * 5)
+    body += "\n\nA section 47 enquiry under the Children Act 1989, with the HCPC.\n"
+    (corpus / "articles" / "long.md").write_text(
+        '---\ntitle: "A long post"\ndate: 2019-05-01 10:00\ncategory: Reflections\n---\n' + body,
+        encoding="utf-8",
+    )
+    no_cache = {"CACHE_CONTENT": "false", "LOAD_CONTENT_CACHE": "false"}
+    build_site(corpus, tmp_path / "alone", extra_settings={**no_cache, "BUILD_WORKERS": 1})
+    noted = tmp_path / "scanned"
+    annotate = glossary_plugin.annotate_article
+
+    def annotate_noting_a_scan(html, day, glossary, law, settings, matchers=None, scanned=None):
+        if scanned is not None:
+            with open(noted, "a", encoding="utf-8") as handle:
+                handle.write(f"{len(html)}\n")
+        return annotate(html, day, glossary, law, settings, matchers, scanned)
+
+    monkeypatch.setattr(glossary_plugin, "annotate_article", annotate_noting_a_scan)
+    ahead = {**no_cache, "BUILD_WORKERS": 2, "BUILD_POOL_MIN": 20}
+    build_site(corpus, tmp_path / "ahead", extra_settings=ahead)
+    # The long post alone was scanned ahead (the others are one post's worth each).
+    lengths = [int(line) for line in noted.read_text().split()]
+    assert len(lengths) == 1 and lengths[0] > 20 * POST_CHARACTERS
+    alone, scanned = (
+        {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+        for root in (tmp_path / "alone", tmp_path / "ahead")
+    )
+    assert len(alone) > 50 and alone == scanned
+    page = alone[Path("2019/05/a-long-post/index.html")].decode()
+    assert 'class="law"' in page and 'class="term"' in page
