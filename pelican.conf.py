@@ -36,11 +36,13 @@ PLUGINS = [
     "plugins.yaml_metadata",
     "plugins.safe_html",  # drops javascript:/data: URLs and HTML comments
     "plugins.safe_paths",  # stops the build if an output path escapes OUTPUT_PATH or two collide
-    "plugins.themes",  # theme vocabulary, detection and cross-links
+    # reading_time and related_posts count the posts' words as written, beside the themes'
+    # work: listed before themes, they start first (either order gives the same site).
+    "plugins.reading_time",
     "plugins.related_posts",  # article.related: posts sharing rare themes; RELATED_POSTS_* settings
+    "plugins.themes",  # theme vocabulary, detection and cross-links
     "plugins.topics",  # /topics/ and /topics/<slug>/ pages and feeds; TOPICS_*/TOPIC_* settings
     "plugins.glossary",  # /glossary/, law links, "since written" notes, /cpd/
-    "plugins.reading_time",
     "plugins.post_navigation",  # article.older_post / newer_post for "Previous post / Next post"
     "plugins.imported_comments",  # readers' comments from the old blog
     "plugins.old_addresses",  # a page at each imported post's old Blogger path, and _redirects

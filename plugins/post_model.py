@@ -7,9 +7,9 @@ hangs anything else on the article. Each field says which plugin fills it and at
 signal, in the order Pelican sends them (README.md, "What the plugins add to a post"):
 
   content_object_init             safe_html cleans Pelican's _content (no field here)
-  article_generator_pretaxonomy   themes, drafts
-  article_generator_finalized     themes, glossary, reading_time, post_navigation,
-                                  imported_comments (PLUGINS order)
+  article_generator_pretaxonomy   reading_time, themes, drafts (the posts as written)
+  article_generator_finalized     themes, glossary, post_navigation, imported_comments
+                                  (PLUGINS order)
   get_generators / generate_context  topics (theme_neighbours)
   all_generators_finalized        related_posts
   get_writer                      reading_time, when a forked process worked it out
@@ -91,11 +91,12 @@ class PostModel:
     glossary_input: str | None = None
     glossary_output: str | None = None
 
-    # --- reading_time, article_generator_finalized (or get_writer: in_background) ---
-    # Minutes to read, at least 1 (READING_TIME_WORDS_PER_MINUTE); None if not worked out.
+    # --- reading_time, article_generator_pretaxonomy (or get_writer: in_background) ---
+    # Minutes to read the post as written, at least 1 (READING_TIME_WORDS_PER_MINUTE); None
+    # if not worked out. The topic links and law notes the build adds later are not counted.
     reading_time: int | None = None
-    # The body's words as the article page's JSON-LD counts them (striptags|wordcount);
-    # None if not worked out (the template counts them then).
+    # The words of the post as written, as striptags|wordcount counts them, for the article
+    # page's JSON-LD; None if not worked out (the template counts them then).
     word_count: int | None = None
 
     # --- post_navigation, article_generator_finalized (published posts only) ---

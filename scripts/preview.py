@@ -69,6 +69,7 @@ PLACING_FIELDS = (
 # same functions on the saved post alone, in the order the build runs them.
 PER_POST = {
     "article_generator_pretaxonomy": {
+        "plugins.reading_time.add_reading_time",
         "plugins.themes.assign_themes",
         "plugins.content_checks.check_articles",
         "plugins.drafts.mark_scheduled",
@@ -76,7 +77,6 @@ PER_POST = {
     "article_generator_finalized": {
         "plugins.themes.link_themes",
         "plugins.glossary.annotate_articles",
-        "plugins.reading_time.add_reading_time",
         "plugins.imported_comments.attach",
         "plugins.content_checks.report_article_checks",
         "plugins.build_speed.freeze_urls",
@@ -87,7 +87,9 @@ PER_POST = {
 # The receivers that work on all posts together: for the saved post their results are the last
 # build's (FROM_OLD_POST copies them), and the full rebuild works them out afresh.
 FROM_LAST_BUILD = {
-    "article_generator_pretaxonomy": set(),
+    "article_generator_pretaxonomy": {
+        "plugins.related_posts.find_keywords",  # for add_related_posts, below
+    },
     "article_generator_finalized": {
         "plugins.post_navigation.set_neighbours",  # neighbours: date and status are unchanged
         "plugins.drafts.drop_unpublished_drafts",  # a published post stays published

@@ -29,6 +29,7 @@ _TAG = re.compile(r"<[^>]+>")
 # The fewest posts (posts_worth: a long one counts as many) to count for which counting them
 # in a forked process beside the build's next steps paid (issue 15; 1,000 posts took 0.13 s).
 BACKGROUND_MIN = 200
+COUNT_NICENESS = 10
 # [(Background or None, posts, work, memo)]: minutes being counted (add_reading_time).
 _counting = []
 
@@ -40,14 +41,16 @@ def reading_minutes(html, words_per_minute=WORDS_PER_MINUTE):
 
 
 def page_word_count(html):
-    """The words of a post's body as its page's JSON-LD counts them (striptags|wordcount)."""
-    # The body's links change for each page it is shown on (Pelican's content), inside tags
-    # only, so the count of the body as the plugins left it is the page's.
+    """The words of a post's body for its page's JSON-LD, as striptags|wordcount counts them."""
     return stripped_wordcount(html)
 
 
 def add_reading_time(generator):
-    """Set article.blog.reading_time (and word_count) on every article, drafts included."""
+    """Set article.blog.reading_time (and word_count) on every article, drafts included, from
+    its text as its author wrote it."""
+    # article_generator_pretaxonomy: every post is read, and none has the topic links and law
+    # notes the themes and the glossary add later: "(current text)" after each reference to
+    # the law is the build's, not words a reader is timed on or the post's wordCount.
     speed = TABLE.resolve(generator.settings)["READING_TIME_WORDS_PER_MINUTE"]
     # The build memo: last build's counts for unchanged posts (`make html`, the devserver).
     memo = memo_for(generator.settings, "ReadingTime")
@@ -65,10 +68,11 @@ def add_reading_time(generator):
         # template of every post's page (0.15 s of the writing at 1,000 posts).
         return [(reading_minutes(html, speed), page_word_count(html)) for _, _, html in todo]
 
-    # Speed (issue 15): the minutes are read only when the pages are written, so a forked
-    # process counts them while this one goes on (the build's process did this alone).
+    # Speed (issues 12 and 15): the minutes are read only when the pages are written, so a
+    # forked process counts them while this one works out the themes (a 10 MB post: 0.3 s),
+    # at a lower priority: the themes' work, which the build waits for first, goes first.
     size = posts_worth(html for _, _, html in todo)
-    running = in_background(generator.settings, work, size, BACKGROUND_MIN)
+    running = in_background(generator.settings, work, size, BACKGROUND_MIN, niceness=COUNT_NICENESS)
     _counting.append((running, todo, work, memo))
     if running is None:
         finish_reading_times()
@@ -108,8 +112,8 @@ def check_settings(pelican):
 def register():
     # initialized: before any file is read, so a mistyped setting costs no build time.
     signals.initialized.connect(check_settings)
-    # After all articles are read, before anything is written.
-    signals.article_generator_finalized.connect(add_reading_time)
+    # After all articles are read, before the themes and the glossary add to their text.
+    signals.article_generator_pretaxonomy.connect(add_reading_time)
     # get_writer: every page's content is made, none written yet; the minutes are waited for.
     signals.get_writer.connect(finish_reading_times)
     signals.generator_init.connect(faster_filters)

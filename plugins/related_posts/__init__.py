@@ -30,6 +30,7 @@ __all__ = [
     "RelatedPostsSettingsError",
     "add_related_posts",
     "check_settings",
+    "find_keywords",
     "keywords",
     "reason_text",
     "register",
@@ -40,12 +41,45 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 # The fewest posts (posts_worth: a long one counts as many) whose keywords are to be found
-# for which ranking in a forked process beside the build's next steps paid (issue 15; 1,000
-# posts took 0.5 s).
+# for which finding them in a forked process beside the build paid (issue 15; 1,000 posts
+# took 0.25 s).
 BACKGROUND_MIN = 200
+# The fewest posts to rank for which ranking them in a forked process beside the build's next
+# steps paid (issue 15; 1,000 posts took 0.3 s).
+RANKING_MIN = 200
+# How much lower the keywords' process's priority is than the build's: the themes' work, which
+# the build waits for first, goes first.
+KEYWORDS_NICENESS = 10
 _KEPT = object()
+# [_Keywords]: the keywords of this build's posts being found (find_keywords).
+_finding = []
 # [(Background or None, work, finish)]: rankings being worked out (add_related_posts).
 _ranking = []
+
+
+class _Keywords:
+    """A build's articles' keywords, from the memo or being found (find_keywords)."""
+
+    def __init__(self, memo, limit, rows, running, work):
+        self.memo, self.limit, self.running, self.work = memo, limit, running, work
+        self.rows = rows  # {id(article): (memo key, keywords or None: being found)}
+
+    def take(self, articles):
+        """{id(article): keywords} of ARTICLES (waiting for the process finding them); an
+        article not read by find_keywords has its keywords found here, in its text now."""
+        found = iter(answer_of(self.running, self.work) if self.running else ())
+        result = {}
+        for ident, (key, kept) in self.rows.items():
+            if kept is None:
+                kept = next(found)
+                self.memo.keep(key, kept)
+            result[ident] = kept
+        for article in articles:
+            if id(article) not in result:
+                html = article._content
+                key = self.memo.key("keywords", self.limit, html)
+                result[id(article)] = self.memo.get(key, lambda h=html: keywords(h, self.limit))
+        return result
 
 
 def theme_label(theme):
@@ -68,6 +102,7 @@ def theme_label(theme):
 
 def check_settings(pelican):
     """Fail at start, with the setting's name and a fix, when a RELATED_POSTS_* value is wrong."""
+    _finding.clear()  # an earlier build's keywords (it stopped before ranking): let go
     resolve(pelican.settings)
 
 
@@ -79,6 +114,42 @@ def _ranking_key(memo, posts, options):
     )
 
 
+def find_keywords(generator):
+    """Start finding each article's keywords in its text as its author wrote it."""
+    # article_generator_pretaxonomy: every post is read, and none has the topic links and law
+    # notes the themes and the glossary add later, words of the build's and not the author's.
+    # Speed (bench/size.py, issue 12): found from here, in a forked process beside the
+    # themes' work, not after the glossary while the posts' pages waited (a 10 MB post: 0.4 s).
+    _finding.clear()
+    settings = generator.settings
+    limit = resolve(settings)["RELATED_POSTS_KEYWORDS"]
+    # With the build cache on (make html, the devserver), the last build's keyword sets are
+    # reused while the posts they came from are the same.
+    memo = memo_for(settings, "RelatedPosts")
+    rows, todo = {}, []
+    for article in generator.articles:
+        html = article._content
+        key = memo.key("keywords", limit, html)
+        kept = memo.find(key)
+        rows[id(article)] = (key, kept)
+        if kept is None:
+            todo.append(html)
+
+    def work():
+        return [keywords(html, limit) for html in todo]
+
+    running = in_background(
+        settings, work, posts_worth(todo), BACKGROUND_MIN, niceness=KEYWORDS_NICENESS
+    )
+    if running is None and todo:  # found here now: no text is held until the ranking
+        found = iter(work())
+        for ident, (key, kept) in rows.items():
+            if kept is None:
+                rows[ident] = key, next(found)
+                memo.keep(key, rows[ident][1])
+    _finding.append(_Keywords(memo, limit, rows, running, work))
+
+
 def add_related_posts(generators):
     """Set article.blog.related = [(article, 'Also about: ...')] on every published article."""
     articles_generator = next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
@@ -88,6 +159,7 @@ def add_related_posts(generators):
     articles = list(articles_generator.articles)
     for article in [*articles, *articles_generator.drafts]:
         post_model.of(article).related = []
+    finding = _finding.pop() if _finding else None
     if not any(post_model.get(article, "themes") is not None for article in articles):
         if articles:
             logger.warning(
@@ -96,16 +168,17 @@ def add_related_posts(generators):
             )
         return
 
-    # With the build cache on (make html, the devserver), the last build's keyword sets and
-    # ranking are reused while the posts, themes, dates and settings they came from are the same.
-    memo = memo_for(articles_generator.settings, "RelatedPosts")
-    limit = options["RELATED_POSTS_KEYWORDS"]
+    if finding is None:  # find_keywords did not run (a generator made by hand)
+        memo = memo_for(articles_generator.settings, "RelatedPosts")
+        finding = _Keywords(memo, options["RELATED_POSTS_KEYWORDS"], {}, None, None)
+    memo = finding.memo
+    found = finding.take(articles)
 
     # Keyed by URL and source file: two posts that clash on a URL are the content checks' error
     # to report; here they must not crash the build (the devserver keeps serving after it).
     by_id = {}
     names = {}
-    rows = []  # (post id, theme slugs, date, html, keywords' memo key, kept keywords or None)
+    posts = []
     # article.url is formatted afresh on every read: read it once per article.
     post_ids = [(article.url, article.source_path) for article in articles]
     for article, post_id in zip(articles, post_ids, strict=True):
@@ -114,27 +187,18 @@ def add_related_posts(generators):
             if theme.slug not in names:
                 names[theme.slug] = theme_label(theme)
         by_id[post_id] = article
-        html = article._content
-        key = memo.key("keywords", limit, html)
         slugs = tuple(theme.slug for theme in themes)
-        rows.append((post_id, slugs, article.date, html, key, memo.find(key)))
+        posts.append(Post(id=post_id, themes=slugs, date=article.date, tokens=found[id(article)]))
     # Counting steps costs time on every pair; only worth it when the count is logged.
     counter = OperationCounter() if logger.isEnabledFor(logging.DEBUG) else None
+    # The last build's ranking while the posts, themes, dates and settings are the same.
+    key = None if counter is not None or not memo.enabled else _ranking_key(memo, posts, options)
 
     def work():
-        """(the keywords not kept, the ranking's memo key, the ranking or _KEPT)."""
-        found = [keywords(html, limit) for _, _, _, html, _, kept in rows if kept is None]
-        made = iter(found)
-        posts = [
-            Post(id=post_id, themes=slugs, date=date, tokens=next(made) if kept is None else kept)
-            for post_id, slugs, date, _, _, kept in rows
-        ]
-        key = (
-            None if counter is not None or not memo.enabled else _ranking_key(memo, posts, options)
-        )
+        """The ranking, or _KEPT when the memo has it."""
         if key in memo.kept:  # read only here: this may be a forked process
-            return found, key, _KEPT
-        ranking = related(
+            return _KEPT
+        return related(
             posts,
             options["RELATED_POSTS_MAX"],
             window=options["RELATED_POSTS_WINDOW"],
@@ -142,14 +206,8 @@ def add_related_posts(generators):
             text_weight=options["RELATED_POSTS_TEXT_WEIGHT"],
             counter=counter,
         )
-        return found, key, ranking
 
-    def finish(answer):
-        found, key, ranking = answer
-        made = iter(found)
-        for _, _, _, _, keywords_key, kept in rows:
-            if kept is None:
-                memo.keep(keywords_key, next(made))
+    def finish(ranking):
         if ranking is _KEPT:
             ranking = memo.find(key)
         elif key is not None:
@@ -161,15 +219,14 @@ def add_related_posts(generators):
                 for entry in ranking[post_id]
             ]
         if counter is not None:
-            logger.debug("related_posts: %d articles ranked in %d steps", len(rows), counter.count)
+            logger.debug("related_posts: %d articles ranked in %d steps", len(posts), counter.count)
 
     # Speed (issue 15): the related posts are read only when the pages are written, so a
-    # forked process works them out while this one checks the site (the build's process did
+    # forked process ranks them while this one checks the site (the build's process did
     # this alone); not when only a few posts changed (the devserver), nor when counting.
-    missing = (
-        posts_worth(html for *_, html, _, kept in rows if kept is None) if counter is None else 0
-    )
-    running = in_background(articles_generator.settings, work, missing, BACKGROUND_MIN)
+    running = None
+    if counter is None and key not in memo.kept:
+        running = in_background(articles_generator.settings, work, len(posts), RANKING_MIN)
     _ranking.append((running, work, finish))
     if running is None:
         finish_related_posts()
@@ -195,9 +252,10 @@ def finish_related_posts(*_args):
 def register():
     # Checked when Pelican starts, so a typo fails the build before any content is read.
     signals.initialized.connect(check_settings)
-    # all_generators_finalized: the themes plugin has set blog.themes (pretaxonomy), every
-    # article_generator_finalized receiver has changed the bodies whose words are compared,
-    # and no page is written yet (plugins/post_model.py lists who fills what, and when).
+    # article_generator_pretaxonomy: the posts are read, their text as written (find_keywords).
+    signals.article_generator_pretaxonomy.connect(find_keywords)
+    # all_generators_finalized: the themes plugin has set blog.themes (pretaxonomy), and no
+    # page is written yet (plugins/post_model.py lists who fills what, and when).
     signals.all_generators_finalized.connect(add_related_posts)
     # get_writer, or with build_speed its pages_writing: no page is written yet; the ranking
     # is waited for.

@@ -16,6 +16,7 @@ import plugins.related_posts as related_posts
 from bench.corpus import make_posts, yaml_text
 from plugins import post_model
 from plugins.build_speed.pool import POST_CHARACTERS, Stream, in_background, posts_worth, shared_map
+from plugins.related_posts.core import keywords as keywords_of
 from plugins.themes.vocabulary import load_vocabulary
 from plugins.topics import generator as topics_generator
 from plugins.yaml_metadata.engine import markdown_engine
@@ -353,6 +354,49 @@ def test_related_posts_ranked_beside_the_build_are_in_place_before_the_writing(
 
     monkeypatch.setattr(related_posts, "related", noting_the_process)
     shared = _articles_generator(SHARED)
+    related_posts.add_related_posts([shared])
+    related_posts.finish_related_posts(None)  # get_writer
+    assert _related(shared) == expected
+    assert pids_file.read_text() != str(os.getpid())
+
+
+def test_keywords_found_beside_the_themes_work_are_those_of_the_text_as_written(
+    tmp_path, monkeypatch
+):
+    # find_keywords (pretaxonomy) reads the posts as written; the links and notes the build
+    # adds after (here "current text", as the glossary's law notes say) are not compared.
+    added = "<p>" + "current text " * 40 + "</p>"
+    limit = related_posts.resolve({})["RELATED_POSTS_KEYWORDS"]
+    compared, rank = [], related_posts.related
+
+    def noting_the_posts(posts, *args, **kwargs):
+        compared.append(posts)
+        return rank(posts, *args, **kwargs)
+
+    monkeypatch.setattr(related_posts, "related", noting_the_posts)
+    alone = _articles_generator(ALONE)
+    related_posts.find_keywords(alone)
+    written = [article._content for article in alone.articles]
+    for article in alone.articles:
+        article._content += added
+    related_posts.add_related_posts([alone])
+    assert [post.tokens for post in compared[-1]] == [keywords_of(h, limit) for h in written]
+    assert "current" in keywords_of(written[0] + added, limit)
+    assert not any("current" in post.tokens for post in compared[-1])
+    expected = _related(alone)
+    assert sum(map(len, expected)) > 100
+    # Found in a forked process, the same.
+    pids_file, find = tmp_path / "pids", related_posts.keywords
+
+    def noting_the_process(html, limit):
+        pids_file.write_text(str(os.getpid()))
+        return find(html, limit)
+
+    monkeypatch.setattr(related_posts, "keywords", noting_the_process)
+    shared = _articles_generator({**SHARED, "BUILD_POOL_MIN": 2})
+    related_posts.find_keywords(shared)
+    for article in shared.articles:
+        article._content += added
     related_posts.add_related_posts([shared])
     related_posts.finish_related_posts(None)  # get_writer
     assert _related(shared) == expected

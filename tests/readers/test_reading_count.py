@@ -167,21 +167,26 @@ def test_the_build_templates_use_these_filters_but_leave_a_sites_own():
     assert own.filters["wordcount"] is wordcount
 
 
-def test_the_word_count_given_to_the_page_is_the_one_its_template_counted(tmp_path):
-    # The article page's JSON-LD takes blog.word_count, counted beside the build from the
-    # body as the plugins left it; the template counted Pelican's content of each page
-    # (the body with its links made for that page): the same words.
+def test_the_page_counts_the_words_its_author_wrote_not_the_builds_links_and_notes(tmp_path):
+    # The article page's minutes and its JSON-LD wordCount count the post as read (Markdown's
+    # HTML, cleaned), as striptags|wordcount counts it; not the topic links and the law's
+    # "(current text)" notes the build adds after (they are the build's words, not the author's).
     import json
 
     from bs4 import BeautifulSoup
     from pelican import Pelican, signals
+    from pelican.contents import Article
     from pelican.settings import read_settings
 
     from plugins import post_model
     from plugins.reading_time import page_word_count
     from tests.sitebuild import FIXTURES, ROOT
 
-    articles = {}
+    articles, as_read = {}, {}
+
+    def keep_as_read(instance):
+        if isinstance(instance, Article):
+            as_read[instance.source_path] = instance._content
 
     def keep(generator):
         for article in generator.articles:
@@ -195,19 +200,26 @@ def test_the_word_count_given_to_the_page_is_the_one_its_template_counted(tmp_pa
             "CACHE_PATH": str(tmp_path / "cache"),
         },
     )
+    signals.content_object_init.connect(keep_as_read)
     signals.article_generator_finalized.connect(keep)
     try:
         Pelican(settings).run()
     finally:
+        signals.content_object_init.disconnect(keep_as_read)
         signals.article_generator_finalized.disconnect(keep)
-    checked = 0
+    template = jinja2.Environment().from_string("{{ c|striptags|wordcount }}")
+    checked = noted = 0
     for save_as, article in articles.items():
         page = BeautifulSoup((tmp_path / "out" / save_as).read_text("utf-8"), "html.parser")
         ld = json.loads(page.find("script", type="application/ld+json").string)
+        written = as_read[article.source_path]
         counted = post_model.of(article).word_count
-        assert counted is not None and ld["wordCount"] == counted
-        template = jinja2.Environment().from_string("{{ c|striptags|wordcount }}")
-        assert str(counted) == template.render(c=Markup(article.content))
-        assert counted == page_word_count(article._content)
+        assert ld["wordCount"] == counted == page_word_count(written)
+        assert str(counted) == template.render(c=Markup(written))
+        minutes = page.select_one(".reading-time").get_text()
+        assert minutes == f"{reading_minutes(written, 200)} min read"
+        if "law-now" in article.content:  # the glossary linked the law in it
+            noted += 1
+            assert template.render(c=Markup(article.content)) != str(counted)
         checked += 1
-    assert checked >= 3
+    assert checked >= 3 and noted >= 1
