@@ -67,19 +67,24 @@ class _Keywords:
     def take(self, articles):
         """{id(article): keywords} of ARTICLES (waiting for the process finding them); an
         article not read by find_keywords has its keywords found here, in its text now."""
-        found = iter(answer_of(self.running, self.work) if self.running else ())
-        result = {}
-        for ident, (key, kept) in self.rows.items():
-            if kept is None:
-                kept = next(found)
-                self.memo.keep(key, kept)
-            result[ident] = kept
+        if self.running is not None:
+            self.fill(answer_of(self.running, self.work))
+        result = {ident: kept for ident, (_, kept) in self.rows.items()}
         for article in articles:
             if id(article) not in result:
                 html = article._content
                 key = self.memo.key("keywords", self.limit, html)
                 result[id(article)] = self.memo.get(key, lambda h=html: keywords(h, self.limit))
         return result
+
+    def fill(self, found):
+        """Put FOUND (the keywords worked out, in the order of the rows missing them) in the
+        rows, and keep them in the memo."""
+        found = iter(found)
+        for ident, (key, kept) in self.rows.items():
+            if kept is None:
+                self.rows[ident] = key, next(found)
+                self.memo.keep(key, self.rows[ident][1])
 
 
 def theme_label(theme):
@@ -141,13 +146,10 @@ def find_keywords(generator):
     running = in_background(
         settings, work, posts_worth(todo), BACKGROUND_MIN, niceness=KEYWORDS_NICENESS
     )
+    finding = _Keywords(memo, limit, rows, running, work)
     if running is None and todo:  # found here now: no text is held until the ranking
-        found = iter(work())
-        for ident, (key, kept) in rows.items():
-            if kept is None:
-                rows[ident] = key, next(found)
-                memo.keep(key, rows[ident][1])
-    _finding.append(_Keywords(memo, limit, rows, running, work))
+        finding.fill(work())
+    _finding.append(finding)
 
 
 def add_related_posts(generators):
